@@ -30,25 +30,5 @@ export function loadMnistNpm(): Digits {
   return { images, labels, count };
 }
 
-/** mulberry32: tiny seeded PRNG, so splits and shuffles are reproducible everywhere. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-export function seededPermutation(n: number, seed: number): Uint32Array {
-  const rand = seededRandom(seed);
-  const p = new Uint32Array(n);
-  for (let i = 0; i < n; i++) p[i] = i;
-  for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(rand() * (i + 1));
-    const t = p[i]; p[i] = p[j]; p[j] = t;
-  }
-  return p;
-}
+// The PRNG lives in src/core so the data split and the scripts share one implementation.
+export { seededPermutation, seededRandom } from '../../src/core/random.ts';

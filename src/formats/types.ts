@@ -16,10 +16,17 @@ export class FormatError extends Error {
   }
 }
 
+/** Choices an importer cannot make alone. */
+export interface ModelOptions {
+  /** Which output of a multi-output model: a layer name or an index into the declared outputs
+   *  (default: the last declared output). */
+  output?: string | number;
+}
+
 export interface ModelFormat {
   readonly id: string;
   match(files: FileEntry[]): boolean;
-  open(files: FileEntry[]): Promise<Graph>;
+  open(files: FileEntry[], options?: ModelOptions): Promise<Graph>;
 }
 
 /** A decoded image at its own size; channels 1 (grey), 3 (RGB) or 4 (RGBA). */
@@ -36,10 +43,21 @@ export interface Dataset {
   /** Class index per image, or null when unlabeled (the float model's answer becomes the label). */
   labels: Int32Array | null;
   classes: string[];
+  /** When the source already separates held-out images (the demo set's test part), they are
+   *  images[heldOutFrom..]; the split then keeps them apart instead of shuffling everything. */
+  heldOutFrom?: number;
+}
+
+/** Decodes an image the built-in decoders cannot (WebP, …), e.g. through createImageBitmap. */
+export type ImageDecoder = (data: Uint8Array, path: string) => Promise<RawImage>;
+
+export interface DataOptions {
+  /** Used for image types without a built-in pure-JS decoder; defaults to createImageBitmap where it exists. */
+  decodeImage?: ImageDecoder;
 }
 
 export interface DataFormat {
   readonly id: string;
   match(files: FileEntry[]): boolean;
-  open(files: FileEntry[]): Promise<Dataset>;
+  open(files: FileEntry[], options?: DataOptions): Promise<Dataset>;
 }

