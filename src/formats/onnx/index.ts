@@ -1,0 +1,28 @@
+// ONNX model format (our issue 7): one .onnx file, opsets 7 to 21, NCHW converted to NHWC.
+import type { Graph } from '../../core/graph.ts';
+import type { FileEntry, ModelFormat } from '../types.ts';
+import { OnnxFormatError } from './errors.ts';
+import { onnxToGraph } from './import.ts';
+import { looksLikeOnnx } from './proto.ts';
+
+export { OnnxFormatError } from './errors.ts';
+export { MAX_OPSET, MIN_OPSET, SUPPORTED_OPS, onnxToGraph } from './import.ts';
+
+const isOnnxName = (path: string): boolean => /\.onnx$/i.test(path);
+
+function pick(files: FileEntry[]): FileEntry | undefined {
+  return files.find((f) => isOnnxName(f.path)) ?? (files.length === 1 && looksLikeOnnx(files[0].data) ? files[0] : undefined);
+}
+
+export const onnxFormat: ModelFormat = {
+  id: 'onnx',
+  match(files: FileEntry[]): boolean {
+    return pick(files) !== undefined;
+  },
+  async open(files: FileEntry[]): Promise<Graph> {
+    const file = pick(files);
+    if (!file) throw new OnnxFormatError('No .onnx file among the dropped files.');
+    const base = file.path.replace(/^.*[\\/]/, '');
+    return onnxToGraph(file.data, base);
+  },
+};
