@@ -134,6 +134,13 @@ function applyOneRule(g: Graph, origin: Map<GraphNode, NodeOrigin>): boolean {
       replaceUses(g, i, p);
       return true;
     },
+    // A reshape of a reshape is one reshape (layout only).
+    (i) => {
+      const x = g.nodes[i];
+      if (x.kind !== 'reshape' || g.nodes[x.inputs[0]].kind !== 'reshape') return false;
+      x.inputs = [g.nodes[x.inputs[0]].inputs[0]];
+      return true;
+    },
     // Identities: linear activation nodes and reshapes that change nothing.
     (i) => {
       const x = g.nodes[i];

@@ -167,15 +167,20 @@ export function kerasToGraph(src: KerasSource, options: ModelOptions = {}): Grap
       const nodes = Array.isArray(l.inbound_nodes) ? l.inbound_nodes : [];
       nodes.forEach((n, node) => pending.push({ layer: l, index, node, refs: inboundRefs(n) }));
     });
+    // TensorFlow.js numbers a nested model's calls counting the call that built it (Keras 2
+    // renumbers them): a reference to call k of a model may mean the model's call k - 1.
+    const modelLayers = new Set(layers.filter((l) => MODEL_CLASSES.has(String(l.class_name))).map(layerName));
+    const lookup = (r: TensorRef): KValue | undefined =>
+      tensors.get(key(r)) ?? (modelLayers.has(r.layer) && r.node > 0 ? tensors.get(key({ ...r, node: r.node - 1 })) : undefined);
     while (pending.length) {
-      const ready = pending.filter((p) => p.refs.every((r) => tensors.has(key(r))));
+      const ready = pending.filter((p) => p.refs.every((r) => lookup(r) !== undefined));
       if (ready.length === 0) {
         const p = pending[0];
-        const missing = p.refs.find((r) => !tensors.has(key(r)))!;
+        const missing = p.refs.find((r) => lookup(r) === undefined)!;
         return fail(`layer ${layerName(p.layer)} reads ${missing?.layer ?? '(nothing)'}, which no layer of model ${modelName} produces`);
       }
       for (const p of ready) {
-        const inputs = p.refs.map((r) => tensors.get(key(r))!);
+        const inputs = p.refs.map((r) => lookup(r)!);
         const name = layerName(p.layer);
         const cls = String(p.layer.class_name);
         if (MODEL_CLASSES.has(cls)) {
@@ -189,7 +194,7 @@ export function kerasToGraph(src: KerasSource, options: ModelOptions = {}): Grap
       }
       pending = pending.filter((p) => !ready.includes(p));
     }
-    const outputs = outputRefs.map((r) => tensors.get(key(r)) ?? fail(`model ${modelName} declares output ${r.layer}, which is never computed`));
+    const outputs = outputRefs.map((r) => lookup(r) ?? fail(`model ${modelName} declares output ${r.layer}, which is never computed`));
     if (outputs.length === 0) fail(`model ${modelName} declares no outputs`);
     return { outputs, names: outputRefs.map((r) => r.layer) };
   };
