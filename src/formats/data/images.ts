@@ -39,13 +39,8 @@ export function compactRgba(rgba: Uint8Array, width: number, height: number, cha
   return { width, height, channels: c, pixels };
 }
 
-const IEND = [0, 0, 0, 0, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82];
-
 function decodePng(d: Uint8Array): RawImage {
-  // upng-js only finishes at the IEND chunk; some writers (upng-js's own encoder among them) omit it.
-  const hasEnd = startsWithBytes(d, IEND, d.length - IEND.length);
-  const bytes = hasEnd ? d.slice() : new Uint8Array([...d, ...IEND]);
-  const buf = bytes.buffer;
+  const buf = d.slice().buffer;
   const img = UPNG.decode(buf);
   const rgba = new Uint8Array(UPNG.toRGBA8(img)[0]);
   return compactRgba(rgba, img.width, img.height);
