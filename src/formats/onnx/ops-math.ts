@@ -68,8 +68,8 @@ const MatMul: OpHandler = (ctx) => {
 /** A constant's per-channel vector over an activation, or a clear refusal. */
 function channelVector(ctx: OpContext, v: ActValue, c: ConstValue, role: string): { values: Float64Array; dims: number[] } {
   const r = perChannel(v, ctx.b.shape(v)[2], c);
-  if (r === 'shape') return ctx.fail(`the ${role} ${dimsText(c.dims)} would broadcast the activation ${dimsText(v.dims)} to a larger shape.`);
-  if (!r) return ctx.fail(`the ${role} ${dimsText(c.dims)} varies within a channel of ${dimsText(v.dims)}; only per-channel constants are supported.`);
+  if (r === 'shape') return ctx.fail(`the ${role} of shape ${dimsText(c.dims)} would broadcast the activation ${dimsText(v.dims)} to a larger shape.`);
+  if (!r) return ctx.fail(`the ${role} of shape ${dimsText(c.dims)} varies within a channel of ${dimsText(v.dims)}; only per-channel constants are supported.`);
   return r;
 }
 

@@ -22,7 +22,7 @@ export function num(x: LongLike | null | undefined): number {
  * value, then another ModelProto field. Every ONNX writer emits fields in number order.
  */
 export function looksLikeOnnx(data: Uint8Array): boolean {
-  if (data.length < 4 || data[0] !== 0x08) return false;
+  if (data.length < 3 || data[0] !== 0x08) return false;
   const ir = data[1];
   if (ir < 1 || ir > 30) return false;
   // producer_name, producer_version, domain, model_version, doc_string, graph, opset_import
@@ -36,7 +36,8 @@ export function decodeModel(data: Uint8Array, fileName: string): ModelProto {
   } catch (e) {
     const why = e instanceof Error ? e.message : String(e);
     if (!looksLikeOnnx(data)) throw notOnnx(fileName);
-    throw new OnnxFormatError(`ONNX file "${fileName}" is truncated or damaged: its protobuf data cannot be read (${why}).`);
+    const detail = why.startsWith('index out of range') ? 'its protobuf data ends inside a field' : 'its protobuf data cannot be read';
+    throw new OnnxFormatError(`ONNX file "${fileName}" is truncated or damaged: ${detail} (${why}).`);
   }
   if (!model.graph || !model.graph.node || model.graph.node.length === 0) {
     if (!looksLikeOnnx(data)) throw notOnnx(fileName);
