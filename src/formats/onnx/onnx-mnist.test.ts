@@ -15,8 +15,8 @@ const bytes = new Uint8Array(readFileSync('../shared/fixtures/onnx/mnist-8.onnx'
 // The raw initializers, read straight from the protobuf (this file stores them as float_data).
 const model = onnxProto.onnx.ModelProto.decode(bytes);
 const init = (name: string): number[] => {
-  const t = model.graph!.initializer.find((i) => i.name === name);
-  if (!t) throw new Error(`no initializer ${name}`);
+  const t = model.graph?.initializer?.find((i) => i.name === name);
+  if (!t?.floatData) throw new Error(`no initializer ${name}`);
   return t.floatData;
 };
 const p5 = init('Parameter5'); // conv1 8×1×5×5
