@@ -133,6 +133,12 @@ describe('ONNX BatchNormalization', () => {
     expect(maxAbsDiff(nodeOutput(g, outs, 'conv').data, bnRef(convRef(x)).data)).toBeLessThan(1e-5);
   });
 
+  it('between a conv and its Relu (Conv → BN → Relu): folded, then the Relu fused', () => {
+    const { g } = check([convNode, bnNode('c', 'n'), { op: 'Relu', inputs: ['n'], outputs: ['y'] }], (x) => map3(bnRef(convRef(x)), relu));
+    expect(kinds(g)).toEqual(['input', 'conv2d', 'reshape', 'dense']);
+    expect(g.nodes[1]).toMatchObject({ activation: { type: 'relu' }, epilogue: null });
+  });
+
   it('after the conv\'s Relu: fused as its epilogue', () => {
     const { g } = check([convNode, { op: 'Relu', inputs: ['c'], outputs: ['r'] }, bnNode('r', 'y')], (x) => bnRef(map3(convRef(x), relu)));
     expect(kinds(g)).toEqual(['input', 'conv2d', 'reshape', 'dense']);

@@ -115,6 +115,7 @@ function binary(op: 'Add' | 'Sub' | 'Mul' | 'Div'): OpHandler {
     else if (op === 'Sub') [s, t] = constFirst ? [values.map(() => -1), values] : [null, values.map((x) => -x)];
     else if (op === 'Mul') s = values;
     else if (constFirst) return ctx.fail('dividing a constant by an activation is not supported.');
+    else if (values.some((x) => x === 0)) return ctx.fail('it divides by zero.');
     else s = values.map((x) => 1 / x);
     ctx.set(0, ctx.b.scaleShift(v, s, t, ctx.out(0), ctx.name, dims).value);
   };
