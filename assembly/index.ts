@@ -2,3 +2,11 @@
 // no UI, no search; the TypeScript side (src/engine) owns memory layout and scheduling.
 export * from './memory';
 export * from './dot';
+export * from './convert';
+export * from './im2col';
+export * from './gemm-int';
+export * from './gemm-f32';
+export * from './epilogue';
+export * from './depthwise';
+export * from './pool';
+export * from './elementwise';

@@ -1,0 +1,188 @@
+// Epilogues: bias, activation, batch-norm epilogue and requantisation of GEMM / depthwise /
+// affine accumulators, written out as an NHWC tensor (row r, channel n → dst[r·ldd + n]).
+//
+// Integer block (i32 words; written by src/engine/params.ts):
+//   0 act, 1 alpha (slope in Q(16,15)), 2 hasEpi, 3 S (output shift), 4 lo, 5 hi,
+//   6 bt64 ptr (i64 bias term per channel), 7 qs ptr (i32 epilogue scale), 8 st64 ptr (i64
+//   epilogue shift term), 9 bt32 ptr, 10 st32 ptr (i32 copies for the fast path), 11 maxQ32,
+//   12-13 maxQ64 (i64 relu ceiling at the accumulator's fractional length).
+// Float block: 0 act, 1 alpha (f32), 2 maxV (f32), 3 hasEpi, 4 bias ptr, 5 scale ptr, 6 shift ptr.
+import { ACT_LEAKY, ACT_RELU, ACT_RELU_MAX, act64, requant64 } from './arith';
+
+/** Exact generic epilogue in i64 (scalar). C holds i32 (is64 = 0) or i64 (is64 = 1) sums. */
+export function epi_int(blk: usize, C: usize, is64: i32, ldc: i32, rows: i32, N: i32, dst: usize, ldd: i32): void {
+  const act = load<i32>(blk);
+  const alpha = load<i32>(blk, 4);
+  const hasEpi = load<i32>(blk, 8);
+  const S = load<i32>(blk, 12);
+  const lo = load<i32>(blk, 16);
+  const hi = load<i32>(blk, 20);
+  const bt = <usize>load<u32>(blk, 24);
+  const qs = <usize>load<u32>(blk, 28);
+  const st = <usize>load<u32>(blk, 32);
+  const maxQ = load<i64>(blk, 48);
+  for (let r = 0; r < rows; r++) {
+    const d = dst + (<usize>r * ldd << 2);
+    for (let n = 0; n < N; n++) {
+      const idx = <usize>r * ldc + n;
+      let v: i64 = is64 ? load<i64>(C + (idx << 3)) : <i64>load<i32>(C + (idx << 2));
+      v = act64(v + load<i64>(bt + (<usize>n << 3)), act, maxQ, alpha);
+      if (hasEpi) v = v * <i64>load<i32>(qs + (<usize>n << 2)) + load<i64>(st + (<usize>n << 3));
+      store<i32>(d + (<usize>n << 2), requant64(v, S, lo, hi));
+    }
+  }
+}
+
+/**
+ * The same in i32x4 lanes, for nodes whose bounds (src/engine/plan.ts) keep every
+ * intermediate, rounding constant included, below 2^31, and 1 ≤ S ≤ 30 or -14 ≤ S ≤ 0.
+ */
+export function epi_int_fast(blk: usize, C: usize, ldc: i32, rows: i32, N: i32, dst: usize, ldd: i32): void {
+  const act = load<i32>(blk);
+  const alpha = load<i32>(blk, 4);
+  const hasEpi = load<i32>(blk, 8);
+  const S = load<i32>(blk, 12);
+  const lo = load<i32>(blk, 16);
+  const hi = load<i32>(blk, 20);
+  const qs = <usize>load<u32>(blk, 28);
+  const bt = <usize>load<u32>(blk, 36);
+  const st = <usize>load<u32>(blk, 40);
+  const maxQ = load<i32>(blk, 44);
+  const zero = i32x4.splat(0);
+  const vmax = i32x4.splat(maxQ);
+  const valpha = i32x4.splat(alpha);
+  const vhalf15 = i32x4.splat(16384);
+  const vlo = i32x4.splat(lo);
+  const vhi = i32x4.splat(hi);
+  const round = i32x4.splat(S > 0 ? 1 << (S - 1) : 0);
+  const t = S > 0 ? 0 : (-S < 17 ? -S : 17);
+  const clampB = i32x4.splat(1 << (17 - (t < 17 ? t : 17)));
+  const clampNB = i32x4.neg(clampB);
+  const N4 = N & ~3;
+  for (let r = 0; r < rows; r++) {
+    const c = C + (<usize>r * ldc << 2);
+    const d = dst + (<usize>r * ldd << 2);
+    let n = 0;
+    for (; n < N4; n += 4) {
+      const o = <usize>n << 2;
+      let v = i32x4.add(v128.load(c + o), v128.load(bt + o));
+      if (act == ACT_RELU) v = i32x4.max_s(v, zero);
+      else if (act == ACT_RELU_MAX) v = i32x4.min_s(i32x4.max_s(v, zero), vmax);
+      else if (act == ACT_LEAKY) {
+        const l = i32x4.shr_s(i32x4.add(i32x4.mul(v, valpha), vhalf15), 15);
+        v = v128.bitselect(l, v, i32x4.lt_s(v, zero));
+      }
+      if (hasEpi) v = i32x4.add(i32x4.mul(v, v128.load(qs + o)), v128.load(st + o));
+      if (S > 0) v = i32x4.shr_s(i32x4.add(v, round), S);
+      else v = i32x4.shl(i32x4.min_s(i32x4.max_s(v, clampNB), clampB), t);
+      v128.store(d + o, i32x4.min_s(i32x4.max_s(v, vlo), vhi));
+    }
+    for (; n < N; n++) {
+      const o = <usize>n << 2;
+      let v = <i64>load<i32>(c + o) + <i64>load<i32>(bt + o);
+      v = act64(v, act, <i64>maxQ, alpha);
+      if (hasEpi) v = v * <i64>load<i32>(qs + o) + <i64>load<i32>(st + o);
+      store<i32>(d + o, requant64(v, S, lo, hi));
+    }
+  }
+}
+
+@inline function actF32(v: f32, act: i32, maxV: f32, alpha: f32): f32 {
+  if (act == ACT_RELU) return v > 0 ? v : 0;
+  if (act == ACT_RELU_MAX) { const r: f32 = v > 0 ? v : 0; return maxV < r ? maxV : r; }
+  if (act == ACT_LEAKY) return v < 0 ? v * alpha : v;
+  return v;
+}
+
+@inline function actF32x4(v: v128, act: i32, vmax: v128, valpha: v128): v128 {
+  const zero = f32x4.splat(0);
+  if (act == ACT_RELU) return f32x4.pmax(zero, v);
+  if (act == ACT_RELU_MAX) return f32x4.pmin(f32x4.pmax(zero, v), vmax);
+  if (act == ACT_LEAKY) return v128.bitselect(f32x4.mul(v, valpha), v, f32x4.lt(v, zero));
+  return v;
+}
+
+/** Float epilogue: v = C + bias, activation, then v·scale + shift with an epilogue; f32 out. */
+export function epi_f32(blk: usize, C: usize, ldc: i32, rows: i32, N: i32, dst: usize, ldd: i32): void {
+  const act = load<i32>(blk);
+  const alpha = load<f32>(blk, 4);
+  const maxV = load<f32>(blk, 8);
+  const hasEpi = load<i32>(blk, 12);
+  const bias = <usize>load<u32>(blk, 16);
+  const scale = <usize>load<u32>(blk, 20);
+  const shift = <usize>load<u32>(blk, 24);
+  const vmax = f32x4.splat(maxV);
+  const valpha = f32x4.splat(alpha);
+  const N4 = N & ~3;
+  for (let r = 0; r < rows; r++) {
+    const c = C + (<usize>r * ldc << 2);
+    const d = dst + (<usize>r * ldd << 2);
+    let n = 0;
+    for (; n < N4; n += 4) {
+      const o = <usize>n << 2;
+      let v = actF32x4(f32x4.add(v128.load(c + o), v128.load(bias + o)), act, vmax, valpha);
+      if (hasEpi) v = f32x4.add(f32x4.mul(v, v128.load(scale + o)), v128.load(shift + o));
+      v128.store(d + o, v);
+    }
+    for (; n < N; n++) {
+      const o = <usize>n << 2;
+      let v = actF32(load<f32>(c + o) + load<f32>(bias + o), act, maxV, alpha);
+      if (hasEpi) v = v * load<f32>(scale + o) + load<f32>(shift + o);
+      store<f32>(d + o, v);
+    }
+  }
+}
+
+export function epi_f32_scalar(blk: usize, C: usize, ldc: i32, rows: i32, N: i32, dst: usize, ldd: i32): void {
+  const act = load<i32>(blk);
+  const alpha = load<f32>(blk, 4);
+  const maxV = load<f32>(blk, 8);
+  const hasEpi = load<i32>(blk, 12);
+  const bias = <usize>load<u32>(blk, 16);
+  const scale = <usize>load<u32>(blk, 20);
+  const shift = <usize>load<u32>(blk, 24);
+  for (let r = 0; r < rows; r++) {
+    const c = C + (<usize>r * ldc << 2);
+    const d = dst + (<usize>r * ldd << 2);
+    for (let n = 0; n < N; n++) {
+      const o = <usize>n << 2;
+      let v = actF32(load<f32>(c + o) + load<f32>(bias + o), act, maxV, alpha);
+      if (hasEpi) v = v * load<f32>(scale + o) + load<f32>(shift + o);
+      store<f32>(d + o, v);
+    }
+  }
+}
+
+/** Standalone activation on a float tensor. */
+export function act_f32(src: usize, dst: usize, count: i32, act: i32, maxV: f32, alpha: f32): void {
+  const vmax = f32x4.splat(maxV);
+  const valpha = f32x4.splat(alpha);
+  let i = 0;
+  for (; i + 4 <= count; i += 4) v128.store(dst + (<usize>i << 2), actF32x4(v128.load(src + (<usize>i << 2)), act, vmax, valpha));
+  for (; i < count; i++) store<f32>(dst + (<usize>i << 2), actF32(load<f32>(src + (<usize>i << 2)), act, maxV, alpha));
+}
+
+export function act_f32_scalar(src: usize, dst: usize, count: i32, act: i32, maxV: f32, alpha: f32): void {
+  for (let i = 0; i < count; i++) store<f32>(dst + (<usize>i << 2), actF32(load<f32>(src + (<usize>i << 2)), act, maxV, alpha));
+}
+
+/** Standalone activation on a fixed tensor, in its own format (|q| ≤ 2^16, so i32 is exact). */
+export function act_int(src: usize, dst: usize, count: i32, act: i32, maxQ: i32, alpha: i32): void {
+  const zero = i32x4.splat(0);
+  const vmax = i32x4.splat(maxQ);
+  const valpha = i32x4.splat(alpha);
+  const half = i32x4.splat(16384);
+  let i = 0;
+  for (; i + 4 <= count; i += 4) {
+    let v = v128.load(src + (<usize>i << 2));
+    if (act == ACT_RELU) v = i32x4.max_s(v, zero);
+    else if (act == ACT_RELU_MAX) v = i32x4.min_s(i32x4.max_s(v, zero), vmax);
+    else if (act == ACT_LEAKY) v = v128.bitselect(i32x4.shr_s(i32x4.add(i32x4.mul(v, valpha), half), 15), v, i32x4.lt_s(v, zero));
+    v128.store(dst + (<usize>i << 2), v);
+  }
+  for (; i < count; i++) store<i32>(dst + (<usize>i << 2), <i32>act64(<i64>load<i32>(src + (<usize>i << 2)), act, <i64>maxQ, alpha));
+}
+
+export function act_int_scalar(src: usize, dst: usize, count: i32, act: i32, maxQ: i32, alpha: i32): void {
+  for (let i = 0; i < count; i++) store<i32>(dst + (<usize>i << 2), <i32>act64(<i64>load<i32>(src + (<usize>i << 2)), act, <i64>maxQ, alpha));
+}

@@ -1,0 +1,178 @@
+// Integer GEMM: C[m][n] = Σ_k A[m][k]·B[n][k] over k in [k0, k0 + kLen). A is the im2col panel
+// (one row per output pixel), B the packed weights (one row per output channel), both with the
+// reduction axis contiguous so each lane accumulates a strided part of one dot product and a
+// final horizontal add combines them. The caller (src/engine/plan.ts) has proved that every
+// partial sum fits in 31 bits before it picks a 32-bit kernel; otherwise it slices K so each
+// slice fits (and adds the slices in 64 bits) or uses gemm_i64.
+//
+// Blocking: 2 rows × 4 channels per micro-kernel (8 accumulators + 6 operands in 16 xmm
+// registers). M must be a multiple of 2 and N of 4 (the engine pads panels and weights).
+
+@inline function hsum4(a: v128, b: v128, c: v128, d: v128): v128 {
+  const ab = i32x4.add(i32x4.shuffle(a, b, 0, 4, 2, 6), i32x4.shuffle(a, b, 1, 5, 3, 7));
+  const cd = i32x4.add(i32x4.shuffle(c, d, 0, 4, 2, 6), i32x4.shuffle(c, d, 1, 5, 3, 7));
+  return i32x4.add(i32x4.shuffle(ab, cd, 0, 1, 4, 5), i32x4.shuffle(ab, cd, 2, 3, 6, 7));
+}
+
+/** i16 × i16 with i32x4.dot_i16x8_s; kLen a multiple of 8. */
+export function gemm_i16(A: usize, lda: i32, B: usize, ldb: i32, C: usize, ldc: i32, M: i32, N: i32, k0: i32, kLen: i32): void {
+  const aStride = <usize>lda << 1;
+  const bStride = <usize>ldb << 1;
+  const kBytes = <usize>kLen << 1;
+  const kOff = <usize>k0 << 1;
+  for (let m = 0; m < M; m += 2) {
+    const a0 = A + <usize>m * aStride + kOff;
+    const a1 = a0 + aStride;
+    const c0 = C + (<usize>m * ldc << 2);
+    const c1 = c0 + (<usize>ldc << 2);
+    for (let n = 0; n < N; n += 4) {
+      const b0 = B + <usize>n * bStride + kOff;
+      const b1 = b0 + bStride;
+      const b2 = b1 + bStride;
+      const b3 = b2 + bStride;
+      let s00 = i32x4.splat(0), s01 = i32x4.splat(0), s02 = i32x4.splat(0), s03 = i32x4.splat(0);
+      let s10 = i32x4.splat(0), s11 = i32x4.splat(0), s12 = i32x4.splat(0), s13 = i32x4.splat(0);
+      for (let k: usize = 0; k < kBytes; k += 16) {
+        const x0 = v128.load(a0 + k);
+        const x1 = v128.load(a1 + k);
+        const w0 = v128.load(b0 + k);
+        const w1 = v128.load(b1 + k);
+        const w2 = v128.load(b2 + k);
+        const w3 = v128.load(b3 + k);
+        s00 = i32x4.add(s00, i32x4.dot_i16x8_s(x0, w0));
+        s01 = i32x4.add(s01, i32x4.dot_i16x8_s(x0, w1));
+        s02 = i32x4.add(s02, i32x4.dot_i16x8_s(x0, w2));
+        s03 = i32x4.add(s03, i32x4.dot_i16x8_s(x0, w3));
+        s10 = i32x4.add(s10, i32x4.dot_i16x8_s(x1, w0));
+        s11 = i32x4.add(s11, i32x4.dot_i16x8_s(x1, w1));
+        s12 = i32x4.add(s12, i32x4.dot_i16x8_s(x1, w2));
+        s13 = i32x4.add(s13, i32x4.dot_i16x8_s(x1, w3));
+      }
+      v128.store(c0 + (<usize>n << 2), hsum4(s00, s01, s02, s03));
+      v128.store(c1 + (<usize>n << 2), hsum4(s10, s11, s12, s13));
+    }
+  }
+}
+
+export function gemm_i16_scalar(A: usize, lda: i32, B: usize, ldb: i32, C: usize, ldc: i32, M: i32, N: i32, k0: i32, kLen: i32): void {
+  for (let m = 0; m < M; m++) {
+    const a = A + (<usize>(m * lda + k0) << 1);
+    for (let n = 0; n < N; n++) {
+      const b = B + (<usize>(n * ldb + k0) << 1);
+      let s: i32 = 0;
+      for (let k = 0; k < kLen; k++) s += <i32>load<i16>(a + (<usize>k << 1)) * <i32>load<i16>(b + (<usize>k << 1));
+      store<i32>(C + (<usize>(m * ldc + n) << 2), s);
+    }
+  }
+}
+
+// i16x8.relaxed_dot (pmaddubsw on x64) then a pairwise widening add: what the fused
+// i32x4.relaxed_dot_i8x16_i7x16_add_s lowers to without AVX-VNNI, and Node 20's V8 (11.3)
+// miscompiles the fused form when many vectors are live.
+@inline function dot7(w: v128, x: v128, acc: v128): v128 {
+  return i32x4.add(acc, i32x4.extadd_pairwise_i16x8_s(i16x8.relaxed_dot_i8x16_i7x16_s(w, x)));
+}
+
+/**
+ * Relaxed SIMD: A holds activations in [0, 127] (the i7 operand, so every implementation of
+ * the relaxed instruction agrees), B weights in i8; kLen a multiple of 16. Pairwise i16 sums
+ * stay below 2·128·127 < 2^15, so no implementation saturates.
+ */
+export function gemm_i8r(A: usize, lda: i32, B: usize, ldb: i32, C: usize, ldc: i32, M: i32, N: i32, k0: i32, kLen: i32): void {
+  if (ASC_FEATURE_RELAXED_SIMD) {
+    const aStride = <usize>lda;
+    const bStride = <usize>ldb;
+    const kOff = <usize>k0;
+    for (let m = 0; m < M; m += 2) {
+      const a0 = A + <usize>m * aStride + kOff;
+      const a1 = a0 + aStride;
+      const c0 = C + (<usize>m * ldc << 2);
+      const c1 = c0 + (<usize>ldc << 2);
+      for (let n = 0; n < N; n += 4) {
+        const b0 = B + <usize>n * bStride + kOff;
+        const b1 = b0 + bStride;
+        const b2 = b1 + bStride;
+        const b3 = b2 + bStride;
+        let s00 = i32x4.splat(0), s01 = i32x4.splat(0), s02 = i32x4.splat(0), s03 = i32x4.splat(0);
+        let s10 = i32x4.splat(0), s11 = i32x4.splat(0), s12 = i32x4.splat(0), s13 = i32x4.splat(0);
+        for (let k: usize = 0; k < <usize>kLen; k += 16) {
+          const x0 = v128.load(a0 + k);
+          const x1 = v128.load(a1 + k);
+          const w0 = v128.load(b0 + k);
+          const w1 = v128.load(b1 + k);
+          const w2 = v128.load(b2 + k);
+          const w3 = v128.load(b3 + k);
+          s00 = dot7(w0, x0, s00);
+          s01 = dot7(w1, x0, s01);
+          s02 = dot7(w2, x0, s02);
+          s03 = dot7(w3, x0, s03);
+          s10 = dot7(w0, x1, s10);
+          s11 = dot7(w1, x1, s11);
+          s12 = dot7(w2, x1, s12);
+          s13 = dot7(w3, x1, s13);
+        }
+        v128.store(c0 + (<usize>n << 2), hsum4(s00, s01, s02, s03));
+        v128.store(c1 + (<usize>n << 2), hsum4(s10, s11, s12, s13));
+      }
+    }
+  } else {
+    unreachable();
+  }
+}
+
+export function gemm_i8_scalar(A: usize, lda: i32, B: usize, ldb: i32, C: usize, ldc: i32, M: i32, N: i32, k0: i32, kLen: i32): void {
+  for (let m = 0; m < M; m++) {
+    const a = A + <usize>(m * lda + k0);
+    for (let n = 0; n < N; n++) {
+      const b = B + <usize>(n * ldb + k0);
+      let s: i32 = 0;
+      for (let k = 0; k < kLen; k++) s += <i32>load<i8>(a + k) * <i32>load<i8>(b + k);
+      store<i32>(C + (<usize>(m * ldc + n) << 2), s);
+    }
+  }
+}
+
+/** Exact 64-bit path: i32 × i32 products summed in i64 lanes; kLen a multiple of 4. */
+export function gemm_i64(A: usize, lda: i32, B: usize, ldb: i32, C: usize, ldc: i32, M: i32, N: i32, k0: i32, kLen: i32): void {
+  const kBytes = <usize>kLen << 2;
+  for (let m = 0; m < M; m++) {
+    const a = A + (<usize>(m * lda + k0) << 2);
+    for (let n = 0; n < N; n++) {
+      const b = B + (<usize>(n * ldb + k0) << 2);
+      let s0 = i64x2.splat(0), s1 = i64x2.splat(0);
+      for (let k: usize = 0; k < kBytes; k += 16) {
+        const x = v128.load(a + k);
+        const w = v128.load(b + k);
+        s0 = i64x2.add(s0, i64x2.extmul_low_i32x4_s(x, w));
+        s1 = i64x2.add(s1, i64x2.extmul_high_i32x4_s(x, w));
+      }
+      const s = i64x2.add(s0, s1);
+      store<i64>(C + (<usize>(m * ldc + n) << 3), i64x2.extract_lane(s, 0) + i64x2.extract_lane(s, 1));
+    }
+  }
+}
+
+export function gemm_i64_scalar(A: usize, lda: i32, B: usize, ldb: i32, C: usize, ldc: i32, M: i32, N: i32, k0: i32, kLen: i32): void {
+  for (let m = 0; m < M; m++) {
+    const a = A + (<usize>(m * lda + k0) << 2);
+    for (let n = 0; n < N; n++) {
+      const b = B + (<usize>(n * ldb + k0) << 2);
+      let s: i64 = 0;
+      for (let k = 0; k < kLen; k++) s += <i64>load<i32>(a + (<usize>k << 2)) * <i64>load<i32>(b + (<usize>k << 2));
+      store<i64>(C + (<usize>(m * ldc + n) << 3), s);
+    }
+  }
+}
+
+/** C64 (=|+=) C32 over rows × N, both with row stride ldc: adds one K slice exactly. */
+export function accumulate_i64(C32: usize, C64: usize, ldc: i32, rows: i32, N: i32, first: i32): void {
+  for (let m = 0; m < rows; m++) {
+    const a = C32 + (<usize>m * ldc << 2);
+    const d = C64 + (<usize>m * ldc << 3);
+    for (let n = 0; n < N; n++) {
+      const p = d + (<usize>n << 3);
+      const v = <i64>load<i32>(a + (<usize>n << 2));
+      store<i64>(p, first ? v : load<i64>(p) + v);
+    }
+  }
+}

@@ -1,0 +1,45 @@
+// Value statistics of weights and activations: range, largest magnitude (for no-clipping
+// fractional lengths, format.ts noClipFrac) and a log2 histogram of magnitudes, which shows
+// how many values a given frac would clip or flush to zero.
+
+/** Histogram bins: bin b counts |x| in [2^(b + HIST_MIN_EXP), 2^(b + 1 + HIST_MIN_EXP)). */
+export const HIST_MIN_EXP = -32;
+export const HIST_BINS = 48;
+
+export interface TensorStats {
+  count: number;
+  min: number;
+  max: number;
+  maxAbs: number;
+  zeros: number;
+  /** Non-zero magnitudes by power of two; the first and last bins also hold everything beyond. */
+  log2Histogram: Uint32Array;
+}
+
+export function emptyStats(): TensorStats {
+  return { count: 0, min: Infinity, max: -Infinity, maxAbs: 0, zeros: 0, log2Histogram: new Uint32Array(HIST_BINS) };
+}
+
+/** Adds values to running statistics (returns `into`). */
+export function accumulateStats(values: ArrayLike<number>, into: TensorStats = emptyStats()): TensorStats {
+  let { min, max, maxAbs, zeros } = into;
+  const h = into.log2Histogram;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v < min) min = v;
+    if (v > max) max = v;
+    const a = Math.abs(v);
+    if (a > maxAbs) maxAbs = a;
+    if (a === 0) { zeros++; continue; }
+    const b = Math.floor(Math.log2(a)) - HIST_MIN_EXP;
+    h[b < 0 ? 0 : b >= HIST_BINS ? HIST_BINS - 1 : b]++;
+  }
+  into.count += values.length;
+  into.min = min;
+  into.max = max;
+  into.maxAbs = maxAbs;
+  into.zeros = zeros;
+  return into;
+}
+
+export const tensorStats = (values: ArrayLike<number>): TensorStats => accumulateStats(values);

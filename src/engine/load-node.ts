@@ -1,0 +1,20 @@
+// Node loader: reads the Wasm engines built by scripts/build-wasm.mjs from build/.
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { EngineOptions } from './engine.ts';
+import { Engine, createEngine } from './engine.ts';
+
+const buildDir = fileURLToPath(new URL('../../build/', import.meta.url));
+
+/** The engines' bytes; throws with the build command when they are missing. */
+export function loadEngineWasmNode(dir = buildDir): { simd: Uint8Array; relaxed: Uint8Array | null } {
+  const simdPath = `${dir}/engine-simd.wasm`;
+  if (!existsSync(simdPath)) throw new Error(`${simdPath} is missing: run \`npm run build:wasm\` first`);
+  const relaxedPath = `${dir}/engine-relaxed.wasm`;
+  return { simd: readFileSync(simdPath), relaxed: existsSync(relaxedPath) ? readFileSync(relaxedPath) : null };
+}
+
+/** An engine for Node (relaxed SIMD when the runtime supports it, e.g. with --experimental-wasm-relaxed-simd). */
+export function createNodeEngine(options: EngineOptions = {}): Promise<Engine> {
+  return createEngine(loadEngineWasmNode(), options);
+}
