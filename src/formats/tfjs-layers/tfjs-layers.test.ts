@@ -105,6 +105,18 @@ describe('tfjs-layers: layers and options against model.predict', () => {
     expect(g.notes.join('\n')).toMatch(/bn_epi fused into c2 as its epilogue/);
   });
 
+  it('BatchNormalization folds into depthwise and dense layers; Rescaling into a depthwise layer', async () => {
+    const g = await expectSame(sequential([7, 7, 3], [
+      L.rescaling({ name: 'rs', scale: 0.5, offset: -0.25 }),
+      L.depthwiseConv2d({ name: 'dw', kernelSize: 3, depthMultiplier: 2, depthwiseInitializer: init(), biasInitializer: init() }),
+      bn('bn_dw'), L.reLU({ name: 'r' }),
+      L.flatten({ name: 'f' }), dense('fc', 5), bn('bn_fc'), dense('out', 3),
+    ]));
+    expect(kinds(g)).toEqual(['input', 'depthwiseConv2d', 'reshape', 'dense', 'dense']);
+    const dw = node(g, 'dw');
+    expect(dw.kind === 'depthwiseConv2d' && dw.activation).toEqual({ type: 'relu' });
+  });
+
   it('Activation, ReLU(maxValue), LeakyReLU, relu6 fuse into their producer', async () => {
     const g = await expectSame(sequential([6, 6, 2], [
       conv('c1', { padding: 'same' }), L.activation({ name: 'a1', activation: 'relu' }),
