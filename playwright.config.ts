@@ -5,6 +5,9 @@ const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export default defineConfig({
   testDir: 'e2e',
+  // Its own subfolder: Playwright empties outputDir at start, and scripts/test.mjs keeps the
+  // vitest summary in test-results/.
+  outputDir: 'test-results/e2e',
   timeout: 120_000,
   expect: { timeout: 30_000 },
   fullyParallel: false,
