@@ -55,6 +55,13 @@ const CASES: Case[] = [
     error: 'layer act (Activation): activation "elu" is not supported; supported: linear, relu, relu6, leaky_relu, softmax (as the last layer)',
   },
   {
+    name: 'ReLU with a threshold', kind: 'model', format: 'tfjs-layers',
+    build: async () => withJson(await saveLayersModel(small([L.reLU({ name: 'r' })])), (j) => {
+      j.modelTopology.config.layers.find((l: { config: { name: string } }) => l.config.name === 'r').config.threshold = 0.5;
+    }),
+    error: 'layer r (ReLU): threshold = 0.5 is not supported; only 0',
+  },
+  {
     name: 'NaN in the weights', kind: 'model', format: 'tfjs-layers',
     build: async () => { const f = await saveLayersModel(small()); const d = f[1].data.slice(); new DataView(d.buffer).setFloat32(8, NaN, true); return [f[0], { path: f[1].path, data: d }]; },
     error: 'layer conv1 (Conv2D): weight conv1/kernel contains NaN (element 2): the file is corrupt or training diverged; re-export a model with finite weights',

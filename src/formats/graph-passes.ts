@@ -52,11 +52,15 @@ function replaceUses(graph: Graph, from: number, to: number): void {
 /** Rewrites the graph in place until no rule applies, then prunes dead nodes. */
 export function optimizeGraph(graph: Graph, origin: Map<GraphNode, NodeOrigin> = new Map()): Graph {
   pruneGraph(graph);
-  while (applyOneRule(graph, origin)) pruneGraph(graph);
+  const events = new Map<string, string[]>();
+  const log = (what: string, pair: string) => events.set(what, [...(events.get(what) ?? []), pair]);
+  while (applyOneRule(graph, origin, log)) pruneGraph(graph);
+  // One note per kind of rewrite, listing every pair, so a deep model does not flood the notes.
+  for (const [what, pairs] of events) graph.notes.push(`${what} (${pairs.length}): ${pairs.join(', ')}`);
   return graph;
 }
 
-function applyOneRule(g: Graph, origin: Map<GraphNode, NodeOrigin>): boolean {
+function applyOneRule(g: Graph, origin: Map<GraphNode, NodeOrigin>, log: (what: string, pair: string) => void): boolean {
   const cons = consumers(g);
   const soleProducer = (i: number): number | null => {
     const n = g.nodes[i];
@@ -74,7 +78,7 @@ function applyOneRule(g: Graph, origin: Map<GraphNode, NodeOrigin>): boolean {
       if (!isLinear(prod) || !isLinearAct(prod.activation) || prod.epilogue) return false;
       foldScaleIntoLinear(prod, a);
       prod.activation = a.activation;
-      g.notes.push(`${describe(a, origin)} ${a.name} folded into ${prod.name}`);
+      log(`${describe(a, origin)} folded into the layer before it`, `${a.name} → ${prod.name}`);
       replaceUses(g, i, p);
       return true;
     },
@@ -97,7 +101,7 @@ function applyOneRule(g: Graph, origin: Map<GraphNode, NodeOrigin>): boolean {
       const prod = g.nodes[p];
       if (!isLinear(prod) || isLinearAct(prod.activation) || prod.epilogue) return false;
       prod.epilogue = { scale: a.scale, shift: a.shift };
-      g.notes.push(`${describe(a, origin)} ${a.name} fused into ${prod.name} as its epilogue (after the activation)`);
+      log(`${describe(a, origin)} after the activation fused as the layer's epilogue`, `${a.name} → ${prod.name}`);
       replaceUses(g, i, p);
       return true;
     },
@@ -119,7 +123,7 @@ function applyOneRule(g: Graph, origin: Map<GraphNode, NodeOrigin>): boolean {
         foldInputAffine(n, r);
         const first = cons[i][0];
         g.nodes[first].inputs = g.nodes[first].inputs.map((q) => (q === i ? r.inputs[0] : q));
-        g.notes.push(`${describe(r, origin)} ${r.name} folded into ${n.name}`);
+        log(`${describe(r, origin)} folded into the first layer`, `${r.name} → ${n.name}`);
         return true;
       }
     },

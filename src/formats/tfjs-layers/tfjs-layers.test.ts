@@ -101,8 +101,8 @@ describe('tfjs-layers: layers and options against model.predict', () => {
     expect(c1n.kind === 'conv2d' && c1n.activation).toEqual({ type: 'relu' });
     const c2n = node(g, 'c2');
     expect(c2n.kind === 'conv2d' && c2n.epilogue !== null).toBe(true);
-    expect(g.notes.join('\n')).toMatch(/bn_fold folded into c1/);
-    expect(g.notes.join('\n')).toMatch(/bn_epi fused into c2 as its epilogue/);
+    expect(g.notes).toContain('BatchNormalization folded into the layer before it (1): bn_fold → c1');
+    expect(g.notes).toContain("BatchNormalization after the activation fused as the layer's epilogue (1): bn_epi → c2");
   });
 
   it('BatchNormalization folds into depthwise and dense layers; Rescaling into a depthwise layer', async () => {
@@ -115,6 +115,19 @@ describe('tfjs-layers: layers and options against model.predict', () => {
     expect(kinds(g)).toEqual(['input', 'depthwiseConv2d', 'reshape', 'dense', 'dense']);
     const dw = node(g, 'dw');
     expect(dw.kind === 'depthwiseConv2d' && dw.activation).toEqual({ type: 'relu' });
+  });
+
+  it('ReLU with negative_slope (Keras) is a leaky ReLU', async () => {
+    const model = sequential([4, 4, 1], [conv('c', { padding: 'same' }), L.leakyReLU({ name: 'lk', alpha: 0.1 }), L.flatten({ name: 'f' }), dense('out', 2)]);
+    const edit: SaveOptions['edit'] = (json) => {
+      const layers = (json.modelTopology as { config: { layers: Array<{ class_name: string; config: Record<string, unknown> }> } }).config.layers;
+      const lk = layers.find((l) => l.config.name === 'lk')!;
+      lk.class_name = 'ReLU';
+      lk.config = { name: 'lk', max_value: null, negative_slope: 0.1, threshold: 0 };
+    };
+    const g = await expectSame(model, { edit });
+    const c = node(g, 'c');
+    expect(c.kind === 'conv2d' && c.activation.type).toBe('leakyRelu');
   });
 
   it('Activation, ReLU(maxValue), LeakyReLU, relu6 fuse into their producer', async () => {
@@ -223,7 +236,7 @@ describe('tfjs-layers: layers and options against model.predict', () => {
       L.rescaling({ name: 'scale', scale: 1 / 127.5, offset: -1 }), conv('c', { activation: 'relu' }), L.flatten({ name: 'f' }), dense('out', 2),
     ]));
     expect(kinds(folded)).toEqual(['input', 'conv2d', 'reshape', 'dense']);
-    expect(folded.notes.join()).toMatch(/Rescaling scale folded into c/);
+    expect(folded.notes).toContain('Rescaling folded into the first layer (1): scale → c');
     const kept = await expectSame(sequential([6, 6, 1], [
       L.rescaling({ name: 'scale', scale: 2, offset: 0.5 }), conv('c', { padding: 'same' }), L.flatten({ name: 'f' }), dense('out', 2),
     ]));
