@@ -48,6 +48,8 @@ export interface RunOptions {
   /** Stop once more than this many answers are wrong (needs labels). */
   maxErrors?: number;
   signal?: AbortSignal;
+  /** Also return the output node's values (dequantized) of the evaluated images. */
+  outputs?: boolean;
 }
 
 export interface RunResult {
@@ -58,6 +60,8 @@ export interface RunResult {
   stoppedEarly: boolean;
   /** Node the run started at for cached batches (0 when nothing came from a cache). */
   startedAt: number;
+  /** With opts.outputs: image-major output values of the evaluated images. */
+  outputs?: Float32Array;
 }
 
 /** One node's outputs for a set of images, batch-major (image × H × W × C). */
@@ -222,6 +226,7 @@ export class Engine {
       }
     }
     const predictions = new Int32Array(count).fill(-1);
+    const outputs = opts.outputs ? new Float32Array(count * elementCount(g.nodes[g.output].shape)) : undefined;
     let correct = 0, evaluated = 0, stoppedEarly = false;
     const outNode = g.output;
     const outElems = elementCount(g.nodes[outNode].shape);
@@ -244,6 +249,12 @@ export class Engine {
       if (this.prepared[outNode].out.kind === 'fixed') this.k.argmax_i32(outBuf, nb, outElems, this.layout.preds);
       else this.k.argmax_f32(outBuf, nb, outElems, this.layout.preds);
       predictions.set(this.i32().subarray(this.layout.preds >> 2, (this.layout.preds >> 2) + nb), b0);
+      if (outputs) {
+        const o = this.prepared[outNode].out;
+        const ptr = outBuf >> 2;
+        const vals = o.kind === 'fixed' ? dequantize(this.i32().subarray(ptr, ptr + nb * outElems), o.format) : this.f32().subarray(ptr, ptr + nb * outElems);
+        outputs.set(vals, b0 * outElems);
+      }
       evaluated += nb;
       if (labels) {
         for (let j = 0; j < nb; j++) if (predictions[b0 + j] === Number(labels[b0 + j])) correct++;
@@ -257,7 +268,7 @@ export class Engine {
       build.count = evaluated;
       this.caches.set(images, build);
     }
-    return { predictions, correct, evaluated, stoppedEarly, startedAt: start };
+    return { predictions, correct, evaluated, stoppedEarly, startedAt: start, outputs: outputs?.subarray(0, evaluated * outElems) };
   }
 
   /** The output node's values for every image (dequantized when fixed), image-major. */

@@ -1,0 +1,132 @@
+// Prefix caches, early stopping and cancellation give exactly the answers of a full run.
+import { describe, expect, it } from 'vitest';
+import type { QuantConfig } from '../core/config.ts';
+import { cloneConfig, floatConfig } from '../core/config.ts';
+import { isParamNode, ownsOutputFormat } from '../core/graph.ts';
+import { ConfigRangeError } from './prepare.ts';
+import { simdEngine } from './testing/engines.ts';
+import { demoGraph, demoImages, hasDemoModel } from './testing/models.ts';
+import { randomConfig, randomGraph, randomImages, rng } from './testing/random-graph.ts';
+import { uniformConfig } from './testing/uniform.ts';
+
+describe('prefix cache on random graphs (branches, several live tensors)', () => {
+  it('a run from the cache equals a full run after any change at or after the boundary', () => {
+    const engine = simdEngine();
+    const fresh = simdEngine();
+    let used = 0;
+    for (let seed = 0; seed < 150; seed++) {
+      const r = rng(seed + 100);
+      const g = randomGraph(r, { maxNodes: 8 });
+      if (g.nodes.length < 3) continue;
+      const images = randomImages(r, g, r.int(3, 9));
+      const maxAbs = g.nodes.map(() => 1);
+      const a = randomConfig(r, g, maxAbs, { floatProb: 0.3 });
+      const k = r.int(1, g.nodes.length - 1);
+      const batch = r.int(1, 4);
+      engine.load(g, batch);
+      fresh.load(g, batch);
+      try {
+        engine.setConfig(a);
+      } catch (e) {
+        if (e instanceof ConfigRangeError) continue;
+        throw e;
+      }
+      const full = engine.run(images, null, { cacheAt: k, outputs: true });
+      const b = cloneConfig(a);
+      const j = r.int(k, g.nodes.length - 1);
+      b.nodes[j] = randomConfig(r, g, maxAbs, { floatProb: 0.3 }).nodes[j];
+      try {
+        engine.setConfig(b);
+        fresh.setConfig(b);
+      } catch (e) {
+        if (e instanceof ConfigRangeError) continue;
+        throw e;
+      }
+      const cached = engine.run(images, null, { startAt: k, outputs: true });
+      const expected = fresh.run(images, null, { outputs: true });
+      expect(cached.startedAt).toBe(k);
+      expect(Array.from(cached.outputs!)).toEqual(Array.from(expected.outputs!));
+      expect(Array.from(cached.predictions)).toEqual(Array.from(expected.predictions));
+      used++;
+      // Back to the cached config: still the first run's answers.
+      engine.setConfig(a);
+      expect(Array.from(engine.run(images, null, { startAt: k, outputs: true }).outputs!)).toEqual(Array.from(full.outputs!));
+    }
+    expect(used).toBeGreaterThan(100);
+  });
+});
+
+describe.skipIf(!hasDemoModel())('prefix cache, early stop and abort on the demo model', () => {
+  it('behaves like full runs', async () => {
+    const g = await demoGraph();
+    const { images, labels } = demoImages('calibration');
+    const engine = simdEngine();
+    engine.load(g, 32);
+    const stats = engine.activationStats(images.subarray(0, 200 * 784));
+    const base = uniformConfig(g, stats, 8);
+    engine.setConfig(base);
+    const firstDense = g.nodes.findIndex((n) => n.kind === 'dense');
+    const full = engine.run(images, labels, { cacheAt: firstDense });
+    expect(full.evaluated).toBe(1000);
+    expect(full.correct).toBeGreaterThan(950);
+
+    // Change the first dense layer's weights: the cache applies.
+    const changed: QuantConfig = cloneConfig(base);
+    changed.nodes[firstDense] = { ...changed.nodes[firstDense], weights: { bits: 4, frac: 5, signed: true } };
+    engine.setConfig(changed);
+    const fromCache = engine.run(images, labels, { startAt: firstDense });
+    const ref = simdEngine();
+    ref.load(g, 7);
+    ref.setConfig(changed);
+    const expected = ref.run(images, labels);
+    expect(fromCache.startedAt).toBe(firstDense);
+    expect(Array.from(fromCache.predictions)).toEqual(Array.from(expected.predictions));
+    expect(fromCache.correct).toBe(expected.correct);
+
+    // A change before the boundary invalidates the cache: a full run, still correct.
+    const early = cloneConfig(changed);
+    early.nodes[1] = { ...early.nodes[1], weights: { bits: 3, frac: 3, signed: true } };
+    engine.setConfig(early);
+    ref.setConfig(early);
+    const noCache = engine.run(images, labels, { startAt: firstDense });
+    expect(noCache.startedAt).toBe(0);
+    expect(Array.from(noCache.predictions)).toEqual(Array.from(ref.run(images, labels).predictions));
+
+    // Early stop: at most one batch past the error budget, predictions agree where evaluated.
+    engine.setConfig(changed);
+    const allErrors = expected.evaluated - expected.correct;
+    const maxErrors = Math.floor(allErrors / 3);
+    const stopped = engine.run(images, labels, { maxErrors });
+    expect(stopped.stoppedEarly).toBe(true);
+    expect(stopped.evaluated).toBeLessThan(1000);
+    expect(stopped.evaluated - stopped.correct).toBeGreaterThan(maxErrors);
+    expect(stopped.evaluated - stopped.correct - 32).toBeLessThanOrEqual(maxErrors);
+    for (let i = 0; i < 1000; i++) expect(stopped.predictions[i]).toBe(i < stopped.evaluated ? expected.predictions[i] : -1);
+
+    // A cache built by a run that stopped early covers only what it evaluated.
+    engine.setConfig(early);
+    const partial = engine.run(images, labels, { cacheAt: 3, maxErrors: 0 });
+    expect(partial.stoppedEarly).toBe(true);
+    const after = engine.run(images, labels, { startAt: 3 });
+    expect(Array.from(after.predictions)).toEqual(Array.from(ref.run(images, labels).predictions));
+
+    // Abort.
+    const ctl = new AbortController();
+    ctl.abort();
+    expect(() => engine.run(images, labels, { signal: ctl.signal })).toThrow();
+  });
+
+  it('setConfig re-packs only changed nodes and keeps float nodes float', async () => {
+    const g = await demoGraph();
+    const engine = simdEngine();
+    engine.load(g, 8);
+    const cfg = floatConfig(g.nodes.length);
+    engine.setConfig(cfg);
+    expect(engine.nodePaths().filter((p) => p === 'float').length).toBe(g.nodes.filter((n) => isParamNode(n) || n.kind === 'maxPool').length);
+    // Weights alone fixed: nodes still run in float, with dequantized weights.
+    g.nodes.forEach((n, i) => { if (isParamNode(n)) cfg.nodes[i] = { weights: { bits: 8, frac: 7, signed: true } }; });
+    engine.setConfig(cfg);
+    expect(engine.nodeDomains().every((d) => d.kind === 'float')).toBe(true);
+    expect(g.nodes.some((n, i) => ownsOutputFormat(n) && engine.nodeDomains()[i].kind === 'fixed')).toBe(false);
+  });
+});

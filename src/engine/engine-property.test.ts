@@ -1,0 +1,56 @@
+// Property tests: on seeded random graphs (every node kind, odd shapes, strides, dilation,
+// padding) with random formats (1–16 bits, biases to 32, negative and large fracs, signed and
+// unsigned, some tensors float) and random images, the engine's SIMD kernels, its scalar
+// kernels and the TypeScript reference agree on every node's output, bit for bit.
+import { describe, expect, it } from 'vitest';
+import type { CaseOptions } from './testing/compare.ts';
+import { runCase } from './testing/compare.ts';
+import { relaxedEngine, simdEngine } from './testing/engines.ts';
+import type { Engine } from './engine.ts';
+
+function sweep(engine: Engine, seeds: [number, number], opts: CaseOptions): { paths: Set<string>; skipped: number } {
+  const paths = new Set<string>();
+  let skipped = 0;
+  const failures: string[] = [];
+  for (let s = seeds[0]; s < seeds[1]; s++) {
+    const r = runCase(engine, s, opts);
+    if (r.skipped) skipped++;
+    r.paths.forEach((p) => paths.add(p));
+    if (!r.ok) failures.push(r.message!);
+  }
+  expect(failures.slice(0, 3)).toEqual([]);
+  return { paths, skipped };
+}
+
+describe('engine = reference, bit for bit (plain SIMD build)', () => {
+  const engine = simdEngine();
+
+  it('1,000 random graphs with mixed float/fixed configs', () => {
+    const { paths, skipped } = sweep(engine, [0, 1000], {});
+    // Every node kind ran in integers and in float, and the exact 64-bit path was exercised.
+    for (const p of ['conv2d:i16', 'conv2d:i64', 'conv2d:float', 'dense:i16', 'dense:i64', 'dense:float', 'depthwiseConv2d:i32',
+      'depthwiseConv2d:float', 'affine:i32', 'affine:float', 'maxPool:int', 'maxPool:float', 'avgPool:int', 'avgPool:float',
+      'add:int', 'add:float', 'concat:int', 'concat:float', 'pad:int', 'pad:float', 'activation:int', 'activation:float', 'reshape:alias']) {
+      expect(paths, p).toContain(p);
+    }
+    expect(skipped).toBeLessThan(12);
+  });
+
+  it('400 graphs with mostly float tensors', () => {
+    sweep(engine, [5000, 5400], { floatProb: 0.6 });
+  });
+
+  it('400 graphs at ≤ 8 bits', () => {
+    sweep(engine, [9000, 9400], { maxBits: 8, floatProb: 0.05 });
+  });
+});
+
+describe('engine = reference, bit for bit (relaxed SIMD build)', () => {
+  const engine = relaxedEngine();
+  it('uses the relaxed build', () => expect(engine.relaxed).toBe(true));
+  it('500 graphs at ≤ 8 bits take the i8 relaxed dot product and stay exact', () => {
+    const { paths } = sweep(engine, [20000, 20500], { maxBits: 8, floatProb: 0.05 });
+    expect(paths).toContain('conv2d:i8-relaxed');
+    expect(paths).toContain('dense:i8-relaxed');
+  });
+});
