@@ -115,10 +115,10 @@ export function kerasToGraph(src: KerasSource, options: ModelOptions = {}): Grap
     if (!Array.isArray(layers) || !layers.every(isObj)) {
       return fail(`model ${scope.join('/') || '(top)'} has no layer list in its configuration`);
     }
-    const modelName = String((isObj(cfg) && cfg.name) ?? model.name ?? 'model');
+    const modelName = String((isObj(cfg) ? cfg.name : undefined) ?? model.name ?? 'model');
     const paths = savingPaths(layers, path);
-    const layerName = (l: Json) => String((isObj(l.config) && l.config.name) ?? l.name);
-    const refOf = (l: Json, i: number): LayerRef => ({ name: layerName(l), className: String(l.class_name), scope: scope, path: paths[i] });
+    const layerName = (l: Json) => String((isObj(l.config) ? l.config.name : undefined) ?? l.name);
+    const refOf = (l: Json, i: number): LayerRef => ({ name: layerName(l), className: String(l.class_name), scope, path: paths[i] });
 
     if (model.class_name === 'Sequential' || Array.isArray(cfg)) {
       let cur: KValue | null = inbound ? inbound[0] : null;

@@ -5,7 +5,8 @@ import type { Graph, GraphNode } from '../../core/graph.ts';
 import { argmax, forwardFloat } from '../../core/float-reference.ts';
 import type { SaveOptions } from '../testing/tfjs.ts';
 import { agreement, randomInputs, saveLayersModel, tf, tfjsPredict, useTfjsCpu } from '../testing/tfjs.ts';
-import type { FileEntry } from '../types.ts';
+import { zipSync } from 'fflate';
+import { openModel } from '../index.ts';
 import { tfjsLayersFormat } from './index.ts';
 
 beforeAll(useTfjsCpu);
@@ -265,6 +266,14 @@ describe('tfjs-layers: file layouts', () => {
     L.flatten({ name: 'flatten' }), dense('fc1', 6, { activation: 'relu' }), dense('logits', 3),
   ]);
 
+  it('a zipped model folder opens through openModel', async () => {
+    const model = lenet();
+    const files = await saveLayersModel(model, { dir: 'lenet', shardBytes: 200 });
+    const zip = zipSync(Object.fromEntries(files.map((f) => [f.path, f.data])));
+    const g = await openModel([{ path: 'lenet.zip', data: zip }]);
+    expect(agreement(g, randomInputs([12, 12, 1], 2), (v) => tfjsPredict(model, v, [12, 12, 1])).maxRelError).toBeLessThan(1e-5);
+  });
+
   it('several shards, in a folder', async () => {
     const model = lenet();
     const files = await saveLayersModel(model, { dir: 'lenet', shardBytes: 100 });
@@ -365,4 +374,3 @@ function fromHalf(h: number): number {
   return e === 0 ? s * f * 2 ** -24 : s * (1 + f / 1024) * 2 ** (e - 15);
 }
 
-export type { FileEntry };
