@@ -5,10 +5,14 @@ import { EVAL_FLAGS, evalCommand } from './eval.ts';
 
 const HELP = `fixpoint — fixed-point quantization of CNNs
 
-  fixpoint eval [--model PATH] [--data PATH] [--json]   float accuracy of a model
-  fixpoint help                                         this text
+  fixpoint eval  [--model PATH] [--data PATH] [--json] [--range 0,1] [--mean M] [--std S]
+                 [--resize HxW] [--calibration 1000] [--validation 1000] [--seed 0]
+                 float accuracy of a model on the calibration and held-out images
+  fixpoint help  this text
 
-Without --model and --data, the demo (LeNet-5 on MNIST digits) is used.
+--model: a model.json (shards beside it), .h5, .keras or .onnx file. --data: a folder of class
+sub-folders, a .zip of one, a folder with an IDX pair, or a flat folder of unlabeled images.
+Without them, the demo (LeNet-5 on MNIST digits) is used.
 `;
 
 export async function main(argv: string[]): Promise<number> {
@@ -26,7 +30,7 @@ export async function main(argv: string[]): Promise<number> {
         throw new UsageError(`unknown command "${command}"; try fixpoint help`);
     }
   } catch (e) {
-    const known = e instanceof UsageError || (e instanceof Error && e.name.endsWith('FormatError'));
+    const known = e instanceof UsageError || (e instanceof Error && e.name.endsWith('Error') && 'format' in e);
     process.stderr.write(`fixpoint: ${e instanceof Error ? e.message : String(e)}\n`);
     if (!known && e instanceof Error && process.env.FIXPOINT_DEBUG) process.stderr.write(`${e.stack}\n`);
     return known ? 2 : 1;

@@ -1,0 +1,76 @@
+// Shared by every command: the model, the data and the preprocessing flags of DESIGN.md §8,
+// loaded into a Session on a Node engine.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { createEngine } from '../engine/engine.ts';
+import { loadEngineWasmNode } from '../engine/load-node.ts';
+import { openDataset, openModel } from '../formats/index.ts';
+import { readPathAsFiles } from '../formats/node-files.ts';
+import { type LoadedData, type Preprocessing, Session, type SplitSettings } from '../worker/session.ts';
+import { type ParsedArgs, UsageError, numberFlag, numberListFlag, stringFlag } from './args.ts';
+import { demoDataPath, demoModelPath, projectRoot } from './project.ts';
+
+export const INPUT_FLAGS = {
+  model: 'value', data: 'value', range: 'value', mean: 'value', std: 'value', resize: 'value',
+  calibration: 'value', validation: 'value', seed: 'value',
+} as const;
+
+function existing(path: string, what: string): string {
+  if (!existsSync(path)) throw new UsageError(`${what} ${path} does not exist`);
+  return path;
+}
+
+export function preprocessingFlags(flags: ParsedArgs['flags']): Preprocessing {
+  const range = numberListFlag(flags, 'range', [2]) as [number, number] | undefined;
+  if (range && !(range[1] > range[0])) throw new UsageError(`--range ${range.join(',')}: the upper end must be above the lower`);
+  const std = numberListFlag(flags, 'std', [1, 3]);
+  if (std?.some((s) => s <= 0)) throw new UsageError('--std values must be positive');
+  const resize = stringFlag(flags, 'resize');
+  let size: [number, number] | undefined;
+  if (resize !== undefined) {
+    const m = /^(\d+)x(\d+)$/i.exec(resize);
+    if (!m || +m[1] < 1 || +m[2] < 1) throw new UsageError(`--resize got "${resize}"; expected HxW, e.g. 28x28`);
+    size = [+m[1], +m[2]];
+  }
+  return { range, mean: numberListFlag(flags, 'mean', [1, 3]), std, resize: size };
+}
+
+export function splitFlags(flags: ParsedArgs['flags']): SplitSettings {
+  const positive = (v: number) => Number.isInteger(v) && v >= 1;
+  return {
+    seed: numberFlag(flags, 'seed', 0, Number.isInteger),
+    calibration: numberFlag(flags, 'calibration', 1000, positive),
+    validation: numberFlag(flags, 'validation', 1000, positive),
+  };
+}
+
+export async function nodeSession(): Promise<Session> {
+  return new Session(await createEngine(loadEngineWasmNode(join(projectRoot(), 'build'))));
+}
+
+export interface Loaded {
+  session: Session;
+  data: LoadedData;
+  modelPath: string;
+  dataPath: string;
+}
+
+/** Opens --model and --data (or the demo's) and loads them into a new session. */
+export async function loadInputs(args: ParsedArgs, log: (s: string) => void = () => {}): Promise<Loaded> {
+  const modelPath = existing(stringFlag(args.flags, 'model') ?? demoModelPath(), 'the model');
+  const dataPath = existing(stringFlag(args.flags, 'data') ?? demoDataPath(), 'the data');
+  const prep = preprocessingFlags(args.flags);
+  const split = splitFlags(args.flags);
+  const session = await nodeSession();
+  log(`reading model ${modelPath}`);
+  session.setModel(await openModel(readPathAsFiles(modelPath)));
+  log(`reading data ${dataPath}`);
+  const dataset = await openDataset(readPathAsFiles(dataPath));
+  let data: LoadedData;
+  try {
+    data = session.setData(dataset, prep, split);
+  } catch (e) {
+    throw new UsageError(e instanceof Error ? e.message : String(e));
+  }
+  return { session, data, modelPath, dataPath };
+}
