@@ -69,7 +69,7 @@ export function kerasToGraph(src: KerasSource, options: ModelOptions = {}): Grap
   const env: LayerEnv = { b, store: src.store, fail };
   const byName = new Map<string, KValue>();
 
-  const topo = src.topology;
+  const topo = untuple(src.topology);
   if (!isObj(topo) || typeof topo.class_name !== 'string') {
     return fail('the model description has no class_name: it is not a Keras model configuration');
   }
@@ -238,6 +238,16 @@ export function kerasToGraph(src: KerasSource, options: ModelOptions = {}): Grap
   if (inputs.length !== 1) fail(`the model has ${inputs.length} inputs (${inputs.map((n) => n.name).join(', ')}); only single-input models are supported`);
   if (graph.nodes.length < 2) fail('the model computes nothing: its output is its input');
   return optimizeGraph(graph, b.origin);
+}
+
+/** tf.keras's JSON encoder may spell tuples and shapes as {class_name: '__tuple__' | 'TensorShape', items}. */
+function untuple(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(untuple);
+  if (!isObj(v)) return v;
+  if ((v.class_name === '__tuple__' || v.class_name === 'TensorShape') && Array.isArray(v.items)) return v.items.map(untuple);
+  const out: Json = {};
+  for (const [k, x] of Object.entries(v)) out[k] = untuple(x);
+  return out;
 }
 
 /** Dimensions after the batch axis from an input layer's (or first layer's) config. */

@@ -315,6 +315,18 @@ describe('tfjs-layers: file layouts', () => {
     expect(kinds(g)).toEqual(['input', 'conv2d', 'maxPool', 'reshape', 'dense', 'dense']);
   });
 
+  it("tf.keras's {class_name: '__tuple__', items} spelling of tuples and shapes", async () => {
+    const edit: SaveOptions['edit'] = (json) => {
+      const layers = (json.modelTopology as { config: { layers: Array<{ config: Record<string, unknown> }> } }).config.layers;
+      for (const l of layers) {
+        for (const k of ['kernel_size', 'strides', 'pool_size', 'dilation_rate', 'batch_input_shape']) {
+          if (Array.isArray(l.config[k])) l.config[k] = { class_name: k === 'batch_input_shape' ? 'TensorShape' : '__tuple__', items: l.config[k] };
+        }
+      }
+    };
+    await expectSame(lenet(), { edit });
+  });
+
   it('quantized (uint8, uint16) and float16 weights', async () => {
     const model = lenet();
     const files = await saveLayersModel(model);
