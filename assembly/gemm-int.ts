@@ -14,53 +14,82 @@
   return i32x4.add(i32x4.shuffle(ab, cd, 0, 1, 4, 5), i32x4.shuffle(ab, cd, 2, 3, 6, 7));
 }
 
-/** i16 × i16 with i32x4.dot_i16x8_s; kLen a multiple of 8. */
+// Weights are packed in groups of 4 output channels, chunk by chunk along K, so the
+// micro-kernel streams one pointer: group g starts at g·Kp·4 values; its chunk c (8 values of
+// K for i16, 16 for i8) holds channel 4g+j's values at j·chunk (see src/engine/engine.ts
+// packWeights). K slices (k0, kLen) are multiples of 32.
+
+/** Index of weight (n, k) in the packed i16 layout, in elements. */
+@inline function packedI16(n: i32, k: i32, ldb: i32): usize {
+  return <usize>((n >> 2) * ldb * 4 + (k >> 3) * 32 + (n & 3) * 8 + (k & 7));
+}
+
+/** Index of weight (n, k) in the packed i8 layout, in elements. */
+@inline function packedI8(n: i32, k: i32, ldb: i32): usize {
+  return <usize>((n >> 2) * ldb * 4 + (k >> 4) * 64 + (n & 3) * 16 + (k & 15));
+}
+
+/** i16 × i16 with i32x4.dot_i16x8_s; ldb = Kp (the packed row length). */
 export function gemm_i16(A: usize, lda: i32, B: usize, ldb: i32, C: usize, ldc: i32, M: i32, N: i32, k0: i32, kLen: i32): void {
   const aStride = <usize>lda << 1;
-  const bStride = <usize>ldb << 1;
+  const groupBytes = <usize>ldb << 3;
   const kBytes = <usize>kLen << 1;
-  const kOff = <usize>k0 << 1;
   for (let m = 0; m < M; m += 2) {
-    const a0 = A + <usize>m * aStride + kOff;
-    const a1 = a0 + aStride;
+    const a0 = A + <usize>m * aStride + (<usize>k0 << 1);
     const c0 = C + (<usize>m * ldc << 2);
     const c1 = c0 + (<usize>ldc << 2);
+    let b = B + (<usize>k0 << 3);
     for (let n = 0; n < N; n += 4) {
-      const b0 = B + <usize>n * bStride + kOff;
-      const b1 = b0 + bStride;
-      const b2 = b1 + bStride;
-      const b3 = b2 + bStride;
       let s00 = i32x4.splat(0), s01 = i32x4.splat(0), s02 = i32x4.splat(0), s03 = i32x4.splat(0);
       let s10 = i32x4.splat(0), s11 = i32x4.splat(0), s12 = i32x4.splat(0), s13 = i32x4.splat(0);
-      for (let k: usize = 0; k < kBytes; k += 16) {
-        const x0 = v128.load(a0 + k);
-        const x1 = v128.load(a1 + k);
-        const w0 = v128.load(b0 + k);
-        const w1 = v128.load(b1 + k);
-        const w2 = v128.load(b2 + k);
-        const w3 = v128.load(b3 + k);
-        s00 = i32x4.add(s00, i32x4.dot_i16x8_s(x0, w0));
-        s01 = i32x4.add(s01, i32x4.dot_i16x8_s(x0, w1));
-        s02 = i32x4.add(s02, i32x4.dot_i16x8_s(x0, w2));
-        s03 = i32x4.add(s03, i32x4.dot_i16x8_s(x0, w3));
-        s10 = i32x4.add(s10, i32x4.dot_i16x8_s(x1, w0));
-        s11 = i32x4.add(s11, i32x4.dot_i16x8_s(x1, w1));
-        s12 = i32x4.add(s12, i32x4.dot_i16x8_s(x1, w2));
-        s13 = i32x4.add(s13, i32x4.dot_i16x8_s(x1, w3));
+      let pa = a0;
+      let pb = b;
+      const end = a0 + kBytes;
+      while (pa < end) {
+        let x0 = v128.load(pa);
+        let x1 = v128.load(pa + aStride);
+        let w = v128.load(pb);
+        s00 = i32x4.add(s00, i32x4.dot_i16x8_s(x0, w));
+        s10 = i32x4.add(s10, i32x4.dot_i16x8_s(x1, w));
+        w = v128.load(pb, 16);
+        s01 = i32x4.add(s01, i32x4.dot_i16x8_s(x0, w));
+        s11 = i32x4.add(s11, i32x4.dot_i16x8_s(x1, w));
+        w = v128.load(pb, 32);
+        s02 = i32x4.add(s02, i32x4.dot_i16x8_s(x0, w));
+        s12 = i32x4.add(s12, i32x4.dot_i16x8_s(x1, w));
+        w = v128.load(pb, 48);
+        s03 = i32x4.add(s03, i32x4.dot_i16x8_s(x0, w));
+        s13 = i32x4.add(s13, i32x4.dot_i16x8_s(x1, w));
+        x0 = v128.load(pa, 16);
+        x1 = v128.load(pa + aStride, 16);
+        w = v128.load(pb, 64);
+        s00 = i32x4.add(s00, i32x4.dot_i16x8_s(x0, w));
+        s10 = i32x4.add(s10, i32x4.dot_i16x8_s(x1, w));
+        w = v128.load(pb, 80);
+        s01 = i32x4.add(s01, i32x4.dot_i16x8_s(x0, w));
+        s11 = i32x4.add(s11, i32x4.dot_i16x8_s(x1, w));
+        w = v128.load(pb, 96);
+        s02 = i32x4.add(s02, i32x4.dot_i16x8_s(x0, w));
+        s12 = i32x4.add(s12, i32x4.dot_i16x8_s(x1, w));
+        w = v128.load(pb, 112);
+        s03 = i32x4.add(s03, i32x4.dot_i16x8_s(x0, w));
+        s13 = i32x4.add(s13, i32x4.dot_i16x8_s(x1, w));
+        pa += 32;
+        pb += 128;
       }
       v128.store(c0 + (<usize>n << 2), hsum4(s00, s01, s02, s03));
       v128.store(c1 + (<usize>n << 2), hsum4(s10, s11, s12, s13));
+      b += groupBytes;
     }
   }
 }
 
 export function gemm_i16_scalar(A: usize, lda: i32, B: usize, ldb: i32, C: usize, ldc: i32, M: i32, N: i32, k0: i32, kLen: i32): void {
   for (let m = 0; m < M; m++) {
-    const a = A + (<usize>(m * lda + k0) << 1);
+    const a = A + (<usize>(m * lda) << 1);
     for (let n = 0; n < N; n++) {
-      const b = B + (<usize>(n * ldb + k0) << 1);
       let s: i32 = 0;
-      for (let k = 0; k < kLen; k++) s += <i32>load<i16>(a + (<usize>k << 1)) * <i32>load<i16>(b + (<usize>k << 1));
+      for (let k = k0; k < k0 + kLen; k++) s += <i32>load<i16>(a + (<usize>k << 1)) * <i32>load<i16>(B + (packedI16(n, k, ldb) << 1));
       store<i32>(C + (<usize>(m * ldc + n) << 2), s);
     }
   }
@@ -75,44 +104,59 @@ export function gemm_i16_scalar(A: usize, lda: i32, B: usize, ldb: i32, C: usize
 
 /**
  * Relaxed SIMD: A holds activations in [0, 127] (the i7 operand, so every implementation of
- * the relaxed instruction agrees), B weights in i8; kLen a multiple of 16. Pairwise i16 sums
- * stay below 2·128·127 < 2^15, so no implementation saturates.
+ * the relaxed instruction agrees), B weights in i8. Pairwise i16 sums stay below
+ * 2·128·127 < 2^15, so no implementation saturates.
  */
 export function gemm_i8r(A: usize, lda: i32, B: usize, ldb: i32, C: usize, ldc: i32, M: i32, N: i32, k0: i32, kLen: i32): void {
   if (ASC_FEATURE_RELAXED_SIMD) {
     const aStride = <usize>lda;
-    const bStride = <usize>ldb;
-    const kOff = <usize>k0;
+    const groupBytes = <usize>ldb << 2;
     for (let m = 0; m < M; m += 2) {
-      const a0 = A + <usize>m * aStride + kOff;
-      const a1 = a0 + aStride;
+      const a0 = A + <usize>m * aStride + <usize>k0;
       const c0 = C + (<usize>m * ldc << 2);
       const c1 = c0 + (<usize>ldc << 2);
+      let b = B + (<usize>k0 << 2);
       for (let n = 0; n < N; n += 4) {
-        const b0 = B + <usize>n * bStride + kOff;
-        const b1 = b0 + bStride;
-        const b2 = b1 + bStride;
-        const b3 = b2 + bStride;
         let s00 = i32x4.splat(0), s01 = i32x4.splat(0), s02 = i32x4.splat(0), s03 = i32x4.splat(0);
         let s10 = i32x4.splat(0), s11 = i32x4.splat(0), s12 = i32x4.splat(0), s13 = i32x4.splat(0);
-        for (let k: usize = 0; k < <usize>kLen; k += 16) {
-          const x0 = v128.load(a0 + k);
-          const x1 = v128.load(a1 + k);
-          const w0 = v128.load(b0 + k);
-          const w1 = v128.load(b1 + k);
-          const w2 = v128.load(b2 + k);
-          const w3 = v128.load(b3 + k);
-          s00 = dot7(w0, x0, s00);
-          s01 = dot7(w1, x0, s01);
-          s02 = dot7(w2, x0, s02);
-          s03 = dot7(w3, x0, s03);
-          s10 = dot7(w0, x1, s10);
-          s11 = dot7(w1, x1, s11);
-          s12 = dot7(w2, x1, s12);
-          s13 = dot7(w3, x1, s13);
+        let pa = a0;
+        let pb = b;
+        const end = a0 + <usize>kLen;
+        while (pa < end) {
+          let x0 = v128.load(pa);
+          let x1 = v128.load(pa + aStride);
+          let w = v128.load(pb);
+          s00 = dot7(w, x0, s00);
+          s10 = dot7(w, x1, s10);
+          w = v128.load(pb, 16);
+          s01 = dot7(w, x0, s01);
+          s11 = dot7(w, x1, s11);
+          w = v128.load(pb, 32);
+          s02 = dot7(w, x0, s02);
+          s12 = dot7(w, x1, s12);
+          w = v128.load(pb, 48);
+          s03 = dot7(w, x0, s03);
+          s13 = dot7(w, x1, s13);
+          x0 = v128.load(pa, 16);
+          x1 = v128.load(pa + aStride, 16);
+          w = v128.load(pb, 64);
+          s00 = dot7(w, x0, s00);
+          s10 = dot7(w, x1, s10);
+          w = v128.load(pb, 80);
+          s01 = dot7(w, x0, s01);
+          s11 = dot7(w, x1, s11);
+          w = v128.load(pb, 96);
+          s02 = dot7(w, x0, s02);
+          s12 = dot7(w, x1, s12);
+          w = v128.load(pb, 112);
+          s03 = dot7(w, x0, s03);
+          s13 = dot7(w, x1, s13);
+          pa += 32;
+          pb += 128;
         }
         v128.store(c0 + (<usize>n << 2), hsum4(s00, s01, s02, s03));
         v128.store(c1 + (<usize>n << 2), hsum4(s10, s11, s12, s13));
+        b += groupBytes;
       }
     }
   } else {
@@ -122,11 +166,10 @@ export function gemm_i8r(A: usize, lda: i32, B: usize, ldb: i32, C: usize, ldc: 
 
 export function gemm_i8_scalar(A: usize, lda: i32, B: usize, ldb: i32, C: usize, ldc: i32, M: i32, N: i32, k0: i32, kLen: i32): void {
   for (let m = 0; m < M; m++) {
-    const a = A + <usize>(m * lda + k0);
+    const a = A + <usize>(m * lda);
     for (let n = 0; n < N; n++) {
-      const b = B + <usize>(n * ldb + k0);
       let s: i32 = 0;
-      for (let k = 0; k < kLen; k++) s += <i32>load<i8>(a + k) * <i32>load<i8>(b + k);
+      for (let k = k0; k < k0 + kLen; k++) s += <i32>load<i8>(a + k) * <i32>load<i8>(B + packedI8(n, k, ldb));
       store<i32>(C + (<usize>(m * ldc + n) << 2), s);
     }
   }

@@ -403,10 +403,15 @@ export class Engine {
     const q = p.intWeights!;
     if (dims) {
       const { K, N, Kp, Np } = dims;
+      // Packed layouts of assembly/gemm-int.ts: i8 / i16 in groups of 4 channels chunk by chunk
+      // along K; i32 (the 64-bit path) one row per channel.
       const packed = p.path === 'i8-relaxed' ? new Int8Array(buf, region.wInt, Np * Kp)
         : p.path === 'i64' ? new Int32Array(buf, region.wInt, Np * Kp) : new Int16Array(buf, region.wInt, Np * Kp);
       packed.fill(0);
-      for (let k = 0; k < K; k++) for (let o = 0; o < N; o++) packed[o * Kp + k] = q[k * N + o];
+      const index = p.path === 'i8-relaxed' ? (o: number, k: number) => (o >> 2) * Kp * 4 + (k >> 4) * 64 + (o & 3) * 16 + (k & 15)
+        : p.path === 'i64' ? (o: number, k: number) => o * Kp + k
+          : (o: number, k: number) => (o >> 2) * Kp * 4 + (k >> 3) * 32 + (o & 3) * 8 + (k & 7);
+      for (let k = 0; k < K; k++) for (let o = 0; o < N; o++) packed[index(o, k)] = q[k * N + o];
     } else {
       new Int32Array(buf).set(q, region.wInt >> 2);
     }

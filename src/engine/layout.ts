@@ -12,18 +12,18 @@ export function isAlias(n: GraphNode): boolean {
   return n.kind === 'reshape' || (n.kind === 'activation' && n.activation.type === 'linear');
 }
 
-/** GEMM dimensions of conv2d / dense (K = reduction, N = output channels). */
+/** GEMM dimensions of conv2d / dense (K = reduction, N = output channels; Kp a multiple of 32 for the unrolled kernels). */
 export function gemmDims(g: Graph, n: GraphNode): { K: number; N: number; Kp: number; Np: number } | null {
   if (n.kind === 'conv2d') {
     const [kh, kw, cin, cout] = n.kernelShape;
-    return { K: kh * kw * cin, N: cout, Kp: roundUp(kh * kw * cin, 16), Np: roundUp(cout, 8) };
+    return { K: kh * kw * cin, N: cout, Kp: roundUp(kh * kw * cin, 32), Np: roundUp(cout, 8) };
   }
   if (n.kind === 'dense') {
     const [nIn, nOut] = n.kernelShape;
     if (elementCount(g.nodes[n.inputs[0]].shape) !== nIn) {
       throw new Error(`dense node ${n.name}: its input has ${elementCount(g.nodes[n.inputs[0]].shape)} values, the kernel expects ${nIn}`);
     }
-    return { K: nIn, N: nOut, Kp: roundUp(nIn, 16), Np: roundUp(nOut, 8) };
+    return { K: nIn, N: nOut, Kp: roundUp(nIn, 32), Np: roundUp(nOut, 8) };
   }
   return null;
 }

@@ -307,8 +307,8 @@ export function prepareNode(g: Graph, i: number, f: NodeFormats, inDomains: Doma
       } else if (wmin >= -32768 && wmax <= 32767 && ilo >= -32768 && ihi <= 32767) {
         if (maxIn * maxAbsSum <= I31) path = 'i16';
         else {
-          const L = Math.floor(I31 / (maxIn * maxW) / 8) * 8;
-          if (L >= 8) { path = 'i16-sliced'; sliceK = L; }
+          const L = Math.floor(I31 / (maxIn * maxW) / 32) * 32;
+          if (L >= 32) { path = 'i16-sliced'; sliceK = L; }
         }
       }
       const corr = relaxedOffset ? sum.map((s) => BigInt(relaxedOffset) * BigInt(s)) : null;
