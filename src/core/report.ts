@@ -1,0 +1,209 @@
+// report.json (DESIGN.md §8, normative) and the layer table behind layers.csv, built from a
+// search result by a pure function. Held-out (validation) accuracies are measured by the
+// caller, which owns the validation images, and passed in.
+//
+// Beyond the normative fields: losses next to accuracies, reductions against 8-bit,
+// affine_mults and memory_kb_paper (core/cost.ts), scale/shift formats, per-layer costs, and
+// for frontier points their loss bound, both multiplication costs and (when scored) their
+// held-out loss. A format of null means float32.
+import type { QuantConfig } from './config.ts';
+import type { CostReport } from './cost.ts';
+import { configCost, formatOwner, reductions } from './cost.ts';
+import type { Format } from './format.ts';
+import { formatToString } from './format.ts';
+import type { Graph, NodeKind } from './graph.ts';
+import { graphTotals, nodeMacs, nodeParams } from './graph.ts';
+import type { TensorSlot } from './tensors.ts';
+import { tensorValues } from './tensors.ts';
+
+export interface FormatJson {
+  bits: number;
+  frac: number;
+  signed: boolean;
+}
+
+export interface CostsJson {
+  calibration_acc: number;
+  validation_acc: number;
+  calibration_loss: number;
+  validation_loss: number;
+  memory_kb: number;
+  weights_kb: number;
+  peak_activation_kb: number;
+  mult_cost: number;
+  mult_cost_paper: number;
+  affine_mults: number;
+  memory_kb_paper: number;
+}
+
+export interface LayerJson {
+  name: string;
+  kind: NodeKind;
+  macs: number;
+  params: number;
+  shape: [number, number, number];
+  weights: FormatJson | null;
+  bias: FormatJson | null;
+  scale?: FormatJson | null;
+  shift?: FormatJson | null;
+  /** The node's own output format, or for pool/pad/reshape/activation the one its values keep. */
+  output: FormatJson | null;
+  memory_kb: number;
+  mult_cost: number;
+  mult_cost_paper: number;
+}
+
+export interface FrontierJson {
+  calibration_loss: number;
+  loss_bound: number;
+  memory_kb: number;
+  weights_kb: number;
+  peak_activation_kb: number;
+  mult_cost: number;
+  mult_cost_paper: number;
+  validation_loss?: number;
+}
+
+export interface ReportJson {
+  model: { name: string; nodes: number; params: number; macs: number };
+  data: { calibration: number; validation: number; labels: 'given' | 'float-model' };
+  method: string;
+  budget: number;
+  seed: number;
+  evaluations: number;
+  seconds: number;
+  float: { calibration_acc: number; validation_acc: number; memory_kb: number; mult_cost: number; mult_cost_paper: number };
+  quantized: CostsJson;
+  baseline8: CostsJson;
+  reductions: { memory: number; mult_cost: number; mult_cost_paper: number };
+  input: FormatJson | null;
+  layers: LayerJson[];
+  frontier: FrontierJson[];
+  notes: string[];
+}
+
+/** The parts of a search result a report needs (search/run.ts SearchResult has them all). */
+export interface ReportSource {
+  method: string;
+  budget: number;
+  seed: number;
+  evaluations: number;
+  seconds: number;
+  chosen: { config: QuantConfig; correct: number; total: number; calibration_loss: number };
+  baseline8: { config: QuantConfig; correct: number; total: number; calibration_loss: number };
+  float: { correct: number; total: number };
+  frontier: Array<{
+    calibration_loss: number; loss_bound: number; memory_kb: number; weights_kb: number; peak_activation_kb: number;
+    mult_cost: number; mult_cost_paper: number;
+  }>;
+}
+
+export interface ReportInputs {
+  graph: Graph;
+  result: ReportSource;
+  data: { calibration: number; validation: number; labels: 'given' | 'float-model' };
+  /** Accuracies (fractions) on the validation images; frontier entries align with result.frontier. */
+  validation: { float: number; quantized: number; baseline8: number; frontier?: Array<number | null> };
+  /** Wall time to report instead of the search's own. */
+  seconds?: number;
+}
+
+const fmt = (f: Format | null | undefined): FormatJson | null => (f ? { bits: f.bits, frac: f.frac, signed: f.signed } : null);
+const relLoss = (floatAcc: number, acc: number) => (floatAcc > 0 ? (floatAcc - acc) / floatAcc : 0);
+
+function costsJson(cost: CostReport, calAcc: number, calLoss: number, valAcc: number, valFloat: number): CostsJson {
+  return {
+    calibration_acc: calAcc, validation_acc: valAcc, calibration_loss: calLoss, validation_loss: relLoss(valFloat, valAcc),
+    memory_kb: cost.memory_kb, weights_kb: cost.weights_kb, peak_activation_kb: cost.peak_activation_kb,
+    mult_cost: cost.mult_cost, mult_cost_paper: cost.mult_cost_paper, affine_mults: cost.affine_mults,
+    memory_kb_paper: cost.memory_kb_paper,
+  };
+}
+
+export function buildReport(i: ReportInputs): ReportJson {
+  const { graph: g, result: r } = i;
+  const totals = graphTotals(g);
+  const qCost = configCost(g, r.chosen.config);
+  const bCost = configCost(g, r.baseline8.config);
+  const fCost = configCost(g, { nodes: g.nodes.map(() => ({})) });
+  const vf = i.validation.float;
+  return {
+    model: { name: g.name, nodes: totals.nodes, params: totals.params, macs: totals.macs },
+    data: { ...i.data },
+    method: r.method,
+    budget: r.budget,
+    seed: r.seed,
+    evaluations: r.evaluations,
+    seconds: i.seconds ?? r.seconds,
+    float: {
+      calibration_acc: r.float.correct / r.float.total, validation_acc: vf,
+      memory_kb: fCost.memory_kb, mult_cost: fCost.mult_cost, mult_cost_paper: fCost.mult_cost_paper,
+    },
+    quantized: costsJson(qCost, r.chosen.correct / r.chosen.total, r.chosen.calibration_loss, i.validation.quantized, vf),
+    baseline8: costsJson(bCost, r.baseline8.correct / r.baseline8.total, r.baseline8.calibration_loss, i.validation.baseline8, vf),
+    reductions: reductions(qCost, bCost),
+    input: fmt(r.chosen.config.nodes[0]?.output),
+    layers: layerJson(g, r.chosen.config, qCost),
+    frontier: r.frontier.map((p, k) => {
+      const v = i.validation.frontier?.[k];
+      return {
+        calibration_loss: p.calibration_loss, loss_bound: p.loss_bound, memory_kb: p.memory_kb, weights_kb: p.weights_kb,
+        peak_activation_kb: p.peak_activation_kb, mult_cost: p.mult_cost, mult_cost_paper: p.mult_cost_paper,
+        ...(v === undefined || v === null ? {} : { validation_loss: relLoss(vf, v) }),
+      };
+    }),
+    notes: [...g.notes],
+  };
+}
+
+/** One entry per node after the input, in graph order. */
+export function layerJson(g: Graph, c: QuantConfig, cost: CostReport = configCost(g, c)): LayerJson[] {
+  const out: LayerJson[] = [];
+  g.nodes.forEach((n, i) => {
+    if (n.kind === 'input') return;
+    const f = c.nodes[i] ?? {};
+    const hasParams = n.kind === 'conv2d' || n.kind === 'depthwiseConv2d' || n.kind === 'dense' || n.kind === 'affine';
+    const epi = (n.kind === 'conv2d' || n.kind === 'depthwiseConv2d' || n.kind === 'dense') && n.epilogue;
+    const nc = cost.nodes[i];
+    out.push({
+      name: n.name, kind: n.kind, macs: nodeMacs(n), params: nodeParams(n), shape: [...n.shape],
+      weights: hasParams ? fmt(f.weights) : null,
+      bias: hasParams ? fmt(f.bias) : null,
+      ...(epi ? { scale: fmt(f.scale), shift: fmt(f.shift) } : {}),
+      output: fmt(c.nodes[formatOwner(g, i)]?.output),
+      memory_kb: (nc.weightBits + nc.biasBits + nc.outputBits) / 8 / 1024,
+      mult_cost: nc.mult_cost, mult_cost_paper: nc.mult_cost_paper,
+    });
+  });
+  return out;
+}
+
+export const LAYER_COLUMNS = [
+  'name', 'kind', 'shape', 'params', 'macs', 'weights', 'bias', 'scale', 'shift', 'output', 'memory_kb', 'mult_cost', 'mult_cost_paper',
+] as const;
+
+export type LayerRow = Record<(typeof LAYER_COLUMNS)[number], string | number>;
+
+/** Rows of layers.csv: formats as Q(bits,frac) / Qu(bits,frac), "float", or "" where none applies. */
+export function layerRows(g: Graph, c: QuantConfig, cost?: CostReport): LayerRow[] {
+  const s = (f: FormatJson | null | undefined, applies: boolean) => (!applies ? '' : f ? formatToString(f) : 'float');
+  const nodes = g.nodes.filter((n) => n.kind !== 'input');
+  return layerJson(g, c, cost).map((l, k) => {
+    const n = nodes[k];
+    const has = (slot: TensorSlot) => tensorValues(n, slot) !== null;
+    return {
+      name: l.name, kind: l.kind, shape: l.shape.join('x'), params: l.params, macs: l.macs,
+      weights: s(l.weights, has('weights')), bias: s(l.bias, has('bias')), scale: s(l.scale, has('scale')), shift: s(l.shift, has('shift')),
+      output: s(l.output, true), memory_kb: +l.memory_kb.toFixed(4), mult_cost: l.mult_cost, mult_cost_paper: l.mult_cost_paper,
+    };
+  });
+}
+
+const csvCell = (v: string | number): string => {
+  const t = String(v);
+  return /[",\n\r]/.test(t) || /^[=+\-@]/.test(t) ? `"${t.replace(/"/g, '""')}"` : t;
+};
+
+export function layersCsv(rows: LayerRow[]): string {
+  return [LAYER_COLUMNS.join(','), ...rows.map((r) => LAYER_COLUMNS.map((k) => csvCell(r[k])).join(','))].join('\n') + '\n';
+}

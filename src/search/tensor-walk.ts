@@ -1,0 +1,76 @@
+// The paper's search for one tensor (DESIGN.md §6): start wide with the no-clipping fractional
+// length (+4 bits if already over budget), walk bits and frac down together, then bits alone,
+// then look at the 3×3 neighbourhood. Shared by `paper` and `naive`.
+import type { QuantConfig } from '../core/config.ts';
+import type { Format } from '../core/format.ts';
+import type { TensorRef } from '../core/tensors.ts';
+import { noClipFormat, withFormat } from '../core/tensors.ts';
+import type { Scorer } from './scorer.ts';
+
+/** The neighbourhood winner must beat the current point by this much loss (0.15 points). */
+export const NEIGHBOUR_GAIN = 0.0015;
+
+export interface WalkResult {
+  config: QuantConfig;
+  format: Format;
+  /** Loss of the final configuration on the whole search set (a lower bound when over budget). */
+  loss: number;
+  exact: boolean;
+}
+
+export async function walkTensor(
+  scorer: Scorer,
+  base: QuantConfig,
+  t: TensorRef,
+  budget: number,
+  startBits: number,
+  signed = true,
+): Promise<WalkResult> {
+  const at = (bits: number, frac: number): QuantConfig => withFormat(base, t, { bits, frac, signed });
+  const within = scorer.errorsWithin('full', budget);
+  const ok = (s: { exact: boolean; loss: number }) => s.exact && s.loss <= budget + 1e-12;
+
+  let fmt = noClipFormat(t, Math.min(startBits, t.maxBits), signed);
+  let cur = await scorer.score(at(fmt.bits, fmt.frac), 'full', within);
+  if (!ok(cur) && fmt.bits + 4 <= t.maxBits) {
+    fmt = { bits: fmt.bits + 4, frac: fmt.frac + 4, signed };
+    cur = await scorer.score(at(fmt.bits, fmt.frac), 'full', within);
+  }
+  // Diagonal: fewer bits, same integer part.
+  while (ok(cur) && fmt.bits > 1) {
+    const s = await scorer.score(at(fmt.bits - 1, fmt.frac - 1), 'full', within);
+    if (!ok(s)) break;
+    fmt = { bits: fmt.bits - 1, frac: fmt.frac - 1, signed };
+    cur = s;
+  }
+  // Bits alone: same precision, large values start to clip.
+  while (ok(cur) && fmt.bits > 1) {
+    const s = await scorer.score(at(fmt.bits - 1, fmt.frac), 'full', within);
+    if (!ok(s)) break;
+    fmt = { bits: fmt.bits - 1, frac: fmt.frac, signed };
+    cur = s;
+  }
+  // 3×3 neighbourhood. Points over the budget (or, when the current point is itself over,
+  // worse than it) can win neither rule, so their scoring stops early.
+  const limit = scorer.errorsWithin('full', Math.max(budget, cur.loss));
+  let best: { fmt: Format; loss: number; exact: boolean } | null = null;
+  for (const db of [-1, 0, 1]) {
+    for (const df of [-1, 0, 1]) {
+      const b = fmt.bits + db;
+      if ((db === 0 && df === 0) || b < 1 || b > t.maxBits) continue;
+      const f: Format = { bits: b, frac: fmt.frac + df, signed };
+      const s = await scorer.score(at(f.bits, f.frac), 'full', limit);
+      if (!s.exact) continue;
+      if (!best || s.loss < best.loss || (s.loss === best.loss && f.bits < best.fmt.bits)) best = { fmt: f, loss: s.loss, exact: s.exact };
+    }
+  }
+  if (best) {
+    const gain = cur.loss - best.loss >= NEIGHBOUR_GAIN - 1e-12;
+    const cheaper = best.fmt.bits < fmt.bits && best.loss <= budget + 1e-12;
+    if (gain || cheaper) {
+      fmt = best.fmt;
+      cur = { ...cur, loss: best.loss, exact: true };
+    }
+  }
+  return { config: at(fmt.bits, fmt.frac), format: fmt, loss: cur.loss, exact: cur.exact };
+}
