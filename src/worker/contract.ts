@@ -1,6 +1,15 @@
 // The typed contract between the page and the engine worker. The UI imports only these types
 // and the client; everything heavy lives behind the worker boundary.
+import type { QuantConfig } from '../core/config.ts';
+import type { Format } from '../core/format.ts';
+import type { NodeKind } from '../core/graph.ts';
+import type { GraphSummary } from '../core/summary.ts';
 import type { WasmSupport } from '../engine/wasm-support.ts';
+import type { FileEntry } from '../formats/types.ts';
+import type { Method, Progress } from '../search/scorer.ts';
+import type { Preprocessing, SplitSettings } from './session.ts';
+
+export type { FileEntry, Method, Preprocessing, Progress, QuantConfig, SplitSettings };
 
 export interface SelfTestResult {
   support: WasmSupport;
@@ -13,7 +22,108 @@ export interface SelfTestResult {
   millis: number;
 }
 
+export type ModelInfo = Omit<GraphSummary, 'predictions'> & { inputShape: [number, number, number] };
+
+export interface Sample {
+  width: number;
+  height: number;
+  channels: 1 | 3 | 4;
+  pixels: Uint8Array;
+  label: string;
+  prediction: string;
+}
+
+export interface DataInfo {
+  name: string;
+  images: number;
+  classes: string[];
+  labelsFrom: 'given' | 'float-model';
+  calibration: number;
+  validation: number;
+  floatAcc: { calibration: number; validation: number };
+  /** A few calibration images with their labels and the float model's answers. */
+  samples: Sample[];
+  /** Set when the float accuracy is near chance: the preprocessing is probably wrong. */
+  warning: string | null;
+}
+
+export interface Costs {
+  memory_kb: number;
+  weights_kb: number;
+  peak_activation_kb: number;
+  mult_cost: number;
+  mult_cost_paper: number;
+}
+
+export interface LayerRow {
+  node: number;
+  name: string;
+  kind: NodeKind;
+  macs: number;
+  params: number;
+  weights: Format | null;
+  bias: Format | null;
+  scale: Format | null;
+  shift: Format | null;
+  output: Format | null;
+}
+
+/** One configuration with everything a person reads about it. */
+export interface ResultPoint {
+  config: QuantConfig;
+  costs: Costs;
+  calibration_acc: number;
+  validation_acc: number;
+  calibration_loss: number;
+  validation_loss: number;
+  input: Format | null;
+  layers: LayerRow[];
+}
+
+export interface FrontierDot {
+  calibration_loss: number;
+  loss_bound: number;
+  memory_kb: number;
+  mult_cost: number;
+  mult_cost_paper: number;
+}
+
+export interface RunRequest {
+  method: Method;
+  /** Relative loss budget as a fraction (0.01 = 1%). */
+  budget: number;
+  bits?: number;
+  seed?: number;
+}
+
+export interface RunView {
+  method: Method;
+  budget: number;
+  evaluations: number;
+  seconds: number;
+  float: { costs: Costs; calibration_acc: number; validation_acc: number };
+  baseline8: ResultPoint;
+  chosen: ResultPoint;
+  frontier: FrontierDot[];
+}
+
+export interface ExportFile {
+  name: string;
+  data: Uint8Array | string;
+  mime: string;
+}
+
 export interface WorkerApi {
   /** Walking skeleton: instantiate the Wasm engine and run its SIMD kernel on the demo digits. */
   selfTest(): Promise<SelfTestResult>;
+  loadModel(files: FileEntry[]): Promise<ModelInfo>;
+  loadData(files: FileEntry[], prep: Preprocessing, split?: SplitSettings): Promise<DataInfo>;
+  /** Applies new preprocessing or split settings to the data already loaded. */
+  reprocess(prep: Preprocessing, split?: SplitSettings): Promise<DataInfo>;
+  run(request: RunRequest, onProgress: (p: Progress) => void): Promise<RunView>;
+  /** The cheapest frontier point of the last run within `budget`, re-scored on the held-out images. */
+  pick(budget: number): Promise<ResultPoint | null>;
+  /** Scores a configuration edited by hand. */
+  evaluate(config: QuantConfig): Promise<ResultPoint>;
+  exportFiles(kinds: string[]): Promise<ExportFile[]>;
 }

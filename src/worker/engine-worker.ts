@@ -1,11 +1,16 @@
 // The Web Worker entry: exposes WorkerApi through comlink. Cancelling a running Wasm call is
-// done by the client terminating this worker, so nothing here needs to poll for aborts.
+// done by the client terminating this worker, so nothing here polls for aborts.
 import * as Comlink from 'comlink';
 import simdUrl from '../../build/engine-simd.wasm?url';
 import relaxedUrl from '../../build/engine-relaxed.wasm?url';
+import { createBrowserEngine } from '../engine/load-browser.ts';
 import { detectWasmSupport } from '../engine/wasm-support.ts';
+import type { Progress } from '../search/scorer.ts';
 import type { SelfTestResult, WorkerApi } from './contract.ts';
 import { fetchDemoSet } from './demo-data.ts';
+import { exportFiles } from './exports.ts';
+import { Session } from './session.ts';
+import { Workspace } from './workspace.ts';
 
 interface SkeletonExports {
   memory: WebAssembly.Memory;
@@ -14,19 +19,36 @@ interface SkeletonExports {
   dot_i16_scalar(a: number, b: number, n: number): number;
 }
 
-async function instantiate(url: string): Promise<SkeletonExports> {
-  const { instance } = await WebAssembly.instantiateStreaming(fetch(url), {
-    env: { abort: () => { throw new Error('Wasm engine aborted'); } },
-  });
-  return instance.exports as unknown as SkeletonExports;
+const NO_SIMD = 'This browser does not support WebAssembly SIMD, which the Fixpoint engine needs. Use a current Chrome, Edge, Firefox or Safari (2021 or later).';
+
+let workspace: Promise<Workspace> | null = null;
+function ws(): Promise<Workspace> {
+  if (!detectWasmSupport().simd) return Promise.reject(new Error(NO_SIMD));
+  workspace ??= createBrowserEngine().then((engine) => new Workspace(new Session(engine)));
+  return workspace;
+}
+
+/** Progress at most every 100 ms: each message crosses the worker boundary. */
+function throttled(send: (p: Progress) => void): (p: Progress) => void {
+  let last = 0;
+  return (p) => {
+    const now = performance.now();
+    if (now - last >= 100 || p.phase === 'done') {
+      last = now;
+      send(p);
+    }
+  };
 }
 
 const api: WorkerApi = {
   async selfTest(): Promise<SelfTestResult> {
     const support = detectWasmSupport();
-    if (!support.simd) throw new Error('This browser does not support WebAssembly SIMD, which the Fixpoint engine needs. Use a current Chrome, Edge, Firefox or Safari (2021 or later).');
+    if (!support.simd) throw new Error(NO_SIMD);
     const build = support.relaxedSimd ? 'relaxed-simd' : 'simd';
-    const wasm = await instantiate(build === 'relaxed-simd' ? relaxedUrl : simdUrl);
+    const { instance } = await WebAssembly.instantiateStreaming(fetch(build === 'relaxed-simd' ? relaxedUrl : simdUrl), {
+      env: { abort: () => { throw new Error('Wasm engine aborted'); } },
+    });
+    const wasm = instance.exports as unknown as SkeletonExports;
     const set = await fetchDemoSet('calibration');
     const n = set.height * set.width * set.channels;
     const ptr = wasm.alloc(n * 2);
@@ -40,6 +62,13 @@ const api: WorkerApi = {
     }
     return { support, build, images: set.count, simdSum, scalarSum, millis: performance.now() - t0 };
   },
+  loadModel: async (files) => (await ws()).loadModel(files),
+  loadData: async (files, prep, split) => (await ws()).loadData(files, prep, split),
+  reprocess: async (prep, split) => (await ws()).reprocess(prep, split),
+  run: async (request, onProgress) => (await ws()).run(request, throttled(onProgress)),
+  pick: async (budget) => (await ws()).pick(budget),
+  evaluate: async (config) => (await ws()).point(config),
+  exportFiles: async (kinds) => exportFiles(await ws(), kinds),
 };
 
 Comlink.expose(api);

@@ -70,6 +70,12 @@ export class Session {
     return summarizeGraph(graph);
   }
 
+  /** The model's layer table without activation ranges (no data yet). */
+  modelSummary(): GraphSummary {
+    if (!this.graph) throw new Error('load a model first');
+    return summarizeGraph(this.graph);
+  }
+
   /** Preprocesses and splits the data, runs the float model on it and gathers statistics. */
   setData(dataset: Dataset, prep: Preprocessing = {}, split: SplitSettings = {}): LoadedData {
     const graph = this.graph;
