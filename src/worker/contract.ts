@@ -117,6 +117,8 @@ export interface WorkerApi {
   /** Walking skeleton: instantiate the Wasm engine and run its SIMD kernel on the demo digits. */
   selfTest(): Promise<SelfTestResult>;
   loadModel(files: FileEntry[]): Promise<ModelInfo>;
+  /** The layer table; with data loaded it includes the activation ranges. */
+  modelInfo(): Promise<ModelInfo>;
   loadData(files: FileEntry[], prep: Preprocessing, split?: SplitSettings): Promise<DataInfo>;
   /** Applies new preprocessing or split settings to the data already loaded. */
   reprocess(prep: Preprocessing, split?: SplitSettings): Promise<DataInfo>;

@@ -63,6 +63,7 @@ const api: WorkerApi = {
     return { support, build, images: set.count, simdSum, scalarSum, millis: performance.now() - t0 };
   },
   loadModel: async (files) => (await ws()).loadModel(files),
+  modelInfo: async () => (await ws()).modelInfo(),
   loadData: async (files, prep, split) => (await ws()).loadData(files, prep, split),
   reprocess: async (prep, split) => (await ws()).reprocess(prep, split),
   run: async (request, onProgress) => (await ws()).run(request, throttled(onProgress)),

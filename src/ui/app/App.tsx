@@ -1,19 +1,176 @@
-import { useMemo } from 'react';
-import { EngineClient } from '../../worker/client.ts';
+// The page: model → data → search → result → downloads. State that the worker holds is
+// mirrored here only as what is shown; a failed step keeps everything the user already had.
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { DataInfo, FileEntry, Method, ModelInfo, Preprocessing, Progress, ResultPoint, RunView } from '../../worker/contract.ts';
+import { errorText } from '../common/format.ts';
+import { DataPanel } from '../data/DataPanel.tsx';
+import { ExportPanel } from '../export/ExportPanel.tsx';
+import { ModelPanel } from '../model/ModelPanel.tsx';
+import { ResultsPanel } from '../results/ResultsPanel.tsx';
+import { RunPanel } from '../run/RunPanel.tsx';
 import { EngineStatus } from '../status/EngineStatus.tsx';
+import { EngineSession, fetchDemoFiles } from './engine-session.ts';
 import { ErrorBoundary } from './ErrorBoundary.tsx';
 
+type Busy = null | 'model' | 'data' | 'run';
+
 export function App() {
-  const client = useMemo(() => new EngineClient(), []);
+  const session = useMemo(() => new EngineSession(), []);
+  const [busy, setBusy] = useState<Busy>(null);
+  const [model, setModel] = useState<ModelInfo | null>(null);
+  const [data, setData] = useState<DataInfo | null>(null);
+  const [prep, setPrep] = useState<Preprocessing>({});
+  const [errors, setErrors] = useState<Record<string, string | null>>({});
+  const [budget, setBudget] = useState(0.01);
+  const [method, setMethod] = useState<Method>('frontier');
+  const [progress, setProgress] = useState<Progress | null>(null);
+  const [run, setRun] = useState<RunView | null>(null);
+  const [picked, setPicked] = useState<ResultPoint | null>(null);
+  const pickSeq = useRef(0);
+
+  const fail = (key: string, e: unknown) => setErrors((x) => ({ ...x, [key]: errorText(e) }));
+  const clear = (key: string) => setErrors((x) => ({ ...x, [key]: null }));
+
+  const loadModel = useCallback(async (files: FileEntry[]) => {
+    setBusy('model');
+    clear('model');
+    try {
+      const info = await session.loadModel(files);
+      setModel(info);
+      setRun(null);
+      setPicked(null);
+      // Data already loaded was re-preprocessed for the new model inside the worker.
+      if (data) {
+        setData(await session.reprocess(prep));
+        setModel(await session.api.modelInfo());
+      }
+    } catch (e) {
+      fail('model', e);
+    } finally {
+      setBusy(null);
+    }
+  }, [session, data, prep]);
+
+  const loadData = useCallback(async (files: FileEntry[], p: Preprocessing = prep) => {
+    setBusy('data');
+    clear('data');
+    try {
+      setData(await session.loadData(files, p));
+      setModel(await session.api.modelInfo());
+      setRun(null);
+      setPicked(null);
+    } catch (e) {
+      fail('data', e);
+    } finally {
+      setBusy(null);
+    }
+  }, [session, prep]);
+
+  const loadDemo = useCallback(async () => {
+    setBusy('model');
+    clear('model');
+    clear('data');
+    try {
+      const demo = await fetchDemoFiles();
+      setModel(await session.loadModel(demo.model));
+      setBusy('data');
+      const p: Preprocessing = {};
+      setPrep(p);
+      setData(await session.loadData(demo.data, p));
+      // With data the layer table gains activation ranges.
+      setModel(await session.api.modelInfo());
+      setRun(null);
+      setPicked(null);
+    } catch (e) {
+      fail('model', e);
+    } finally {
+      setBusy(null);
+    }
+  }, [session]);
+
+  useEffect(() => { void loadDemo(); }, [loadDemo]);
+
+  const changePrep = async (p: Preprocessing) => {
+    setBusy('data');
+    clear('data');
+    try {
+      setData(await session.reprocess(p));
+      setPrep(p);
+      setRun(null);
+      setPicked(null);
+    } catch (e) {
+      fail('data', e);
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const startRun = async () => {
+    setBusy('run');
+    clear('run');
+    setProgress(null);
+    try {
+      const r = await session.run({ method, budget }, setProgress);
+      setRun(r);
+      setPicked(r.chosen);
+    } catch (e) {
+      if (!(e instanceof Error && e.message === 'cancelled')) fail('run', e);
+    } finally {
+      setBusy(null);
+      setProgress(null);
+    }
+  };
+
+  const cancel = async () => {
+    setErrors((x) => ({ ...x, run: 'Search cancelled. Model and data are still loaded.' }));
+    setBusy(null);
+    setProgress(null);
+    await session.cancel();
+  };
+
+  const changeBudget = async (b: number) => {
+    setBudget(b);
+    if (!run || busy) return;
+    const seq = ++pickSeq.current;
+    try {
+      const p = await session.api.pick(b);
+      if (seq === pickSeq.current) setPicked(p);
+    } catch (e) {
+      fail('run', e);
+    }
+  };
+
   return (
     <div className="app">
       <header className="app-header">
         <h1>Fixpoint</h1>
-        <p className="tagline">Fixed-point quantization of trained CNNs for embedded inference. Everything runs locally in this page.</p>
+        <p className="tagline">Fixed-point quantization of trained CNNs for embedded inference. Everything runs locally in this page: nothing is uploaded.</p>
       </header>
       <main>
         <ErrorBoundary>
-          <EngineStatus client={client} />
+          <ModelPanel model={model} busy={busy === 'model'} error={errors.model ?? null} onFiles={(f) => void loadModel(f)} onDemo={() => void loadDemo()} />
+        </ErrorBoundary>
+        <ErrorBoundary>
+          <DataPanel data={data} prep={prep} busy={busy === 'data'} disabled={!model} error={errors.data ?? null}
+            onFiles={(f) => void loadData(f)} onPrep={(p) => void changePrep(p)} />
+        </ErrorBoundary>
+        <ErrorBoundary>
+          <RunPanel budget={budget} method={method} ready={!!model && !!data && busy === null} running={busy === 'run'}
+            hasResult={!!run} progress={progress} error={errors.run ?? null}
+            onBudget={(b) => void changeBudget(b)} onMethod={setMethod} onRun={() => void startRun()} onCancel={() => void cancel()} />
+        </ErrorBoundary>
+        {run && (
+          <ErrorBoundary>
+            <ResultsPanel run={run} picked={picked} budget={budget} />
+          </ErrorBoundary>
+        )}
+        {run && picked && model && (
+          <ErrorBoundary>
+            <ExportPanel modelName={model.name} fetchFiles={(k) => session.api.exportFiles([k])} />
+          </ErrorBoundary>
+        )}
+        <ErrorBoundary>
+          <EngineStatus client={session.client} />
         </ErrorBoundary>
       </main>
     </div>

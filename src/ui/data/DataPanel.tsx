@@ -1,0 +1,65 @@
+// Step 2: calibration data, its preprocessing, thumbnails and the float model's accuracy.
+import { useState } from 'react';
+import type { DataInfo, FileEntry, Preprocessing } from '../../worker/contract.ts';
+import { DropZone } from '../common/DropZone.tsx';
+import { pct } from '../common/format.ts';
+import { Thumbnail } from './Thumbnail.tsx';
+
+interface Props {
+  data: DataInfo | null;
+  prep: Preprocessing;
+  busy: boolean;
+  disabled: boolean;
+  error: string | null;
+  onFiles(files: FileEntry[]): void;
+  onPrep(prep: Preprocessing): void;
+}
+
+const RANGES: Record<string, [number, number]> = { '0..1': [0, 1], '-1..1': [-1, 1], '0..255': [0, 255] };
+const parseList = (s: string): number[] | undefined => {
+  const v = s.split(',').map((x) => x.trim()).filter(Boolean).map(Number);
+  return v.length && v.every(Number.isFinite) ? v : undefined;
+};
+
+export function DataPanel({ data, prep, busy, disabled, error, onFiles, onPrep }: Props) {
+  const [mean, setMean] = useState((prep.mean ?? [0]).join(','));
+  const [std, setStd] = useState((prep.std ?? [1]).join(','));
+  const rangeKey = Object.keys(RANGES).find((k) => RANGES[k].join() === (prep.range ?? [0, 1]).join()) ?? '0..1';
+  const apply = (next: Partial<Preprocessing>) => onPrep({ ...prep, ...next });
+  return (
+    <section className="panel" data-testid="data-panel" aria-labelledby="data-h">
+      <h2 id="data-h">2. Calibration images</h2>
+      <DropZone
+        testId="data-drop" label="Drop calibration images here" busy={busy || disabled} folders onFiles={onFiles}
+        accept=".zip,.gz,.png,.jpg,.jpeg,.bmp,.webp,.json,.u8,application/octet-stream"
+        hint={<>A folder (or <code>.zip</code>) with one sub-folder per class, MNIST-style IDX files (<code>.gz</code> too), or a flat folder of unlabeled images</>}
+      />
+      {disabled && <p className="hint">Load a model first.</p>}
+      <form className="prep" onSubmit={(e) => { e.preventDefault(); apply({ mean: parseList(mean), std: parseList(std) }); }}>
+        <label>Pixel range{' '}
+          <select value={rangeKey} disabled={busy || !data} data-testid="prep-range" onChange={(e) => apply({ range: RANGES[e.target.value] })}>
+            {Object.keys(RANGES).map((k) => <option key={k}>{k}</option>)}
+          </select>
+        </label>
+        <label>mean <input value={mean} size={10} onChange={(e) => setMean(e.target.value)} disabled={busy || !data} /></label>
+        <label>std <input value={std} size={10} onChange={(e) => setStd(e.target.value)} disabled={busy || !data} /></label>
+        <button type="submit" className="secondary" disabled={busy || !data}>Apply</button>
+      </form>
+      {error && <p className="error" role="alert" data-testid="data-error">{error}</p>}
+      {busy && <p>Reading and preprocessing the images…</p>}
+      {data && (
+        <>
+          <p data-testid="data-summary">
+            <strong>{data.name}</strong>: {data.images.toLocaleString('en')} images, {data.classes.length} classes;{' '}
+            {data.calibration} for the search, {data.validation} held out. Float accuracy{' '}
+            <strong data-testid="float-acc">{pct(data.floatAcc.calibration)}</strong> on the search images,{' '}
+            {pct(data.floatAcc.validation)} held out
+            {data.labelsFrom === 'float-model' ? ' (unlabeled: the float model\'s answers are the labels)' : ''}.
+          </p>
+          {data.warning && <p className="warning" role="alert" data-testid="data-warning">{data.warning}</p>}
+          <div className="thumbs">{data.samples.map((s, i) => <Thumbnail key={i} sample={s} />)}</div>
+        </>
+      )}
+    </section>
+  );
+}

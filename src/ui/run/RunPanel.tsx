@@ -1,0 +1,66 @@
+// Step 3: budget, method, run, progress with ETA, cancel. After a run the slider re-picks a
+// frontier point at once instead of searching again.
+import type { Method, Progress } from '../../worker/contract.ts';
+import { pct } from '../common/format.ts';
+
+interface Props {
+  budget: number;
+  method: Method;
+  ready: boolean;
+  running: boolean;
+  hasResult: boolean;
+  progress: Progress | null;
+  error: string | null;
+  onBudget(b: number): void;
+  onMethod(m: Method): void;
+  onRun(): void;
+  onCancel(): void;
+}
+
+const METHODS: { id: Method; label: string }[] = [
+  { id: 'frontier', label: 'frontier — the whole trade-off (ours, best)' },
+  { id: 'paper', label: 'paper — Goyal et al. 2021, as published' },
+  { id: 'naive', label: 'naive — each tensor alone (shows why interactions matter)' },
+  { id: 'uniform', label: 'uniform 8-bit — what commercial tools do' },
+];
+
+export const MAX_BUDGET = 0.05;
+
+export function RunPanel({ budget, method, ready, running, hasResult, progress, error, onBudget, onMethod, onRun, onCancel }: Props) {
+  const eta = progress?.etaSeconds;
+  return (
+    <section className="panel" data-testid="run-panel" aria-labelledby="run-h">
+      <h2 id="run-h">3. Search</h2>
+      <div className="run-controls">
+        <label className="budget">
+          Accuracy-loss budget <strong data-testid="budget-value">{pct(budget, 1)}</strong>
+          <input
+            type="range" min={0.001} max={MAX_BUDGET} step={0.001} value={budget} data-testid="budget"
+            aria-label="accuracy-loss budget" onChange={(e) => onBudget(Number(e.target.value))}
+          />
+        </label>
+        <label>
+          Method{' '}
+          <select value={method} onChange={(e) => onMethod(e.target.value as Method)} disabled={running} data-testid="method">
+            {METHODS.map((m) => <option key={m.id} value={m.id}>{m.label}</option>)}
+          </select>
+        </label>
+        {running
+          ? <button type="button" className="danger" onClick={onCancel} data-testid="cancel">Cancel</button>
+          : <button type="button" onClick={onRun} disabled={!ready} data-testid="run">{hasResult ? 'Search again' : 'Run the search'}</button>}
+      </div>
+      {hasResult && !running && <p className="hint">Moving the slider picks the cheapest configuration of the frontier within the budget, without searching again.</p>}
+      {running && (
+        <div className="progress" data-testid="progress">
+          <progress max={1} value={progress?.fraction ?? 0} />
+          <span>
+            {progress ? `${progress.phase}${progress.tensor ? ` · ${progress.tensor}` : ''} · ${progress.evaluations} evaluations` : 'starting…'}
+            {eta != null && Number.isFinite(eta) ? ` · about ${Math.max(1, Math.round(eta))} s left` : ''}
+            {progress?.best ? ` · best so far ${progress.best.memory_kb.toFixed(1)} KB at ${pct(progress.best.calibration_loss)} loss` : ''}
+          </span>
+        </div>
+      )}
+      {error && <p className="error" role="alert" data-testid="run-error">{error}</p>}
+    </section>
+  );
+}
