@@ -10,3 +10,4 @@ export * from './epilogue';
 export * from './depthwise';
 export * from './pool';
 export * from './elementwise';
+export * from './peak';

@@ -1,0 +1,41 @@
+// Peak throughput probes for the benchmark (bench/engine-bench.ts): the engine's inner
+// instruction in a tight loop on registers, 8 independent accumulators, no memory traffic.
+// Returns a checksum so the loop is not optimised away. MACs = iters · 8 · 8 (i16) or · 16 (i8).
+
+export function peak_dot_i16(iters: i32, seed: i32): i32 {
+  const x = i16x8.splat(<i16>seed);
+  const y = i16x8.splat(<i16>(seed + 1));
+  let a0 = i32x4.splat(0), a1 = i32x4.splat(1), a2 = i32x4.splat(2), a3 = i32x4.splat(3);
+  let a4 = i32x4.splat(4), a5 = i32x4.splat(5), a6 = i32x4.splat(6), a7 = i32x4.splat(7);
+  for (let i = 0; i < iters; i++) {
+    a0 = i32x4.add(a0, i32x4.dot_i16x8_s(x, y));
+    a1 = i32x4.add(a1, i32x4.dot_i16x8_s(y, x));
+    a2 = i32x4.add(a2, i32x4.dot_i16x8_s(x, x));
+    a3 = i32x4.add(a3, i32x4.dot_i16x8_s(y, y));
+    a4 = i32x4.add(a4, i32x4.dot_i16x8_s(x, a0));
+    a5 = i32x4.add(a5, i32x4.dot_i16x8_s(y, a1));
+    a6 = i32x4.add(a6, i32x4.dot_i16x8_s(x, a2));
+    a7 = i32x4.add(a7, i32x4.dot_i16x8_s(y, a3));
+  }
+  const s = i32x4.add(i32x4.add(i32x4.add(a0, a1), i32x4.add(a2, a3)), i32x4.add(i32x4.add(a4, a5), i32x4.add(a6, a7)));
+  return i32x4.extract_lane(s, 0) + i32x4.extract_lane(s, 3);
+}
+
+export function peak_f32(iters: i32, seed: f32): f32 {
+  const x = f32x4.splat(seed);
+  const y = f32x4.splat(seed * 0.5);
+  let a0 = f32x4.splat(0), a1 = f32x4.splat(1), a2 = f32x4.splat(2), a3 = f32x4.splat(3);
+  let a4 = f32x4.splat(4), a5 = f32x4.splat(5), a6 = f32x4.splat(6), a7 = f32x4.splat(7);
+  for (let i = 0; i < iters; i++) {
+    a0 = f32x4.add(a0, f32x4.mul(x, y));
+    a1 = f32x4.add(a1, f32x4.mul(y, x));
+    a2 = f32x4.add(a2, f32x4.mul(x, x));
+    a3 = f32x4.add(a3, f32x4.mul(y, y));
+    a4 = f32x4.add(a4, f32x4.mul(x, y));
+    a5 = f32x4.add(a5, f32x4.mul(y, x));
+    a6 = f32x4.add(a6, f32x4.mul(x, x));
+    a7 = f32x4.add(a7, f32x4.mul(y, y));
+  }
+  const s = f32x4.add(f32x4.add(f32x4.add(a0, a1), f32x4.add(a2, a3)), f32x4.add(f32x4.add(a4, a5), f32x4.add(a6, a7)));
+  return f32x4.extract_lane(s, 0);
+}
