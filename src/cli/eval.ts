@@ -1,12 +1,25 @@
 // `fixpoint eval`: float accuracy of a model on the data (DESIGN.md §8); with --config, also
 // the accuracy of a configuration from a report.json.
+import { readFileSync } from 'node:fs';
 import { graphTotals } from '../core/graph.ts';
-import type { ParsedArgs } from './args.ts';
+import { configFromReport } from '../core/report-config.ts';
+import { Workspace } from '../worker/workspace.ts';
+import { type ParsedArgs, UsageError, stringFlag } from './args.ts';
 import { INPUT_FLAGS, loadInputs } from './inputs.ts';
 
 export const EVAL_FLAGS = { ...INPUT_FLAGS, config: 'value', json: 'switch' } as const;
 
+function readReport(path: string): unknown {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new UsageError(`--config ${path} cannot be read as JSON (${e instanceof Error ? e.message : String(e)}); pass the report.json written by fixpoint quantize`);
+  }
+}
+
 export async function evalCommand(args: ParsedArgs): Promise<number> {
+  const configPath = stringFlag(args.flags, 'config');
+  const report = configPath ? readReport(configPath) : null;
   const { session, data } = await loadInputs(args, (s) => process.stderr.write(`${s}\n`));
   const graph = session.graph!;
   // float_acc is on the held-out images (for the demo: its 1,000 test digits), the set every
@@ -22,6 +35,17 @@ export async function evalCommand(args: ParsedArgs): Promise<number> {
     labels: data.labelsFrom,
     model: { name: graph.name, nodes: totals.nodes, params: totals.params, macs: totals.macs },
   };
+  if (report) {
+    const point = await new Workspace(session).point(configFromReport(graph, report as Parameters<typeof configFromReport>[1]));
+    Object.assign(out, {
+      quantized_acc: point.validation_acc,
+      quantized_calibration_acc: point.calibration_acc,
+      quantized_loss: point.validation_loss,
+      memory_kb: point.costs.memory_kb,
+      mult_cost: point.costs.mult_cost,
+      mult_cost_paper: point.costs.mult_cost_paper,
+    });
+  }
   if (args.flags.has('json')) {
     process.stdout.write(JSON.stringify(out) + '\n');
   } else {
@@ -30,6 +54,10 @@ export async function evalCommand(args: ParsedArgs): Promise<number> {
     const chance = 1 / Math.max(2, data.dataset.classes.length);
     if (data.labelsFrom === 'given' && floatAcc < 2 * chance) {
       process.stderr.write(`warning: the float model is near chance (${(chance * 100).toFixed(0)}%) on these images; check the preprocessing (--range, --mean, --std) and that the data matches the model\n`);
+    }
+    if (report) {
+      process.stdout.write(`configuration ${configPath}: accuracy ${((out.quantized_acc as number) * 100).toFixed(2)}% on the held-out images ` +
+        `(relative loss ${((out.quantized_loss as number) * 100).toFixed(2)}%), ${(out.memory_kb as number).toFixed(1)} KB\n`);
     }
     for (const note of graph.notes) process.stdout.write(`  note: ${note}\n`);
   }

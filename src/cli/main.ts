@@ -2,12 +2,18 @@
 // input, with one clear line on stderr; progress goes to stderr, results to stdout.
 import { UsageError, parseArgs } from './args.ts';
 import { EVAL_FLAGS, evalCommand } from './eval.ts';
+import { QUANTIZE_FLAGS, quantizeCommand } from './quantize.ts';
 
 const HELP = `fixpoint — fixed-point quantization of CNNs
 
   fixpoint eval  [--model PATH] [--data PATH] [--json] [--range 0,1] [--mean M] [--std S]
                  [--resize HxW] [--calibration 1000] [--validation 1000] [--seed 0]
                  float accuracy of a model on the calibration and held-out images
+  fixpoint quantize [--model PATH] [--data PATH] [--budget 1] [--method frontier|paper|naive|uniform]
+                 [--bits 8] [--calibration 1000] [--validation 1000] [--range 0,1] [--mean M[,M,M]]
+                 [--std S[,S,S]] [--resize HxW] [--workers N] [--seed 0] [--out DIR]
+                 [--export json,c,tfjs,report]
+                 search per-tensor formats within the loss budget (percent); writes DIR/report.json
   fixpoint help  this text
 
 --model: a model.json (shards beside it), .h5, .keras or .onnx file. --data: a folder of class
@@ -21,6 +27,8 @@ export async function main(argv: string[]): Promise<number> {
     switch (command) {
       case 'eval':
         return await evalCommand(parseArgs(argv, EVAL_FLAGS));
+      case 'quantize':
+        return await quantizeCommand(parseArgs(argv, QUANTIZE_FLAGS));
       case 'help':
       case '--help':
       case '-h':

@@ -8,7 +8,7 @@ import { detectWasmSupport } from '../engine/wasm-support.ts';
 import type { Progress } from '../search/scorer.ts';
 import type { SelfTestResult, WorkerApi } from './contract.ts';
 import { fetchDemoSet } from './demo-data.ts';
-import { exportFiles } from './exports.ts';
+import { writeExports } from './exports.ts';
 import { Session } from './session.ts';
 import { Workspace } from './workspace.ts';
 
@@ -69,7 +69,7 @@ const api: WorkerApi = {
   run: async (request, onProgress) => (await ws()).run(request, throttled(onProgress)),
   pick: async (budget) => (await ws()).pick(budget),
   evaluate: async (config) => (await ws()).point(config),
-  exportFiles: async (kinds) => exportFiles(await ws(), kinds),
+  exportFiles: async (kinds) => writeExports(await ws(), kinds),
 };
 
 Comlink.expose(api);

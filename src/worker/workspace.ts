@@ -7,6 +7,7 @@ import { configCost, type CostReport } from '../core/cost.ts';
 import type { Format } from '../core/format.ts';
 import type { Graph } from '../core/graph.ts';
 import { nodeMacs, nodeParams, ownsOutputFormat } from '../core/graph.ts';
+import { buildReport, type ReportJson } from '../core/report.ts';
 import { openDataset, openModel } from '../formats/index.ts';
 import type { Dataset, FileEntry } from '../formats/types.ts';
 import { relativeLoss } from '../search/evaluator.ts';
@@ -40,6 +41,9 @@ export class Workspace {
   private prep: Preprocessing = {};
   private split: SplitSettings = {};
   private last: SearchResult | null = null;
+  /** The configuration the downloads describe: the search's choice, or the slider's pick. */
+  private current: ResultPoint | null = null;
+  private baseline: ResultPoint | null = null;
 
   constructor(readonly session: Session) {}
 
@@ -145,6 +149,8 @@ export class Workspace {
     });
     this.last = result;
     const [chosen, baseline8] = [await this.point(result.chosen.config), await this.point(result.baseline8.config)];
+    this.current = chosen;
+    this.baseline = baseline8;
     return {
       method: result.method, budget: result.budget, evaluations: result.evaluations, seconds: result.seconds,
       float: { costs: costsOf(result.float.cost), calibration_acc: data.floatAcc.calibration, validation_acc: data.floatAcc.validation },
@@ -162,6 +168,33 @@ export class Workspace {
   async pick(budget: number): Promise<ResultPoint | null> {
     if (!this.last) throw new Error('Run a search first.');
     const p = pickForBudget(this.last.frontier, budget);
-    return p ? this.point(p.config) : null;
+    if (!p) return null;
+    this.current = await this.point(p.config);
+    return this.current;
+  }
+
+  /** Makes a configuration (edited by hand) the one the downloads describe. */
+  async use(config: QuantConfig): Promise<ResultPoint> {
+    this.current = await this.point(config);
+    return this.current;
+  }
+
+  /** The current result: graph, configuration and report.json (DESIGN.md §8). */
+  result(): { graph: Graph; config: QuantConfig; report: ReportJson } {
+    const graph = this.graph;
+    const data = this.session.data;
+    if (!this.last || !this.current || !this.baseline || !data) throw new Error('Run a search first: the downloads hold its result.');
+    const cur = this.current;
+    const total = data.calibration.labels.length;
+    const report = buildReport({
+      graph,
+      result: {
+        ...this.last,
+        chosen: { config: cur.config, correct: Math.round(cur.calibration_acc * total), total, calibration_loss: cur.calibration_loss },
+      },
+      data: { calibration: total, validation: data.validation.labels.length, labels: data.labelsFrom },
+      validation: { float: data.floatAcc.validation, quantized: cur.validation_acc, baseline8: this.baseline.validation_acc },
+    });
+    return { graph, config: cur.config, report };
   }
 }

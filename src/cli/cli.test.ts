@@ -1,0 +1,84 @@
+// The command line as a script would use it: exit codes, stdout JSON, report.json's normative
+// fields (DESIGN.md §8), and eval --config reproducing the quantized accuracy of the report.
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { main } from './main.ts';
+
+async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s) => { stdout += String(s); return true; });
+  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s) => { stderr += String(s); return true; });
+  try {
+    const code = await main(argv);
+    return { code, stdout, stderr };
+  } finally {
+    o.mockRestore();
+    e.mockRestore();
+  }
+}
+
+afterEach(() => vi.restoreAllMocks());
+
+describe('fixpoint eval', () => {
+  it('prints the demo float accuracy on its 1,000 test digits as JSON', async () => {
+    const r = await run(['eval', '--json']);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.float_acc).toBe(0.985);
+    expect(j.images).toBe(1000);
+    expect(j.model).toEqual({ name: 'lenet5_mnist', nodes: 9, params: 61706, macs: 416520 });
+  });
+
+  it('reads an ONNX model and the demo digits', async () => {
+    const r = await run(['eval', '--json', '--model', '../shared/fixtures/onnx/mnist-8.onnx']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).float_acc).toBeGreaterThan(0.98);
+  });
+
+  it.each([
+    [['eval', '--bogus'], 'unknown flag --bogus'],
+    [['eval', '--range', '1,0'], 'upper end must be above'],
+    [['eval', '--model', '/no/such/model.h5'], 'does not exist'],
+    [['frobnicate'], 'unknown command'],
+    [['quantize', '--method', 'magic'], '--method magic is unknown'],
+    [['quantize', '--budget', 'lots'], '--budget got "lots"'],
+    [['quantize', '--export', 'pdf'], '--export pdf is unknown'],
+  ])('%j exits 2 with one line saying what is wrong', async (argv, text) => {
+    const r = await run(argv);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(text);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
+});
+
+describe('fixpoint quantize', () => {
+  it('writes report.json with the normative fields, and eval --config reproduces it', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'fixpoint-'));
+    const r = await run(['quantize', '--method', 'uniform', '--bits', '6', '--out', out, '--export', 'json']);
+    expect(r.code).toBe(0);
+    const rep = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+    expect(rep.model).toEqual({ name: 'lenet5_mnist', nodes: 9, params: 61706, macs: 416520 });
+    expect(rep.data).toEqual({ calibration: 1000, validation: 1000, labels: 'given' });
+    expect(rep).toMatchObject({ method: 'uniform', budget: 0.01, seed: 0 });
+    expect(rep.float).toMatchObject({ calibration_acc: 0.99, validation_acc: 0.985 });
+    for (const k of ['calibration_acc', 'validation_acc', 'memory_kb', 'weights_kb', 'peak_activation_kb', 'mult_cost', 'mult_cost_paper']) {
+      expect(typeof rep.quantized[k]).toBe('number');
+      expect(typeof rep.baseline8[k]).toBe('number');
+    }
+    // Uniform 6-bit: every weight at 6 bits, so weights + biases are 6/8 of the 8-bit baseline's.
+    expect(rep.quantized.weights_kb / rep.baseline8.weights_kb).toBeCloseTo(6 / 8, 6);
+    expect(rep.input).toMatchObject({ bits: 6 });
+    expect(rep.layers.map((l: { name: string }) => l.name)).toEqual(['conv1', 'pool1', 'conv2', 'pool2', 'flatten', 'fc1', 'fc2', 'logits']);
+    expect(rep.layers[0].weights.bits).toBe(6);
+    expect(Array.isArray(rep.frontier)).toBe(true);
+    expect(readFileSync(join(out, 'layers.csv'), 'utf8').split('\n')[0]).toContain('name,kind');
+    expect(readFileSync(join(out, 'model.fxp.bin')).length).toBeGreaterThan(0);
+
+    const e = await run(['eval', '--json', '--config', join(out, 'report.json')]);
+    expect(e.code).toBe(0);
+    expect(JSON.parse(e.stdout).quantized_acc).toBe(rep.quantized.validation_acc);
+  });
+});

@@ -1,0 +1,65 @@
+// `fixpoint quantize`: search a configuration and write DIR/report.json, DIR/layers.csv and,
+// with --export, the downloads of DESIGN.md §9 (DESIGN.md §8).
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { layerRows, layersCsv } from '../core/report.ts';
+import type { Method, Progress } from '../search/scorer.ts';
+import { Workspace } from '../worker/workspace.ts';
+import { exportKinds, writeExports } from '../worker/exports.ts';
+import { type ParsedArgs, UsageError, numberFlag, stringFlag } from './args.ts';
+import { INPUT_FLAGS, loadInputs } from './inputs.ts';
+
+export const QUANTIZE_FLAGS = { ...INPUT_FLAGS, budget: 'value', method: 'value', bits: 'value', workers: 'value', out: 'value', export: 'value' } as const;
+
+const METHODS: Method[] = ['frontier', 'paper', 'naive', 'uniform'];
+
+function progressLine(p: Progress): string {
+  const eta = p.etaSeconds != null && Number.isFinite(p.etaSeconds) ? `, ~${Math.round(p.etaSeconds)} s left` : '';
+  const best = p.best ? `, best ${p.best.memory_kb.toFixed(1)} KB at ${(p.best.calibration_loss * 100).toFixed(2)}%` : '';
+  return `[${(p.fraction * 100).toFixed(0).padStart(3)}%] ${p.phase}${p.tensor ? ` ${p.tensor}` : ''}: ${p.evaluations} evaluations${best}${eta}`;
+}
+
+export async function quantizeCommand(args: ParsedArgs): Promise<number> {
+  const f = args.flags;
+  const method = (stringFlag(f, 'method') ?? 'frontier') as Method;
+  if (!METHODS.includes(method)) throw new UsageError(`--method ${method} is unknown; use ${METHODS.join(', ')}`);
+  const budget = numberFlag(f, 'budget', 1, (v) => v >= 0 && v <= 100) / 100;
+  const bits = numberFlag(f, 'bits', 8, (v) => Number.isInteger(v) && v >= 1 && v <= 16);
+  const workers = numberFlag(f, 'workers', 1, (v) => Number.isInteger(v) && v >= 1 && v <= 64);
+  const kinds = exportKinds(stringFlag(f, 'export'));
+  const out = resolve(stringFlag(f, 'out') ?? 'fixpoint-out');
+  const log = (s: string) => process.stderr.write(`${s}\n`);
+
+  const t0 = performance.now();
+  const { session, data } = await loadInputs(args, log);
+  log(`${session.graph!.name}: float accuracy ${(data.floatAcc.calibration * 100).toFixed(2)}% on ${data.calibration.labels.length} calibration images, ${(data.floatAcc.validation * 100).toFixed(2)}% on ${data.validation.labels.length} held out`);
+  if (workers > 1) log(`--workers ${workers}: this build scores on one engine in this process`);
+  const ws = new Workspace(session);
+  let lastLine = 0;
+  const view = await ws.run({ method, budget, bits, seed: numberFlag(f, 'seed', 0) }, (p) => {
+    const now = performance.now();
+    if (now - lastLine > 1000 || p.phase === 'done') {
+      lastLine = now;
+      log(progressLine(p));
+    }
+  });
+  const { graph, config, report } = ws.result();
+  report.seconds = (performance.now() - t0) / 1000;
+  mkdirSync(out, { recursive: true });
+  writeFileSync(join(out, 'report.json'), JSON.stringify(report, null, 2) + '\n');
+  writeFileSync(join(out, 'layers.csv'), layersCsv(layerRows(graph, config)));
+  const written = ['report.json', 'layers.csv'];
+  if (kinds.length) {
+    for (const file of await writeExports(ws, kinds)) {
+      mkdirSync(join(out, file.name, '..'), { recursive: true });
+      writeFileSync(join(out, file.name), file.data);
+      written.push(file.name);
+    }
+  }
+  const q = report.quantized;
+  log(`${method}: held-out loss ${(q.validation_loss * 100).toFixed(2)}% (calibration ${(q.calibration_loss * 100).toFixed(2)}%), ` +
+    `memory ${q.memory_kb.toFixed(1)} KB (${(report.reductions.memory * 100).toFixed(1)}% below 8-bit), ` +
+    `mult_cost_paper ${(report.reductions.mult_cost_paper * 100).toFixed(1)}% below 8-bit; ${view.evaluations} evaluations in ${report.seconds.toFixed(1)} s`);
+  log(`wrote ${written.map((w) => join(out, w)).join(', ')}`);
+  return 0;
+}
