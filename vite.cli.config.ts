@@ -3,12 +3,16 @@
 import { defineConfig } from 'vite';
 
 export default defineConfig({
+  publicDir: false,
   build: {
-    ssr: 'src/cli/main.ts',
+    ssr: true,
     outDir: 'dist-cli',
     target: 'node20',
     emptyOutDir: true,
     sourcemap: true,
-    rollupOptions: { output: { entryFileNames: 'fixpoint.js', format: 'es' } },
+    rollupOptions: {
+      input: { fixpoint: 'src/cli/main.ts', 'pool-worker': 'src/cli/pool-worker.ts' },
+      output: { entryFileNames: '[name].js', format: 'es' },
+    },
   },
 });

@@ -8,6 +8,8 @@ import { Workspace } from '../worker/workspace.ts';
 import { exportKinds, writeExports } from '../worker/exports.ts';
 import { type ParsedArgs, UsageError, numberFlag, stringFlag } from './args.ts';
 import { INPUT_FLAGS, loadInputs } from './inputs.ts';
+import { workerPool } from './pool.ts';
+import { PROXY_IMAGES } from '../worker/session.ts';
 
 export const QUANTIZE_FLAGS = { ...INPUT_FLAGS, budget: 'value', method: 'value', bits: 'value', workers: 'value', out: 'value', export: 'value' } as const;
 
@@ -33,8 +35,8 @@ export async function quantizeCommand(args: ParsedArgs): Promise<number> {
   const t0 = performance.now();
   const { session, data } = await loadInputs(args, log);
   log(`${session.graph!.name}: float accuracy ${(data.floatAcc.calibration * 100).toFixed(2)}% on ${data.calibration.labels.length} calibration images, ${(data.floatAcc.validation * 100).toFixed(2)}% on ${data.validation.labels.length} held out`);
-  if (workers > 1) log(`--workers ${workers}: this build scores on one engine in this process`);
   const ws = new Workspace(session);
+  const pool = workers > 1 ? await workerPool(session.graph!, data.calibration, PROXY_IMAGES, workers) : undefined;
   let lastLine = 0;
   const view = await ws.run({ method, budget, bits, seed: numberFlag(f, 'seed', 0) }, (p) => {
     const now = performance.now();
@@ -42,7 +44,7 @@ export async function quantizeCommand(args: ParsedArgs): Promise<number> {
       lastLine = now;
       log(progressLine(p));
     }
-  });
+  }, undefined, pool).finally(() => pool?.close());
   const { graph, config, report } = ws.result();
   report.seconds = (performance.now() - t0) / 1000;
   mkdirSync(out, { recursive: true });

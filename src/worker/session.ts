@@ -40,6 +40,8 @@ export interface LoadedData {
 }
 
 const ENGINE_BATCH = 32;
+/** Images in the proxy subset the searches rank candidates on. */
+export const PROXY_IMAGES = 250;
 
 /** Preprocessing options for a graph, a data set and the user's settings; throws when they cannot fit. */
 export function preprocessFor(graph: Graph, dataset: Dataset, prep: Preprocessing): PreprocessOptions {
@@ -119,7 +121,7 @@ export class Session {
   }
 
   /** Evaluators on the calibration (search) and validation (held-out) images. */
-  evaluators(proxyTotal = 250): { search: EngineEvaluator; validation: EngineEvaluator } {
+  evaluators(proxyTotal = PROXY_IMAGES): { search: EngineEvaluator; validation: EngineEvaluator } {
     const { data } = this.need();
     return {
       search: new EngineEvaluator(this.engine, data.calibration, proxyTotal),

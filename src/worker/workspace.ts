@@ -10,7 +10,7 @@ import { nodeMacs, nodeParams, ownsOutputFormat } from '../core/graph.ts';
 import { buildReport, type ReportJson } from '../core/report.ts';
 import { openDataset, openModel } from '../formats/index.ts';
 import type { Dataset, FileEntry } from '../formats/types.ts';
-import { relativeLoss } from '../search/evaluator.ts';
+import { type Evaluator, relativeLoss } from '../search/evaluator.ts';
 import { pickForBudget, runSearch, type SearchResult } from '../search/run.ts';
 import type { Progress } from '../search/scorer.ts';
 import type { Costs, DataInfo, LayerRow, ModelInfo, ResultPoint, RunRequest, RunView, Sample } from './contract.ts';
@@ -139,13 +139,13 @@ export class Workspace {
     };
   }
 
-  async run(req: RunRequest, onProgress?: (p: Progress) => void, signal?: AbortSignal): Promise<RunView> {
+  /** Searches; `evaluator` replaces the session's own engine for scoring (e.g. a worker pool). */
+  async run(req: RunRequest, onProgress?: (p: Progress) => void, signal?: AbortSignal, evaluator?: Evaluator): Promise<RunView> {
     const graph = this.graph;
     const data = this.session.data;
     if (!data) throw new Error('Load calibration data first.');
-    const { search } = this.session.evaluators();
     const result = await runSearch(req.method, {
-      graph, evaluator: search, budget: req.budget, stats: data.stats, seed: req.seed ?? 0, bits: req.bits, onProgress, signal,
+      graph, evaluator: evaluator ?? this.session.evaluators().search, budget: req.budget, stats: data.stats, seed: req.seed ?? 0, bits: req.bits, onProgress, signal,
     });
     this.last = result;
     const [chosen, baseline8] = [await this.point(result.chosen.config), await this.point(result.baseline8.config)];

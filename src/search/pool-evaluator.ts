@@ -1,0 +1,69 @@
+// Splits the search images across several engines (worker threads, Web Workers): each shard
+// scores its images and the pool adds them up. Images are dealt round-robin, so the proxy (the
+// first proxyTotal images) is spread evenly and is the same subset whatever the shard count.
+import type { QuantConfig } from '../core/config.ts';
+import type { EvalOptions, EvalResult, Evaluator } from './evaluator.ts';
+
+/** One shard: an evaluator over its own images, behind any transport. */
+export interface Shard {
+  evaluate(config: QuantConfig, opts: Omit<EvalOptions, 'signal'>): Promise<EvalResult>;
+  close(): void;
+}
+
+export interface ShardSet {
+  images: Float32Array;
+  labels: Int32Array;
+  floatPredictions: Int32Array;
+  proxyTotal: number;
+}
+
+/** Shard k of n: images k, k+n, k+2n, …; its proxy is those among the first proxyTotal. */
+export function dealShard(set: ShardSet, k: number, n: number): ShardSet {
+  const total = set.labels.length;
+  const elems = set.images.length / Math.max(1, total);
+  const idx: number[] = [];
+  for (let i = k; i < total; i += n) idx.push(i);
+  const images = new Float32Array(idx.length * elems);
+  idx.forEach((src, j) => images.set(set.images.subarray(src * elems, (src + 1) * elems), j * elems));
+  return {
+    images,
+    labels: Int32Array.from(idx, (i) => set.labels[i]),
+    floatPredictions: Int32Array.from(idx, (i) => set.floatPredictions[i]),
+    proxyTotal: idx.filter((i) => i < set.proxyTotal).length,
+  };
+}
+
+export class PoolEvaluator implements Evaluator {
+  readonly total: number;
+  readonly proxyTotal: number;
+  readonly floatCorrect: number;
+  readonly floatProxyCorrect: number;
+
+  constructor(private readonly shards: Shard[], set: ShardSet) {
+    this.total = set.labels.length;
+    this.proxyTotal = Math.max(1, Math.min(this.total, set.proxyTotal));
+    let full = 0, proxy = 0;
+    for (let i = 0; i < this.total; i++) {
+      if (set.labels[i] !== set.floatPredictions[i]) continue;
+      full++;
+      if (i < this.proxyTotal) proxy++;
+    }
+    this.floatCorrect = full;
+    this.floatProxyCorrect = proxy;
+  }
+
+  async evaluate(config: QuantConfig, opts: EvalOptions = {}): Promise<EvalResult> {
+    opts.signal?.throwIfAborted();
+    const { signal: _s, ...rest } = opts;
+    // Each shard stops once its own wrong answers pass the whole limit: never too early.
+    const parts = await Promise.all(this.shards.map((s) => s.evaluate(config, rest)));
+    opts.signal?.throwIfAborted();
+    return parts.reduce((a, p) => ({
+      correct: a.correct + p.correct, agree: a.agree + p.agree, total: a.total + p.total, stoppedEarly: a.stoppedEarly || p.stoppedEarly,
+    }), { correct: 0, agree: 0, total: 0, stoppedEarly: false });
+  }
+
+  close(): void {
+    for (const s of this.shards) s.close();
+  }
+}
