@@ -1,6 +1,7 @@
 // The `fixpoint` command line (DESIGN.md §8). Exit status 0 on success, 2 on bad arguments or
 // input, with one clear line on stderr; progress goes to stderr, results to stdout.
 import { UsageError, parseArgs } from './args.ts';
+import { BENCH_FLAGS, benchCommand } from './bench.ts';
 import { EVAL_FLAGS, evalCommand } from './eval.ts';
 import { QUANTIZE_FLAGS, quantizeCommand } from './quantize.ts';
 
@@ -14,6 +15,8 @@ const HELP = `fixpoint — fixed-point quantization of CNNs
                  [--std S[,S,S]] [--resize HxW] [--workers N] [--seed 0] [--out DIR]
                  [--export json,c,tfjs,report]
                  search per-tensor formats within the loss budget (percent); writes DIR/report.json
+  fixpoint bench [--json] [--images 1000] [--repeats 3] [--skip engine|search]
+                 speed ratios measured in one run (engine vs TensorFlow.js, search optimisations, workers)
   fixpoint help  this text
 
 --model: a model.json (shards beside it), .h5, .keras or .onnx file. --data: a folder of class
@@ -29,6 +32,8 @@ export async function main(argv: string[]): Promise<number> {
         return await evalCommand(parseArgs(argv, EVAL_FLAGS));
       case 'quantize':
         return await quantizeCommand(parseArgs(argv, QUANTIZE_FLAGS));
+      case 'bench':
+        return await benchCommand(parseArgs(argv, BENCH_FLAGS));
       case 'help':
       case '--help':
       case '-h':

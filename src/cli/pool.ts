@@ -8,15 +8,15 @@ import { PoolEvaluator, type Shard, dealShard } from '../search/pool-evaluator.t
 import { projectRoot } from './project.ts';
 
 /** The worker entry beside this module: built JS in dist-cli, TypeScript (through tsx) in tests. */
-function workerEntry(): { url: URL; execArgv: string[] } {
+function workerEntry(): { url: URL; tsEntry?: string } {
   const js = new URL('./pool-worker.js', import.meta.url);
-  if (existsSync(fileURLToPath(js))) return { url: js, execArgv: [] };
-  return { url: new URL('./pool-worker.ts', import.meta.url), execArgv: ['--import', 'tsx'] };
+  if (existsSync(fileURLToPath(js))) return { url: js };
+  return { url: new URL('./ts-worker-boot.mjs', import.meta.url), tsEntry: new URL('./pool-worker.ts', import.meta.url).href };
 }
 
 function startShard(graph: Graph, set: ReturnType<typeof dealShard>): Promise<Shard> {
-  const { url, execArgv } = workerEntry();
-  const worker = new Worker(url, { workerData: { graph, set, root: projectRoot() }, execArgv });
+  const { url, tsEntry } = workerEntry();
+  const worker = new Worker(url, { workerData: { graph, set, root: projectRoot(), tsEntry } });
   const pending = new Map<number, { resolve(r: never): void; reject(e: Error): void }>();
   let next = 0;
   return new Promise((ready, failed) => {

@@ -4,14 +4,17 @@ import { fileURLToPath } from 'node:url';
 import type { EngineOptions } from './engine.ts';
 import { Engine, createEngine } from './engine.ts';
 
-const buildDir = fileURLToPath(new URL('../../build/', import.meta.url));
+// build/ sits two levels above this source file, or one level above the bundled CLI (dist-cli/).
+const buildDir = [new URL('../../build/', import.meta.url), new URL('../build/', import.meta.url)]
+  .map((u) => fileURLToPath(u))
+  .find((d) => existsSync(`${d}/engine-simd.wasm`)) ?? fileURLToPath(new URL('../../build/', import.meta.url));
 
 /** The engines' bytes; throws with the build command when they are missing. */
-export function loadEngineWasmNode(dir = buildDir): { simd: Uint8Array; relaxed: Uint8Array | null } {
+export function loadEngineWasmNode(dir = buildDir): { simd: Uint8Array<ArrayBuffer>; relaxed: Uint8Array<ArrayBuffer> | null } {
   const simdPath = `${dir}/engine-simd.wasm`;
   if (!existsSync(simdPath)) throw new Error(`${simdPath} is missing: run \`npm run build:wasm\` first`);
   const relaxedPath = `${dir}/engine-relaxed.wasm`;
-  return { simd: readFileSync(simdPath), relaxed: existsSync(relaxedPath) ? readFileSync(relaxedPath) : null };
+  return { simd: new Uint8Array(readFileSync(simdPath)), relaxed: existsSync(relaxedPath) ? new Uint8Array(readFileSync(relaxedPath)) : null };
 }
 
 /** An engine for Node (relaxed SIMD when the runtime supports it, e.g. with --experimental-wasm-relaxed-simd). */

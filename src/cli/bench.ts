@@ -1,0 +1,40 @@
+// `fixpoint bench` (DESIGN.md §10): ratios measured within one run — the engine against
+// TensorFlow.js's wasm backend and against the peak of its inner instruction, and the search
+// against itself without caches and early stops, and with 2 worker threads against 1.
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { tsImport } from 'tsx/esm/api';
+import type * as EngineBench from '../../bench/engine-bench.ts';
+import type * as SearchBench from '../../bench/search-bench.ts';
+import { type ParsedArgs, numberFlag } from './args.ts';
+import { projectRoot } from './project.ts';
+
+// The benchmarks run from their TypeScript sources (through tsx, a dev dependency): they find
+// the demo, the paper models and the mnist digits relative to the checkout, not the bundle.
+const load = <T>(rel: string): Promise<T> => tsImport(pathToFileURL(join(projectRoot(), rel)).href, import.meta.url) as Promise<T>;
+
+export const BENCH_FLAGS = { json: 'switch', images: 'value', repeats: 'value', skip: 'value' } as const;
+
+export async function benchCommand(args: ParsedArgs): Promise<number> {
+  const images = numberFlag(args.flags, 'images', 1000, (v) => Number.isInteger(v) && v >= 10);
+  const repeats = numberFlag(args.flags, 'repeats', 3, (v) => Number.isInteger(v) && v >= 1);
+  const skip = new Set(String(args.flags.get('skip') ?? '').split(',').filter(Boolean));
+  const { runBench, formatBench } = await load<typeof EngineBench>('bench/engine-bench.ts');
+  const { runSearchBench } = await load<typeof SearchBench>('bench/search-bench.ts');
+  const engine = skip.has('engine') ? null : await runBench({ images, repeats });
+  const search = skip.has('search') ? null : await runSearchBench({ images: Math.min(images, 1000) });
+  if (args.flags.has('json')) {
+    process.stdout.write(JSON.stringify({
+      ...(engine ?? {}),
+      ...(search ? { search_speedup: search.search_speedup, workers_speedup: search.workers_speedup, search } : {}),
+    }, null, 2) + '\n');
+  } else {
+    if (engine) process.stdout.write(formatBench(engine) + '\n');
+    if (search) {
+      const s = search.seconds;
+      process.stdout.write(`search (${search.method}, demo, ${search.images} images): optimised ${s.optimised.toFixed(2)} s vs without caches and early stops ${s.unoptimised.toFixed(2)} s → ${search.search_speedup.toFixed(2)}×; ` +
+        `2 worker threads ${s.workers2.toFixed(2)} s vs 1 ${s.workers1.toFixed(2)} s → ${search.workers_speedup.toFixed(2)}×\n`);
+    }
+  }
+  return 0;
+}
