@@ -3,6 +3,7 @@
 import type { QuantConfig } from '../core/config.ts';
 import { firstDifference } from '../core/tensors.ts';
 import type { Engine } from '../engine/engine.ts';
+import { FloatOutputs } from './distortion.ts';
 import type { EvalOptions, EvalResult, Evaluator } from './evaluator.ts';
 
 export interface ImageSet {
@@ -27,6 +28,8 @@ interface Part {
   floatCorrect: number;
   /** The configuration the engine's cache for this part was last built under. */
   last: QuantConfig | null;
+  /** The float model's outputs, computed on the first request for distortion. */
+  floatOutputs: FloatOutputs | null;
 }
 
 export class EngineEvaluator implements Evaluator {
@@ -49,6 +52,7 @@ export class EngineEvaluator implements Evaluator {
       floatPredictions: set.floatPredictions.subarray(0, n),
       floatCorrect: countEqual(set.floatPredictions, set.labels, n),
       last: null,
+      floatOutputs: null,
     });
     // The proxy gets its own array: the engine keys prefix caches by array identity.
     this.parts = {
@@ -62,6 +66,11 @@ export class EngineEvaluator implements Evaluator {
   async evaluate(config: QuantConfig, opts: EvalOptions = {}): Promise<EvalResult> {
     const p = this.parts[opts.subset ?? 'full'];
     const n = p.labels.length;
+    if (opts.distortion && !p.floatOutputs) {
+      this.engine.setConfig({ nodes: config.nodes.map(() => ({})) });
+      const logits = this.engine.logits(p.images);
+      p.floatOutputs = new FloatOutputs(logits, logits.length / n);
+    }
     this.engine.setConfig(config);
     // Nothing before the first node whose formats changed since this part's last run can differ.
     const boundary = this.optimised ? Math.max(opts.firstChangedNode ?? 0, p.last ? firstDifference(p.last, config) : 0) : 0;
@@ -71,12 +80,17 @@ export class EngineEvaluator implements Evaluator {
       cacheAt: this.optimised && boundary > 0 ? boundary : undefined,
       maxErrors: this.optimised ? opts.maxErrors : undefined,
       signal: opts.signal,
+      outputs: !!opts.distortion,
     });
     p.last = config;
     const seen = r.evaluated;
     const right = countEqual(r.predictions, p.labels, seen);
     const agree = countEqual(r.predictions, p.floatPredictions, seen);
     // Unseen images count as right: an upper bound, so the loss is a lower bound (EvalResult).
-    return { correct: right + (n - seen), agree: agree + (n - seen), total: n, stoppedEarly: r.stoppedEarly };
+    const distortion = opts.distortion && r.outputs ? p.floatOutputs!.klSum(r.outputs, 0, seen) / n : undefined;
+    return {
+      correct: right + (n - seen), agree: agree + (n - seen), total: n, stoppedEarly: r.stoppedEarly,
+      ...(distortion !== undefined ? { distortion } : {}),
+    };
   }
 }

@@ -18,6 +18,8 @@ export interface EvalOptions {
   maxErrors?: number;
   /** What maxErrors counts (default 'labels'). */
   target?: Target;
+  /** Also measure `distortion` (evaluators without it leave it undefined). */
+  distortion?: boolean;
   /**
    * Every node before this index has the same formats as in the previous call with the same
    * subset, so activations cached at that boundary are still valid. Absent or 0: no promise.
@@ -41,6 +43,12 @@ export interface EvalResult {
   agree: number;
   total: number;
   stoppedEarly: boolean;
+  /**
+   * When asked for: Σ over the images scored of KL(softmax(float logits) ‖ softmax(logits)),
+   * divided by `total` (so a lower bound when stoppedEarly, and shards add up by weighting
+   * with their totals). distortion.ts. The search ranks steps by it when it is there.
+   */
+  distortion?: number;
 }
 
 export interface Evaluator {

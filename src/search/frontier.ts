@@ -22,7 +22,7 @@ import type { Format } from '../core/format.ts';
 import type { TensorRef } from '../core/tensors.ts';
 import { getFormat, noClipFormat, withFormat } from '../core/tensors.ts';
 import type { MethodResult, SearchContext, TraceStep } from './context.ts';
-import type { EvaluationRecord } from './scorer.ts';
+import type { EvaluationRecord, Score } from './scorer.ts';
 
 export interface FrontierOptions {
   /** Stop the walk once the loss would pass this (default max(5%, budget)). */
@@ -41,20 +41,25 @@ interface Candidate {
   config: QuantConfig;
   saved: number;
   score: number;
-  /** stale: score from an older state; bound: an upper bound (scoring stopped early). */
-  state: 'stale' | 'bound' | 'proxy' | 'full';
+  /** stale: scored under an older state; proxy / full: scored under the current one. */
+  state: 'stale' | 'proxy' | 'full';
   version: number;
-  proxyAgree: number;
+  proxy: Measure;
+  full: Measure;
   fullCorrect: number;
   fullAgree: number;
   dead: boolean;
 }
 
+/** A configuration's distance from the float model on one subset (see `measure`). */
+type Measure = number;
+
 interface State {
   config: QuantConfig;
   fullCorrect: number;
   fullAgree: number;
-  proxyAgree: number;
+  full: Measure;
+  proxy: Measure;
 }
 
 /** Frontier points closer than this in loss to a cheaper one are not worth a slider stop. */
@@ -101,11 +106,11 @@ export async function frontierSearch(ctx: SearchContext, opts: FrontierOptions =
       c = withFormat(c, t, noClipFormat(t, Math.min(t.maxBits, lossless[i] + margin), signedOf(t)));
     });
     scorer.phase = 'descend';
-    const full = await scorer.score(c, 'full');
-    const prox = await scorer.score(c, rank);
+    const full = await scorer.score(c, 'full', undefined, 'labels', true);
     trace.push(step('descend', `margin ${margin}`, -1, null, nearlyLossless, full.loss, true));
     if (full.bound <= Math.max(nearlyLossless, safeFull.bound) || margin === 4) {
-      state = { config: c, fullCorrect: full.correct, fullAgree: full.agree, proxyAgree: prox.agree };
+      const prox = await scorer.score(c, rank, undefined, 'float', true);
+      state = { config: c, fullCorrect: full.correct, fullAgree: full.agree, full: measure(full), proxy: measure(prox) };
       break;
     }
   }
@@ -117,8 +122,9 @@ export async function frontierSearch(ctx: SearchContext, opts: FrontierOptions =
   if (opts.polish !== false) {
     const start = cheapestWithin(scorer.records, ctx.budget);
     if (start) {
-      const prox = await scorer.score(start.config, rank);
-      const state0 = { config: start.config, fullCorrect: start.correct, fullAgree: start.agree, proxyAgree: prox.agree };
+      const full = await scorer.score(start.config, 'full', undefined, 'labels', true);
+      const prox = await scorer.score(start.config, rank, undefined, 'float', true);
+      const state0 = { config: start.config, fullCorrect: full.correct, fullAgree: full.agree, full: measure(full), proxy: measure(prox) };
       await greedy(ctx, state0, ctx.budget, 'polish', [0.85, 1], trace);
     }
   }
@@ -146,6 +152,15 @@ function moved(f: Format, move: Move): Format | null {
   return move === 'diag' ? { bits: f.bits - 1, frac: f.frac - 1, signed: f.signed } : { bits: f.bits - 1, frac: f.frac, signed: f.signed };
 }
 
+/**
+ * What steps are ranked by: the mean KL from the float outputs when the evaluator measures it,
+ * else the share of answers that differ from the float model's (right→wrong and wrong→right
+ * alike, a steadier signal than accuracy, where the two cancel). The budget itself is accuracy.
+ */
+function measure(s: Score): Measure {
+  return s.distortion ?? s.disagreements / s.total;
+}
+
 async function greedy(
   ctx: SearchContext,
   start: State,
@@ -157,16 +172,12 @@ async function greedy(
   const { scorer, tensors } = ctx;
   const rank = scorer.rankSubset;
   const rankSize = scorer.size(rank);
-  const fullSize = scorer.size('full');
-  // Moves are ranked by how many answers they change (disagreements with the float model),
-  // which counts right→wrong and wrong→right flips alike: a far steadier signal on a few
-  // hundred images than accuracy, where the two cancel. The budget itself is accuracy.
-  const epsRank = 0.5 / rankSize.total;
-  const epsFull = 0.5 / fullSize.total;
   const stopErrors = scorer.errorsWithin('full', stopLoss);
   // Disagreements beyond this mean more wrong answers than the stop allows (each disagreement
   // on an image the float model got right is a wrong answer, on the full set too): sound kill.
   const killDisagreements = stopErrors + (rankSize.total - rankSize.floatCorrect);
+  // A step that does not move the measure at all still ranks by what it saves.
+  const eps = (m: Measure, s: Score) => (s.distortion !== undefined ? 1e-9 + 1e-3 * m : 0.5 / s.total);
   const startLoss = scorer.loss('full', start.fullCorrect);
   let state = start;
   let version = 0;
@@ -175,7 +186,7 @@ async function greedy(
     for (const move of ['diag', 'clip'] as const) {
       cands.push({
         t, move, config: state.config, saved: 0, score: Infinity, state: 'stale', version: -1,
-        proxyAgree: 0, fullCorrect: 0, fullAgree: 0, dead: false,
+        proxy: 0, full: 0, fullCorrect: 0, fullAgree: 0, dead: false,
       });
     }
   });
@@ -197,7 +208,7 @@ async function greedy(
     const top = live[0];
     const current = top.version === version;
     if (current && top.state === 'full') {
-      state = { config: top.config, fullCorrect: top.fullCorrect, fullAgree: top.fullAgree, proxyAgree: top.proxyAgree };
+      state = { config: top.config, fullCorrect: top.fullCorrect, fullAgree: top.fullAgree, full: top.full, proxy: top.proxy };
       version++;
       const loss = scorer.loss('full', state.fullCorrect);
       const t = tensors[top.t];
@@ -214,49 +225,32 @@ async function greedy(
     }
     scorer.tensor = tensors[top.t];
     if (current && top.state === 'proxy') {
-      const s = await scorer.score(top.config, 'full', stopErrors);
+      const s = await scorer.score(top.config, 'full', stopErrors, 'labels', true);
       if (!s.exact || s.bound > stopLoss + EPS) {
         top.dead = true;
         continue;
       }
-      const delta = (state.fullAgree - s.agree) / fullSize.total;
+      top.full = measure(s);
       top.fullCorrect = s.correct;
       top.fullAgree = s.agree;
-      top.score = top.saved / (Math.max(0, delta) + epsFull);
+      top.score = top.saved / (Math.max(0, top.full - state.full) + eps(state.full, s));
       top.state = 'full';
       continue;
     }
-    // Stale, or only bounded: score on the ranking subset.
+    // Stale: score on the ranking subset under the current state.
     if (!build(top)) {
       top.dead = true;
       continue;
     }
-    const baseDis = rankSize.total - state.proxyAgree;
-    let limit = killDisagreements;
-    const second = live[1];
-    if (!(current && top.state === 'bound') && second && Number.isFinite(second.score) && second.score > 0) {
-      // Only a change small enough to keep this move ahead of the next one matters now.
-      const room = top.saved / second.score - epsRank;
-      if (room < 0) {
-        top.score = top.saved / epsRank;
-        top.state = 'bound';
-        top.version = version;
-        continue;
-      }
-      limit = Math.min(limit, baseDis + Math.floor(room * rankSize.total + 1e-9));
-    }
-    const s = await scorer.score(top.config, rank, limit, 'float');
+    const s = await scorer.score(top.config, rank, killDisagreements, 'float', true);
     top.version = version;
-    if (s.errors > stopErrors || s.disagreements > killDisagreements) {
+    if (!s.exact || s.errors > stopErrors) {
       top.dead = true;
       continue;
     }
-    const delta = (s.disagreements - baseDis) / rankSize.total;
-    top.score = top.saved / (Math.max(0, delta) + epsRank);
-    if (s.exact) {
-      top.state = 'proxy';
-      top.proxyAgree = s.agree;
-    } else top.state = 'bound';
+    top.proxy = measure(s);
+    top.score = top.saved / (Math.max(0, top.proxy - state.proxy) + eps(state.proxy, s));
+    top.state = 'proxy';
   }
   scorer.tensor = undefined;
   return state;

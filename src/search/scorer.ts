@@ -52,6 +52,8 @@ export interface EvaluationRecord extends CostSummary {
    * win. Null for proxy evaluations.
    */
   loss_bound: number | null;
+  /** Mean KL from the float outputs, when measured. */
+  distortion?: number;
   phase: string;
   tensor?: string;
 }
@@ -83,11 +85,14 @@ export interface Score {
   errors: number;
   /** Answers differing from the float model's seen (a lower bound when not exact). */
   disagreements: number;
+  /** Mean KL from the float outputs (evaluator.ts EvalResult.distortion), when measured. */
+  distortion?: number;
 }
 
 interface Memo {
   correct: number;
   agree: number;
+  distortion?: number;
   total: number;
   stoppedEarly: boolean;
   maxErrors: number;
@@ -118,6 +123,8 @@ export class Scorer {
   private readonly costMemo = new Map<string, CostSummary>();
   private readonly last: Partial<Record<Subset, QuantConfig>> = {};
   private best: Progress['best'] = null;
+  /** Set once the evaluator has answered a request for distortion without one. */
+  private noDistortion = false;
 
   constructor(readonly graph: Graph, readonly evaluator: Evaluator, readonly opts: ScorerOptions) {
     if (evaluator.floatCorrect <= 0) throw new Error('the float model answers no search image right: check the labels and preprocessing');
@@ -173,30 +180,35 @@ export class Scorer {
    * when that is enough: a complete score answers anything, a stopped one the same question
    * with a limit no larger.
    */
-  async score(c: QuantConfig, subset: Subset, maxErrors?: number, target: Target = 'labels'): Promise<Score> {
+  async score(c: QuantConfig, subset: Subset, maxErrors?: number, target: Target = 'labels', distortion = false): Promise<Score> {
     this.opts.signal?.throwIfAborted();
     const { total } = this.size(subset);
     const limit = maxErrors === undefined || maxErrors >= total ? total : Math.max(0, Math.floor(maxErrors));
+    const wantDistortion = distortion && !this.noDistortion;
+    const enough = (m: Memo | undefined) => m && (!wantDistortion || m.distortion !== undefined);
     const key = configKey(c);
     const done = this.memo.get(`${subset}:${key}`);
-    if (done) return this.toScore(subset, done);
+    if (enough(done)) return this.toScore(subset, done!);
     const stopped = this.memo.get(`${subset}:${target}:${key}`);
-    if (stopped && limit <= stopped.maxErrors) return this.toScore(subset, stopped);
+    if (enough(stopped) && limit <= stopped!.maxErrors) return this.toScore(subset, stopped!);
     const prev = this.last[subset];
     const firstChangedNode = prev ? firstDifference(prev, c) : 0;
     this.last[subset] = c;
     const r = await this.evaluator.evaluate(c, {
-      subset, maxErrors: limit < total ? limit : undefined, target, firstChangedNode, signal: this.opts.signal,
+      subset, maxErrors: limit < total ? limit : undefined, target, distortion: wantDistortion, firstChangedNode, signal: this.opts.signal,
     });
     this.evaluations++;
-    const memo: Memo = { correct: r.correct, agree: r.agree, total: r.total, stoppedEarly: r.stoppedEarly, maxErrors: limit };
+    if (wantDistortion && r.distortion === undefined) this.noDistortion = true;
+    const memo: Memo = {
+      correct: r.correct, agree: r.agree, distortion: r.distortion, total: r.total, stoppedEarly: r.stoppedEarly, maxErrors: limit,
+    };
     this.memo.set(r.stoppedEarly ? `${subset}:${target}:${key}` : `${subset}:${key}`, memo);
     const s = this.toScore(subset, memo);
     const cost = this.cost(c);
     const rec: EvaluationRecord = {
       ...cost, config: c, subset, correct: r.correct, agree: r.agree, total: r.total, target, exact: !r.stoppedEarly, loss: s.loss,
       calibration_loss: subset === 'full' ? s.loss : null, loss_bound: subset === 'full' ? s.bound : null,
-      phase: this.phase, tensor: this.tensor?.name,
+      ...(r.distortion !== undefined ? { distortion: r.distortion } : {}), phase: this.phase, tensor: this.tensor?.name,
     };
     this.records.push(rec);
     if (subset === 'full' && rec.exact && s.bound <= this.opts.budget + 1e-12 && (!this.best || cost.objective < this.best.objective)) {
@@ -216,13 +228,14 @@ export class Scorer {
     return {
       correct: m.correct, agree: m.agree, total: m.total, loss: this.loss(subset, m.correct), exact: !m.stoppedEarly,
       bound: this.bound(subset, m.correct, m.agree), errors: m.total - m.correct, disagreements: m.total - m.agree,
+      distortion: m.distortion,
     };
   }
 
   /** Emits a progress event now (methods call it when their phase or tensor changes). */
   report(): void {
     const cb = this.opts.onProgress;
-    if (!cb) return;
+    if (!cb || this.opts.signal?.aborted) return;
     const f = Math.min(1, Math.max(0, this.fraction));
     const elapsed = (now() - this.started) / 1000;
     cb({

@@ -12,6 +12,7 @@ import { elementCount } from '../../core/graph.ts';
 import { formatOwner } from '../../core/cost.ts';
 import type { ActivationStats, NodeStats } from '../../core/tensors.ts';
 import { firstDifference } from '../../core/tensors.ts';
+import { FloatOutputs } from '../distortion.ts';
 import type { EvalOptions, EvalResult, Evaluator, Subset } from '../evaluator.ts';
 
 const roundTo = (x: number, frac: number): number => Math.floor(x * 2 ** frac + 0.5) * 2 ** -frac;
@@ -78,6 +79,7 @@ export class FakeQuantEvaluator implements Evaluator {
   private readonly last: Partial<Record<Subset, QuantConfig>> = {};
   private readonly dq = new Map<string, Float64Array>();
   private readonly floatPred: Int32Array;
+  private readonly floatOut: FloatOutputs;
 
   constructor(
     readonly graph: Graph,
@@ -92,6 +94,10 @@ export class FakeQuantEvaluator implements Evaluator {
     const p = opts.proxy ?? Math.ceil(this.total / 4);
     this.proxyTotal = Math.min(this.total, Math.max(this.chunk, Math.floor(p / this.chunk) * this.chunk));
     this.floatPred = this.predict(floatConfig(graph.nodes.length));
+    const classes = elementCount(graph.nodes[graph.output].shape);
+    const logits = new Float32Array(this.total * classes);
+    for (let k = 0; k * this.chunk < this.total; k++) logits.set(this.runChunk(floatConfig(graph.nodes.length), k).outs[graph.output], k * this.chunk * classes);
+    this.floatOut = new FloatOutputs(logits, classes);
     let full = 0, proxy = 0;
     for (let i = 0; i < this.total; i++) {
       if (this.floatPred[i] === labels[i]) {
@@ -140,13 +146,16 @@ export class FakeQuantEvaluator implements Evaluator {
     const byFloat = opts.target === 'float';
     let errors = 0;
     let disagree = 0;
+    let kl = 0;
     let startNode = -1;
     for (let k = 0; k * this.chunk < n; k++) {
       opts.signal?.throwIfAborted();
       const cached = this.cache[k];
       if (startNode < 0) startNode = cached ? firstDifference(cached.config, config) : 0;
-      const pred = this.runChunk(config, k).predictions;
+      const run = this.runChunk(config, k);
+      const pred = run.predictions;
       const end = Math.min(this.chunk, n - k * this.chunk);
+      if (opts.distortion) kl += this.floatOut.klSum(run.outs[this.graph.output], k * this.chunk, end);
       for (let j = 0; j < end; j++) {
         const i = k * this.chunk + j;
         if (pred[j] !== this.labels[i]) errors++;
@@ -154,11 +163,11 @@ export class FakeQuantEvaluator implements Evaluator {
       }
       if (opts.maxErrors !== undefined && (byFloat ? disagree : errors) > opts.maxErrors) {
         this.calls.push({ subset, firstChangedNode: opts.firstChangedNode, maxErrors: opts.maxErrors, startNode, stoppedEarly: true });
-        return { correct: n - errors, agree: n - disagree, total: n, stoppedEarly: true };
+        return { correct: n - errors, agree: n - disagree, total: n, stoppedEarly: true, ...(opts.distortion ? { distortion: kl / n } : {}) };
       }
     }
     this.calls.push({ subset, firstChangedNode: opts.firstChangedNode, maxErrors: opts.maxErrors, startNode, stoppedEarly: false });
-    return { correct: n - errors, agree: n - disagree, total: n, stoppedEarly: false };
+    return { correct: n - errors, agree: n - disagree, total: n, stoppedEarly: false, ...(opts.distortion ? { distortion: kl / n } : {}) };
   }
 
   private runChunk(config: QuantConfig, k: number): ChunkCache {
