@@ -58,12 +58,12 @@ export function epi_int_fast(blk: usize, C: usize, ldc: i32, rows: i32, N: i32, 
   const t = S > 0 ? 0 : (-S < 17 ? -S : 17);
   const clampB = i32x4.splat(1 << (17 - (t < 17 ? t : 17)));
   const clampNB = i32x4.neg(clampB);
-  const N4 = N & ~3;
+  // Whole vectors per row: lanes past N write into the next row (rewritten next) or into the
+  // buffer's slack; the per-channel arrays hold Np ≥ N + 3 entries.
   for (let r = 0; r < rows; r++) {
     const c = C + (<usize>r * ldc << 2);
     const d = dst + (<usize>r * ldd << 2);
-    let n = 0;
-    for (; n < N4; n += 4) {
+    for (let n = 0; n < N; n += 4) {
       const o = <usize>n << 2;
       let v = i32x4.add(v128.load(c + o), v128.load(bt + o));
       if (act == ACT_RELU) v = i32x4.max_s(v, zero);
@@ -76,13 +76,6 @@ export function epi_int_fast(blk: usize, C: usize, ldc: i32, rows: i32, N: i32, 
       if (S > 0) v = i32x4.shr_s(i32x4.add(v, round), S);
       else v = i32x4.shl(i32x4.min_s(i32x4.max_s(v, clampNB), clampB), t);
       v128.store(d + o, i32x4.min_s(i32x4.max_s(v, vlo), vhi));
-    }
-    for (; n < N; n++) {
-      const o = <usize>n << 2;
-      let v = <i64>load<i32>(c + o) + <i64>load<i32>(bt + o);
-      v = act64(v, act, <i64>maxQ, alpha);
-      if (hasEpi) v = v * <i64>load<i32>(qs + o) + <i64>load<i32>(st + o);
-      store<i32>(d + o, requant64(v, S, lo, hi));
     }
   }
 }
@@ -102,7 +95,7 @@ export function epi_int_fast(blk: usize, C: usize, ldc: i32, rows: i32, N: i32, 
   return v;
 }
 
-/** Float epilogue: v = C + bias, activation, then v·scale + shift with an epilogue; f32 out. */
+/** Float epilogue: v = C + bias, activation, then v·scale + shift with an epilogue; f32 out (whole vectors, as epi_int_fast). */
 export function epi_f32(blk: usize, C: usize, ldc: i32, rows: i32, N: i32, dst: usize, ldd: i32): void {
   const act = load<i32>(blk);
   const alpha = load<f32>(blk, 4);
@@ -113,22 +106,14 @@ export function epi_f32(blk: usize, C: usize, ldc: i32, rows: i32, N: i32, dst: 
   const shift = <usize>load<u32>(blk, 24);
   const vmax = f32x4.splat(maxV);
   const valpha = f32x4.splat(alpha);
-  const N4 = N & ~3;
   for (let r = 0; r < rows; r++) {
     const c = C + (<usize>r * ldc << 2);
     const d = dst + (<usize>r * ldd << 2);
-    let n = 0;
-    for (; n < N4; n += 4) {
+    for (let n = 0; n < N; n += 4) {
       const o = <usize>n << 2;
       let v = actF32x4(f32x4.add(v128.load(c + o), v128.load(bias + o)), act, vmax, valpha);
       if (hasEpi) v = f32x4.add(f32x4.mul(v, v128.load(scale + o)), v128.load(shift + o));
       v128.store(d + o, v);
-    }
-    for (; n < N; n++) {
-      const o = <usize>n << 2;
-      let v = actF32(load<f32>(c + o) + load<f32>(bias + o), act, maxV, alpha);
-      if (hasEpi) v = v * load<f32>(scale + o) + load<f32>(shift + o);
-      store<f32>(d + o, v);
     }
   }
 }

@@ -16,8 +16,9 @@
 
 // Weights are packed in groups of 4 output channels, chunk by chunk along K, so the
 // micro-kernel streams one pointer: group g starts at g·Kp·4 values; its chunk c (8 values of
-// K for i16, 16 for i8) holds channel 4g+j's values at j·chunk (see src/engine/engine.ts
-// packWeights). K slices (k0, kLen) are multiples of 32.
+// K for i16, 16 for i8) holds channel 4g+j's values at j·chunk (see Engine.upload). K slices
+// (k0, kLen) are multiples of 32. The k loops are not unrolled: V8 hoists the loads of an
+// unrolled body and spills accumulators.
 
 /** Index of weight (n, k) in the packed i16 layout, in elements. */
 @inline function packedI16(n: i32, k: i32, ldb: i32): usize {
@@ -46,36 +47,22 @@ export function gemm_i16(A: usize, lda: i32, B: usize, ldb: i32, C: usize, ldc: 
       let pb = b;
       const end = a0 + kBytes;
       while (pa < end) {
-        let x0 = v128.load(pa);
-        let x1 = v128.load(pa + aStride);
-        let w = v128.load(pb);
-        s00 = i32x4.add(s00, i32x4.dot_i16x8_s(x0, w));
-        s10 = i32x4.add(s10, i32x4.dot_i16x8_s(x1, w));
-        w = v128.load(pb, 16);
-        s01 = i32x4.add(s01, i32x4.dot_i16x8_s(x0, w));
-        s11 = i32x4.add(s11, i32x4.dot_i16x8_s(x1, w));
-        w = v128.load(pb, 32);
-        s02 = i32x4.add(s02, i32x4.dot_i16x8_s(x0, w));
-        s12 = i32x4.add(s12, i32x4.dot_i16x8_s(x1, w));
-        w = v128.load(pb, 48);
-        s03 = i32x4.add(s03, i32x4.dot_i16x8_s(x0, w));
-        s13 = i32x4.add(s13, i32x4.dot_i16x8_s(x1, w));
-        x0 = v128.load(pa, 16);
-        x1 = v128.load(pa + aStride, 16);
-        w = v128.load(pb, 64);
-        s00 = i32x4.add(s00, i32x4.dot_i16x8_s(x0, w));
-        s10 = i32x4.add(s10, i32x4.dot_i16x8_s(x1, w));
-        w = v128.load(pb, 80);
-        s01 = i32x4.add(s01, i32x4.dot_i16x8_s(x0, w));
-        s11 = i32x4.add(s11, i32x4.dot_i16x8_s(x1, w));
-        w = v128.load(pb, 96);
-        s02 = i32x4.add(s02, i32x4.dot_i16x8_s(x0, w));
-        s12 = i32x4.add(s12, i32x4.dot_i16x8_s(x1, w));
-        w = v128.load(pb, 112);
-        s03 = i32x4.add(s03, i32x4.dot_i16x8_s(x0, w));
-        s13 = i32x4.add(s13, i32x4.dot_i16x8_s(x1, w));
-        pa += 32;
-        pb += 128;
+        const x0 = v128.load(pa);
+        const x1 = v128.load(pa + aStride);
+        const w0 = v128.load(pb);
+        const w1 = v128.load(pb, 16);
+        const w2 = v128.load(pb, 32);
+        const w3 = v128.load(pb, 48);
+        s00 = i32x4.add(s00, i32x4.dot_i16x8_s(x0, w0));
+        s10 = i32x4.add(s10, i32x4.dot_i16x8_s(x1, w0));
+        s01 = i32x4.add(s01, i32x4.dot_i16x8_s(x0, w1));
+        s11 = i32x4.add(s11, i32x4.dot_i16x8_s(x1, w1));
+        s02 = i32x4.add(s02, i32x4.dot_i16x8_s(x0, w2));
+        s12 = i32x4.add(s12, i32x4.dot_i16x8_s(x1, w2));
+        s03 = i32x4.add(s03, i32x4.dot_i16x8_s(x0, w3));
+        s13 = i32x4.add(s13, i32x4.dot_i16x8_s(x1, w3));
+        pa += 16;
+        pb += 64;
       }
       v128.store(c0 + (<usize>n << 2), hsum4(s00, s01, s02, s03));
       v128.store(c1 + (<usize>n << 2), hsum4(s10, s11, s12, s13));
@@ -123,36 +110,22 @@ export function gemm_i8r(A: usize, lda: i32, B: usize, ldb: i32, C: usize, ldc: 
         let pb = b;
         const end = a0 + <usize>kLen;
         while (pa < end) {
-          let x0 = v128.load(pa);
-          let x1 = v128.load(pa + aStride);
-          let w = v128.load(pb);
-          s00 = dot7(w, x0, s00);
-          s10 = dot7(w, x1, s10);
-          w = v128.load(pb, 16);
-          s01 = dot7(w, x0, s01);
-          s11 = dot7(w, x1, s11);
-          w = v128.load(pb, 32);
-          s02 = dot7(w, x0, s02);
-          s12 = dot7(w, x1, s12);
-          w = v128.load(pb, 48);
-          s03 = dot7(w, x0, s03);
-          s13 = dot7(w, x1, s13);
-          x0 = v128.load(pa, 16);
-          x1 = v128.load(pa + aStride, 16);
-          w = v128.load(pb, 64);
-          s00 = dot7(w, x0, s00);
-          s10 = dot7(w, x1, s10);
-          w = v128.load(pb, 80);
-          s01 = dot7(w, x0, s01);
-          s11 = dot7(w, x1, s11);
-          w = v128.load(pb, 96);
-          s02 = dot7(w, x0, s02);
-          s12 = dot7(w, x1, s12);
-          w = v128.load(pb, 112);
-          s03 = dot7(w, x0, s03);
-          s13 = dot7(w, x1, s13);
-          pa += 32;
-          pb += 128;
+          const x0 = v128.load(pa);
+          const x1 = v128.load(pa + aStride);
+          const w0 = v128.load(pb);
+          const w1 = v128.load(pb, 16);
+          const w2 = v128.load(pb, 32);
+          const w3 = v128.load(pb, 48);
+          s00 = dot7(w0, x0, s00);
+          s10 = dot7(w0, x1, s10);
+          s01 = dot7(w1, x0, s01);
+          s11 = dot7(w1, x1, s11);
+          s02 = dot7(w2, x0, s02);
+          s12 = dot7(w2, x1, s12);
+          s03 = dot7(w3, x0, s03);
+          s13 = dot7(w3, x1, s13);
+          pa += 16;
+          pb += 64;
         }
         v128.store(c0 + (<usize>n << 2), hsum4(s00, s01, s02, s03));
         v128.store(c1 + (<usize>n << 2), hsum4(s10, s11, s12, s13));

@@ -624,28 +624,41 @@ export class Engine {
     const simd = this.simd;
     const region = L.params[i]!;
     const { K, N, Kp, Np } = gemmDims(g, n)!;
-    let H = 1, W = 1, C = K, kh = 1, kw = 1, sh = 1, sw = 1, dh = 1, dw = 1, pt = 0, pl = 0, OH = 1, OW = 1;
+    let H = 1, W = 1, C = K, kh = 1, kw = 1, sh = 1, sw = 1, dh = 1, dw = 1, OH = 1, OW = 1;
+    let pads: number[] = [0, 0, 0, 0];
     if (n.kind === 'conv2d') {
       [H, W, C] = g.nodes[n.inputs[0]].shape;
       [kh, kw] = n.kernelShape;
       [sh, sw] = n.strides;
       [dh, dw] = n.dilation;
-      [pt, pl] = n.pads;
       [OH, OW] = n.shape;
+      pads = n.pads;
     }
+    // SIMD: zero padding first, so im2col copies whole runs without bounds checks. Scalar: the
+    // plain im2col pads itself (two routes to the same panel, checked against each other).
+    const padded = pads.some((p) => p > 0);
+    const prepad = padded && simd;
+    const padInput = (from: number): number => {
+      if (!prepad) return from;
+      k.pad_copy(from, H, W, C, pads[0], pads[1], pads[2], pads[3], nb, L.padScratch);
+      return L.padScratch;
+    };
+    const Hp = prepad ? H + pads[0] + pads[2] : H, Wp = prepad ? W + pads[1] + pads[3] : W;
+    const pt = prepad ? 0 : pads[0], pl = prepad ? 0 : pads[1];
     const M = nb * OH * OW;
     const MT = L.tileRows[i];
     const panel = L.panel;
     if (p.mode === 'int') {
       const path = p.path;
+      const x = padInput(src);
       for (let r0 = 0; r0 < M; r0 += MT) {
         const rows = Math.min(MT, M - r0);
         const rowsPad = roundUp(rows, 4);
         if (path === 'i8-relaxed') {
-          k[simd ? 'im2col_i8' : 'im2col_i8_scalar'](src, H, W, C, kh, kw, sh, sw, dh, dw, pt, pl, OH, OW, r0, rows, rowsPad, panel, Kp, p.relaxedOffset!);
+          k[simd ? 'im2col_i8' : 'im2col_i8_scalar'](x, Hp, Wp, C, kh, kw, sh, sw, dh, dw, pt, pl, OH, OW, r0, rows, rowsPad, panel, Kp, p.relaxedOffset!);
           k[simd ? 'gemm_i8r' : 'gemm_i8_scalar'](panel, Kp, region.wInt, Kp, L.c32, Np, rowsPad, Np, 0, Kp);
         } else if (path === 'i16' || path === 'i16-sliced') {
-          k[simd ? 'im2col_i16' : 'im2col_i16_scalar'](src, H, W, C, kh, kw, sh, sw, dh, dw, pt, pl, OH, OW, r0, rows, rowsPad, panel, Kp, 0);
+          k[simd ? 'im2col_i16' : 'im2col_i16_scalar'](x, Hp, Wp, C, kh, kw, sh, sw, dh, dw, pt, pl, OH, OW, r0, rows, rowsPad, panel, Kp, 0);
           const gemm = k[simd ? 'gemm_i16' : 'gemm_i16_scalar'];
           if (path === 'i16') gemm(panel, Kp, region.wInt, Kp, L.c32, Np, rowsPad, Np, 0, Kp);
           else {
@@ -655,7 +668,7 @@ export class Engine {
             }
           }
         } else {
-          k.im2col_x32(src, H, W, C, kh, kw, sh, sw, dh, dw, pt, pl, OH, OW, r0, rows, rows, panel, Kp);
+          k[simd ? 'im2col_x32' : 'im2col_x32_scalar'](x, Hp, Wp, C, kh, kw, sh, sw, dh, dw, pt, pl, OH, OW, r0, rows, rows, panel, Kp);
           k[simd ? 'gemm_i64' : 'gemm_i64_scalar'](panel, Kp, region.wInt, Kp, L.c64, Np, rows, Np, 0, Kp);
         }
         this.intEpilogue(p, region.blkInt, path === 'i16-sliced' || path === 'i64', Np, rows, N, dst + r0 * N * 4);
@@ -669,15 +682,16 @@ export class Engine {
       k[simd ? 'dequantize_cols' : 'dequantize_cols_scalar'](src, 0, L.scratchA, 0, 1, elems, 2 ** -d.format.frac);
       s = L.scratchA;
     }
-    const direct = kh === 1 && kw === 1 && sh === 1 && sw === 1 && pt === 0 && pl === 0 && OH === H && OW === W;
+    const direct = kh === 1 && kw === 1 && sh === 1 && sw === 1 && !padded && OH === H && OW === W;
     const gemm = k[simd ? 'gemm_f32' : 'gemm_f32_scalar'];
     const epi = k[simd ? 'epi_f32' : 'epi_f32_scalar'];
+    const x = padInput(s);
     for (let r0 = 0; r0 < M; r0 += MT) {
       const rows = Math.min(MT, M - r0);
       const rowsPad = roundUp(rows, 4);
-      let A = s + r0 * K * 4;
+      let A = x + r0 * K * 4;
       if (!direct || rows !== rowsPad) {
-        k.im2col_x32(s, H, W, C, kh, kw, sh, sw, dh, dw, pt, pl, OH, OW, r0, rows, rowsPad, panel, K);
+        k[simd ? 'im2col_x32' : 'im2col_x32_scalar'](x, Hp, Wp, C, kh, kw, sh, sw, dh, dw, pt, pl, OH, OW, r0, rows, rowsPad, panel, K);
         A = panel;
       }
       gemm(A, K, region.wF32, Np, L.c32, Np, rowsPad, Np, K);

@@ -73,7 +73,11 @@ export interface Layout {
   scratchB: number;
   staging: number;
   preds: number;
+  /** Zero-padded copy of a convolution's input (batch × padded H × padded W × C). */
+  padScratch: number;
 }
+
+const SLACK = 64;
 
 /** Panels of about 64 KB keep the GEMM's operands in L2. */
 const PANEL_BYTES = 64 * 1024;
@@ -86,7 +90,9 @@ export function planLayout(g: Graph, batch: number, wasm: KernelExports): Layout
   nodes.forEach((n, i) => n.inputs.forEach((p) => { lastUse[root[p]] = Math.max(lastUse[root[p]], i); }));
   lastUse[root[g.output]] = Infinity;
 
-  const alloc = (bytes: number): number => wasm.alloc(Math.max(16, roundUp(bytes, 16)));
+  // SLACK bytes after every buffer: vector kernels may read (and, into scratch, write) a few
+  // lanes past the end of a run (assembly/im2col.ts).
+  const alloc = (bytes: number): number => wasm.alloc(roundUp(bytes, 16) + SLACK);
 
   // Activation buffers: best fit from a free list, released after the last reader ran.
   const buffer: number[] = new Array(nodes.length).fill(0);
@@ -110,8 +116,12 @@ export function planLayout(g: Graph, batch: number, wasm: KernelExports): Layout
 
   const params: (ParamRegion | null)[] = [];
   const tileRows: number[] = [];
-  let panelBytes = 16, maxNp = 8, maxTile = 4;
+  let panelBytes = 16, maxNp = 8, maxTile = 4, maxPadded = 4;
   nodes.forEach((n) => {
+    if (n.kind === 'conv2d' && n.pads.some((p) => p > 0)) {
+      const [h, w, c] = g.nodes[n.inputs[0]].shape;
+      maxPadded = Math.max(maxPadded, (h + n.pads[0] + n.pads[2]) * (w + n.pads[1] + n.pads[3]) * c);
+    }
     const dims = gemmDims(g, n);
     const ch = paramChannels(n);
     let rows = 64;
@@ -148,5 +158,6 @@ export function planLayout(g: Graph, batch: number, wasm: KernelExports): Layout
     scratchB: alloc(batch * maxElems * 4),
     staging: alloc(batch * inputElems * 4),
     preds: alloc(batch * 4),
+    padScratch: alloc(batch * maxPadded * 4),
   };
 }
