@@ -15,6 +15,8 @@ export interface Val {
   name: string;
   type: ArithType;
   bound: bigint;
+  /** Known to be ≥ 0 (after a relu): no lower clamp needed. */
+  nonNegative?: boolean;
 }
 
 export function needArith(bound: bigint, what: string): ArithType {
@@ -52,6 +54,7 @@ export function emitActivation(L: string[], v: Val, a: Activation, frac: number,
   if (a.type === 'linear') return v.bound;
   if (a.type === 'relu') {
     L.push(`if (${v.name} < 0) ${v.name} = 0;`);
+    v.nonNegative = true;
     const ceil = reluCeilQ(a, frac);
     if (ceil === null) return v.bound;
     if (ceil < 0n) throw new ExportError(`a relu ceiling of ${a.max} is negative`);
@@ -70,10 +73,10 @@ export function emitActivation(L: string[], v: Val, a: Activation, frac: number,
 }
 
 /** Clamp expression of `x` (bound `bound`, type t) to [lo, hi], comparing only where needed. */
-function clamp(x: string, t: ArithType, bound: bigint, lo: bigint, hi: bigint): string {
+function clamp(x: string, t: ArithType, bound: bigint, lo: bigint, hi: bigint, nonNegative = false): string {
   let e = x;
   if (bound > hi) e = `${x} > ${lit(hi, t)} ? ${lit(hi, t)} : ${e}`;
-  if (-bound < lo) e = `${x} < ${lit(lo, t)} ? ${lit(lo, t)} : ${e}`;
+  if ((nonNegative ? 0n : -bound) < lo) e = `${x} < ${lit(lo, t)} ? ${lit(lo, t)} : ${e}`;
   return e;
 }
 
@@ -92,11 +95,11 @@ export function emitRequantStore(L: string[], v: Val, s: number, shiftMacro: str
     const t: ArithType = v.bound + half <= typeMax(v.type) ? v.type : 'int64_t';
     const rb = (v.bound + half) >> BigInt(s);
     L.push(`{`, `    const ${t} r = ${sr(t, h)}(${cast(v.name, v.type, t)}, ${shiftMacro});`);
-    L.push(`    ${dest} = (${st})(${clamp('r', t, rb, lo, hi)});`, `}`);
+    L.push(`    ${dest} = (${st})(${clamp('r', t, rb, lo, hi, v.nonNegative)});`, `}`);
     return;
   }
   if (s === 0) {
-    L.push(`${dest} = (${st})(${clamp(v.name, v.type, v.bound, lo, hi)});`);
+    L.push(`${dest} = (${st})(${clamp(v.name, v.type, v.bound, lo, hi, v.nonNegative)});`);
     return;
   }
   const k = BigInt(-s);
@@ -110,6 +113,7 @@ export function emitRequantStore(L: string[], v: Val, s: number, shiftMacro: str
   }
   let e = product;
   if (v.bound > hiPre) e = `${v.name} > ${lit(hiPre, v.type)} ? ${lit(hi, v.type)} : ${e}`;
-  if (-v.bound < loPre) e = `${v.name} < ${lit(loPre, v.type)} ? ${lit(lo, v.type)} : ${e}`;
+  if ((v.nonNegative ? 0n : -v.bound) < loPre) e = `${v.name} < ${lit(loPre, v.type)} ? ${lit(lo, v.type)} : ${e}`;
+  if (e === '0') L.push(`(void)${v.name}; /* it always saturates or shifts to 0 */`);
   L.push(`${dest} = (${st})(${e});`);
 }

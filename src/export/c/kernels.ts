@@ -305,7 +305,7 @@ function concat(k: KernelSpec, h: Helpers): KernelCode {
     const T = needArith(bound, 'a concatenated value');
     arith.add(T);
     const L: string[] = [`const ${T} v = in${i}[p * ${ck} + j];`];
-    emitRequantStore(L, { name: 'v', type: T, bound }, s, `${M}_IN${i}_SHIFT`, k.outFormat, `out[p * ${c} + ${lin([['j', 1]], offset)}]`, h);
+    emitRequantStore(L, { name: 'v', type: T, bound, nonNegative: !t.format.signed }, s, `${M}_IN${i}_SHIFT`, k.outFormat, `out[p * ${c} + ${lin([['j', 1]], offset)}]`, h);
     body.push(`    for (int32_t j = 0; j < ${ck}; ++j) {`, ...indent(L, 2), `    }`);
     offset += ck;
   });

@@ -1,0 +1,55 @@
+// The C export of the demo LeNet-5: `make test` (the generated Makefile, cc -std=c99 -Wall
+// -Wextra -Werror -O2) is bit-exact on 16 test vectors, and the C program's answer equals the
+// reference's on all 1,000 calibration digits; a 16-bit configuration takes the 64-bit path.
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { QuantConfig } from '../../core/config.ts';
+import type { Graph } from '../../core/graph.ts';
+import { quantizeTensor } from '../../core/quantize.ts';
+import { referencePredict } from '../../core/reference.ts';
+import { referenceTestVectors } from '../test-vectors.ts';
+import { cAnswers, hasCC, make, removeDir, writeFiles } from '../testing/cc.ts';
+import { activationStats, mixedConfig, wideConfig } from '../testing/configs.ts';
+import { demoModel, haveDemo } from '../testing/models.ts';
+import { buildCExport } from './writer.ts';
+
+describe.skipIf(!hasCC() || !haveDemo())('C export of the demo LeNet-5', () => {
+  let graph: Graph;
+  let images: Float32Array[];
+  let stats: ReturnType<typeof activationStats>;
+  beforeAll(async () => {
+    ({ graph, images } = await demoModel());
+    stats = activationStats(graph, images.slice(0, 200));
+  });
+
+  function check(config: QuantConfig, count: number) {
+    const res = buildCExport(graph, config, { testVectors: referenceTestVectors(graph, config, images.slice(0, 16)) });
+    const dir = writeFiles(res.files);
+    try {
+      expect(make(dir, 'test')).toBe(`PASS: ${res.model}: all 16 test vectors bit-exact (10 logits each)\n`);
+      const some = images.slice(0, count);
+      const c = cAnswers(dir, res.model, some.map((x) => quantizeTensor(x, config.nodes[0].output!)));
+      const ref = Int32Array.from(some, (x) => referencePredict(graph, config, x));
+      expect(c.length).toBe(count);
+      expect(Array.from(c)).toEqual(Array.from(ref));
+      expect(new Set(ref).size).toBe(10);
+    } finally {
+      removeDir(dir);
+    }
+    return res;
+  }
+
+  it('is bit-exact with a mixed configuration and agrees on all 1,000 calibration digits', () => {
+    const config = mixedConfig(graph, stats);
+    const res = check(config, 1000);
+    expect(res.model).toBe('lenet5_mnist');
+    // 8-bit activations by 6–8-bit weights: every sum fits in 32 bits.
+    for (const [, widths] of res.arith) expect([...widths]).toEqual(['int32_t']);
+  });
+
+  it('takes the 64-bit path with 16-bit formats and stays exact', () => {
+    const config = wideConfig(graph, stats);
+    const res = check(config, 100);
+    const wide = [...res.arith].filter(([, w]) => w.has('int64_t')).map(([i]) => graph.nodes[i].name);
+    expect(wide).toEqual(['conv1', 'conv2', 'fc1', 'fc2', 'logits']);
+  });
+});
