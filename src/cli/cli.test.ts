@@ -1,5 +1,6 @@
 // The command line as a script would use it: exit codes, stdout JSON, report.json's normative
 // fields (DESIGN.md §8), and eval --config reproducing the quantized accuracy of the report.
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -80,5 +81,13 @@ describe('fixpoint quantize', () => {
     const e = await run(['eval', '--json', '--config', join(out, 'report.json')]);
     expect(e.code).toBe(0);
     expect(JSON.parse(e.stdout).quantized_acc).toBe(rep.quantized.validation_acc);
+  });
+
+  it('--export c writes C whose make test matches the engine bit for bit', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'fixpoint-c-'));
+    const r = await run(['quantize', '--method', 'uniform', '--out', out, '--export', 'c']);
+    expect(r.code).toBe(0);
+    const log = execFileSync('make', ['test'], { cwd: join(out, 'c'), encoding: 'utf8' });
+    expect(log).toContain('PASS: lenet5_mnist: all 16 test vectors bit-exact');
   });
 });
