@@ -17,7 +17,7 @@
 import type { QuantConfig } from './config.ts';
 import type { Format } from './format.ts';
 import type { Graph, GraphNode } from './graph.ts';
-import { consumers, elementCount, isParamNode, nodeMacs, ownsOutputFormat } from './graph.ts';
+import { consumers, elementCount, nodeMacs, ownsOutputFormat } from './graph.ts';
 import type { ActivationStats } from './tensors.ts';
 import { noClipFormat, quantTensors, withFormat } from './tensors.ts';
 import { floatConfig } from './config.ts';

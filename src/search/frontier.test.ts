@@ -8,6 +8,9 @@ import type { FakeQuantEvaluator } from './testing/fake-quant.ts';
 import { fixture } from './testing/fixture.ts';
 
 const B = 0.02;
+// 400 search images (362 right in float): two standard errors (the default) would eat most of
+// a 2% budget at any disagreement, so the tests pick with one.
+const Z = 1;
 
 describe('frontier method', () => {
   const f = fixture();
@@ -17,7 +20,7 @@ describe('frontier method', () => {
   const progress: Progress[] = [];
   beforeAll(async () => {
     ev = f.search();
-    res = await runSearch('frontier', { graph: f.graph, evaluator: ev, budget: B, stats: f.stats, seed: 3, onProgress: (p) => progress.push(p) });
+    res = await runSearch('frontier', { graph: f.graph, evaluator: ev, budget: B, stats: f.stats, seed: 3, confidence: Z, onProgress: (p) => progress.push(p) });
     paper = await runSearch('paper', { graph: f.graph, evaluator: f.search(), budget: B, stats: f.stats });
   });
 
@@ -25,7 +28,7 @@ describe('frontier method', () => {
     expect(res.chosen.calibration_loss).toBeLessThanOrEqual(B);
     const rec = res.records.find((r) => r.subset === 'full' && r.exact && configKey(r.config) === configKey(res.chosen.config))!;
     expect(rec.loss_bound).toBeLessThanOrEqual(B);
-    expect(rec.loss_bound).toBeCloseTo(rec.loss + Math.sqrt(rec.total - rec.agree) / ev.floatCorrect, 12);
+    expect(rec.loss_bound).toBeCloseTo(rec.loss + Z * Math.sqrt(rec.total - rec.agree) / ev.floatCorrect, 12);
   });
 
   it('records a monotone frontier; the slider picks from it and the run budget gives the chosen point', () => {
@@ -85,7 +88,7 @@ describe('frontier method', () => {
   });
 
   it('is deterministic for a seed', async () => {
-    const again = await runSearch('frontier', { graph: f.graph, evaluator: f.search(), budget: B, stats: f.stats, seed: 3 });
+    const again = await runSearch('frontier', { graph: f.graph, evaluator: f.search(), budget: B, stats: f.stats, seed: 3, confidence: Z });
     expect(configKey(again.chosen.config)).toBe(configKey(res.chosen.config));
     expect(again.evaluations).toBe(res.evaluations);
     expect(again.frontier.map((p) => p.objective)).toEqual(res.frontier.map((p) => p.objective));
@@ -103,5 +106,21 @@ describe('frontier method', () => {
     });
     await expect(run).rejects.toMatchObject({ name: 'AbortError' });
     expect(after).toBe(0);
+  });
+});
+
+describe('frontier method with a fused BatchNormalization epilogue', () => {
+  it('searches the scale and shift like weights and biases and stays within budget', async () => {
+    const f = fixture({ epilogue: true });
+    const r = await runSearch('frontier', {
+      graph: f.graph, evaluator: f.search(), budget: B, stats: f.stats, confidence: Z, frontier: { maxBudget: B },
+    });
+    const conv2 = r.chosen.config.nodes[3];
+    expect(conv2.scale!.bits).toBeLessThan(16);
+    expect(conv2.shift!.bits).toBeLessThan(32);
+    expect(conv2.output!.signed).toBe(true); // the shift can push values below zero
+    expect(r.chosen.calibration_loss).toBeLessThanOrEqual(B);
+    expect(r.chosen.cost.affine_mults).toBe(4 * 4 * 12);
+    expect(r.chosen.cost.memory_kb).toBeLessThan(r.baseline8.cost.memory_kb);
   });
 });

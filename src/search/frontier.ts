@@ -5,17 +5,21 @@
 // 1. safe: every tensor at its widest format (16 bits, biases 32) with the no-clipping
 //    fractional length; provably non-negative activations unsigned (a free bit).
 // 2. descend: for each tensor alone (the rest safe), binary-search the fewest bits, keeping the
-//    integer part, that lose no answer on the proxy images; keep `margin` bits more than that,
-//    combine, and widen the margin until the combination is nearly lossless.
-// 3. greedy: lazy greedy over single-tensor moves — one bit fewer with frac one lower (same
+//    integer part, that change no answer on the proxy images; keep `margin` bits more than
+//    that, combine, and widen the margin until the combination is nearly lossless.
+// 3. greedy: lazy greedy over single-tensor steps — one bit fewer with frac one lower (same
 //    range, less precision) or with frac kept (same precision, the top clips) — ranked by cost
-//    saved per loss added on the proxy images, the best confirmed on all search images, until
-//    no move fits under `maxBudget`. Stale scores are only re-measured when they reach the top
-//    (losses grow as the rest gets coarser, so a stale score is optimistic).
+//    saved per distortion added (mean KL from the float outputs; changed answers when the
+//    evaluator has no distortion) on the proxy images, the best confirmed on all search images,
+//    until no step keeps the loss bound under `maxBudget`. Stale scores are re-measured only
+//    when they reach the top (steps hurt more as the rest gets coarser, so a stale score is
+//    optimistic).
 // 4. polish: the same greedy from the cheapest recorded configuration within the run's budget,
-//    stopping at that budget: spends whatever loss the coarse walk left unused.
-// Cost is the weighted sum of memory and both multiplication costs relative to 8-bit
-// (scorer.ts ObjectiveWeights), so the pick is cheap on each measure, not on one alone.
+//    stopping at that budget: spends whatever the coarse walk left unused.
+// Budgets are compared with the loss bound (scorer.ts EvaluationRecord.loss_bound), not the
+// bare calibration loss, so the pick holds up on held-out images. Cost is the weighted sum of
+// memory and both multiplication costs relative to 8-bit (scorer.ts ObjectiveWeights), so the
+// pick is cheap on each measure, not on one alone.
 import type { QuantConfig } from '../core/config.ts';
 import { floatConfig } from '../core/config.ts';
 import type { Format } from '../core/format.ts';
@@ -62,7 +66,7 @@ interface State {
   proxy: Measure;
 }
 
-/** Frontier points closer than this in loss to a cheaper one are not worth a slider stop. */
+/** Float slack when comparing losses and objectives. */
 const EPS = 1e-12;
 
 export async function frontierSearch(ctx: SearchContext, opts: FrontierOptions = {}): Promise<MethodResult> {
@@ -98,7 +102,7 @@ export async function frontierSearch(ctx: SearchContext, opts: FrontierOptions =
     lossless.push(hi);
   }
   scorer.tensor = undefined;
-  const nearlyLossless = Math.min(ctx.budget, 0.01) / 2;
+  const nearlyLossless = ctx.budget / 2;
   let state: State | null = null;
   for (let margin = opts.margin ?? 1; margin <= 4; margin++) {
     let c = safe;

@@ -30,7 +30,7 @@ export interface SearchOptions {
   bits?: number;
   frontier?: FrontierOptions;
   objective?: ObjectiveWeights;
-  /** Standard errors added to a calibration loss before it is compared with a budget (default 1). */
+  /** Standard errors added to a calibration loss before it is compared with a budget (default 2). */
   confidence?: number;
   onProgress?: (p: Progress) => void;
   signal?: AbortSignal;
