@@ -12,7 +12,7 @@ import { ExportError } from '../files.ts';
 import { sanitizeIdentifier, uniqueIdentifiers } from '../identifiers.ts';
 import { nodeParams } from '../params.ts';
 import type { ArithType } from './ctype.ts';
-import { makefile, testMain, testVectorsHeader } from './harness.ts';
+import { cReadme, makefile, testMain, testVectorsHeader } from './harness.ts';
 import { Helpers } from './helpers.ts';
 import type { KernelSpec } from './kernels.ts';
 import { emitKernel } from './kernels.ts';
@@ -38,6 +38,8 @@ export interface CExportResult {
   arith: Map<number, Set<ArithType>>;
   /** Bytes of static activation buffers. */
   bufferBytes: number;
+  /** Bytes of the constant parameter arrays. */
+  paramBytes: number;
 }
 
 const MODEL_ID_MAX = 24;
@@ -206,14 +208,20 @@ export function buildCExport(graph: Graph, config: QuantConfig, o: CExportOption
 
   checkVectors(o.testVectors, inFormat, inSize, outFormat, outSize);
   const vectors = testVectorsHeader({ P, model, inType, outType, inSize, outSize, vectors: o.testVectors });
+  const paramBytes = arrays.reduce((sum, a) => {
+    const m = /static const (\w+) \w+\[(\d+)\]/.exec(a);
+    return m ? sum + BYTES[m[1]] * Number(m[2]) : sum;
+  }, 0);
+  const wideLayers = plan.computed.filter((i) => arith.get(i)!.has('int64_t')).map((i) => ids[i]);
   const files: ExportFile[] = [
     { name: 'model_q.h', data: header },
     { name: 'model_q.c', data: source },
     { name: 'test_vectors.h', data: vectors },
     { name: 'test_main.c', data: testMain({ P, model, outType, outSize }) },
     { name: 'Makefile', data: makefile() },
+    { name: 'README.md', data: cReadme({ model, P, inType, outType, vectors: o.testVectors.inputs.length, bufferBytes, paramBytes, wideLayers }) },
   ];
-  return { files, model, arith, bufferBytes };
+  return { files, model, arith, bufferBytes, paramBytes };
 }
 
 function checkVectors(v: TestVectors | undefined, inF: Format, inSize: number, outF: Format, outSize: number): void {
