@@ -148,22 +148,35 @@ export function gemm_i8_scalar(A: usize, lda: i32, B: usize, ldb: i32, C: usize,
   }
 }
 
-/** Exact 64-bit path: i32 × i32 products summed in i64 lanes; kLen a multiple of 4. */
+/**
+ * Exact 64-bit path: i32 × i32 products summed in i64 lanes; kLen a multiple of 4. Blocks of
+ * 2 rows × 2 channels (M and N are even: the engine pads rows to 4 and channels to 8).
+ */
 export function gemm_i64(A: usize, lda: i32, B: usize, ldb: i32, C: usize, ldc: i32, M: i32, N: i32, k0: i32, kLen: i32): void {
   const kBytes = <usize>kLen << 2;
-  for (let m = 0; m < M; m++) {
-    const a = A + (<usize>(m * lda + k0) << 2);
-    for (let n = 0; n < N; n++) {
-      const b = B + (<usize>(n * ldb + k0) << 2);
-      let s0 = i64x2.splat(0), s1 = i64x2.splat(0);
+  const aStride = <usize>lda << 2;
+  const bStride = <usize>ldb << 2;
+  for (let m = 0; m < M; m += 2) {
+    const a0 = A + (<usize>(m * lda + k0) << 2);
+    for (let n = 0; n < N; n += 2) {
+      const b0 = B + (<usize>(n * ldb + k0) << 2);
+      let s00 = i64x2.splat(0), s01 = i64x2.splat(0), s10 = i64x2.splat(0), s11 = i64x2.splat(0);
       for (let k: usize = 0; k < kBytes; k += 16) {
-        const x = v128.load(a + k);
-        const w = v128.load(b + k);
-        s0 = i64x2.add(s0, i64x2.extmul_low_i32x4_s(x, w));
-        s1 = i64x2.add(s1, i64x2.extmul_high_i32x4_s(x, w));
+        const x0 = v128.load(a0 + k);
+        const x1 = v128.load(a0 + aStride + k);
+        const w0 = v128.load(b0 + k);
+        const w1 = v128.load(b0 + bStride + k);
+        s00 = i64x2.add(s00, i64x2.add(i64x2.extmul_low_i32x4_s(x0, w0), i64x2.extmul_high_i32x4_s(x0, w0)));
+        s01 = i64x2.add(s01, i64x2.add(i64x2.extmul_low_i32x4_s(x0, w1), i64x2.extmul_high_i32x4_s(x0, w1)));
+        s10 = i64x2.add(s10, i64x2.add(i64x2.extmul_low_i32x4_s(x1, w0), i64x2.extmul_high_i32x4_s(x1, w0)));
+        s11 = i64x2.add(s11, i64x2.add(i64x2.extmul_low_i32x4_s(x1, w1), i64x2.extmul_high_i32x4_s(x1, w1)));
       }
-      const s = i64x2.add(s0, s1);
-      store<i64>(C + (<usize>(m * ldc + n) << 3), i64x2.extract_lane(s, 0) + i64x2.extract_lane(s, 1));
+      const c0 = C + (<usize>(m * ldc + n) << 3);
+      const c1 = c0 + (<usize>ldc << 3);
+      store<i64>(c0, i64x2.extract_lane(s00, 0) + i64x2.extract_lane(s00, 1));
+      store<i64>(c0, i64x2.extract_lane(s01, 0) + i64x2.extract_lane(s01, 1), 8);
+      store<i64>(c1, i64x2.extract_lane(s10, 0) + i64x2.extract_lane(s10, 1));
+      store<i64>(c1, i64x2.extract_lane(s11, 0) + i64x2.extract_lane(s11, 1), 8);
     }
   }
 }

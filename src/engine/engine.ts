@@ -668,8 +668,8 @@ export class Engine {
             }
           }
         } else {
-          k[simd ? 'im2col_x32' : 'im2col_x32_scalar'](x, Hp, Wp, C, kh, kw, sh, sw, dh, dw, pt, pl, OH, OW, r0, rows, rows, panel, Kp);
-          k[simd ? 'gemm_i64' : 'gemm_i64_scalar'](panel, Kp, region.wInt, Kp, L.c64, Np, rows, Np, 0, Kp);
+          k[simd ? 'im2col_x32' : 'im2col_x32_scalar'](x, Hp, Wp, C, kh, kw, sh, sw, dh, dw, pt, pl, OH, OW, r0, rows, rowsPad, panel, Kp);
+          k[simd ? 'gemm_i64' : 'gemm_i64_scalar'](panel, Kp, region.wInt, Kp, L.c64, Np, rowsPad, Np, 0, Kp);
         }
         this.intEpilogue(p, region.blkInt, path === 'i16-sliced' || path === 'i64', Np, rows, N, dst + r0 * N * 4);
       }
