@@ -54,8 +54,6 @@ static int64_t fxp_fdiv64(int64_t a, int64_t b)
   },
 };
 
-export type HelperName = keyof typeof DEFS;
-
 export class Helpers {
   private readonly used = new Set<string>();
 

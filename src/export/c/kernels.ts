@@ -79,7 +79,6 @@ interface TailInput {
   k: KernelSpec;
   h: Helpers;
   defines: string[];
-  arrays: string[];
   arith: Set<ArithType>;
   accType: ArithType;
   /** Per output channel, the bound of the accumulator before the bias is added. */
@@ -185,7 +184,7 @@ function convLike(k: KernelSpec, h: Helpers): KernelCode {
   let body: string[];
   if (n.kind === 'dense') {
     const [nIn, nOut] = n.kernelShape;
-    const tail = emitTail({ k, h, defines, arrays, arith, accType: T, sumBound, F, activation: n.activation, bias, epilogue: epi, ch: 'o', dest: 'out[o]' });
+    const tail = emitTail({ k, h, defines, arith, accType: T, sumBound, F, activation: n.activation, bias, epilogue: epi, ch: 'o', dest: 'out[o]' });
     body = [
       `for (int32_t o = 0; o < ${nOut}; ++o) {`,
       `    const ${wt} *w = w_${k.id} + o * ${nIn};`,
@@ -203,7 +202,7 @@ function convLike(k: KernelSpec, h: Helpers): KernelCode {
     const [pt, pl] = n.pads;
     const checkY = -pt < 0 || (oh - 1) * sh - pt + (kh - 1) * dh >= ih;
     const checkX = -pl < 0 || (ow - 1) * sw - pl + (kw - 1) * dw >= iw;
-    const tail = emitTail({ k, h, defines, arrays, arith, accType: T, sumBound, F, activation: n.activation, bias, epilogue: epi, ch: 'o', dest: `out[(oy * ${ow} + ox) * ${cout} + o]` });
+    const tail = emitTail({ k, h, defines, arith, accType: T, sumBound, F, activation: n.activation, bias, epilogue: epi, ch: 'o', dest: `out[(oy * ${ow} + ox) * ${cout} + o]` });
     const depthwise = n.kind === 'depthwiseConv2d';
     const inner = depthwise
       ? [mac(`in[(iy * ${iw} + ix) * ${cin} + c]`, `w_${k.id}[(o * ${kh} + ky) * ${kw} + kx]`)]
@@ -254,7 +253,7 @@ function affine(k: KernelSpec, h: Helpers): KernelCode {
     cArray(`b_${k.id}`, storageType(f.bias!), bias.q, `${k.id} shift ${fmt(f.bias!)}, per channel`),
   ];
   const arith = new Set<ArithType>([T]);
-  const tail = emitTail({ k, h, defines, arrays, arith, accType: T, sumBound, F, activation: n.activation, bias, epilogue: null, ch: 'c', dest: `out[p * ${c} + c]` });
+  const tail = emitTail({ k, h, defines, arith, accType: T, sumBound, F, activation: n.activation, bias, epilogue: null, ch: 'c', dest: `out[p * ${c} + c]` });
   const body = [
     `for (int32_t p = 0; p < ${h0 * w0}; ++p) {`,
     `    for (int32_t c = 0; c < ${c}; ++c) {`,
