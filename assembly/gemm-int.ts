@@ -7,6 +7,8 @@
 //
 // Blocking: 2 rows × 4 channels per micro-kernel (8 accumulators + 6 operands in 16 xmm
 // registers). M must be a multiple of 2 and N of 4 (the engine pads panels and weights).
+// Channel groups are the outer loop: a group's weights (4·K values) stay in L1 while the
+// panel's rows stream from L2.
 
 @inline function hsum4(a: v128, b: v128, c: v128, d: v128): v128 {
   const ab = i32x4.add(i32x4.shuffle(a, b, 0, 4, 2, 6), i32x4.shuffle(a, b, 1, 5, 3, 7));
@@ -35,12 +37,12 @@ export function gemm_i16(A: usize, lda: i32, B: usize, ldb: i32, C: usize, ldc: 
   const aStride = <usize>lda << 1;
   const groupBytes = <usize>ldb << 3;
   const kBytes = <usize>kLen << 1;
-  for (let m = 0; m < M; m += 2) {
-    const a0 = A + <usize>m * aStride + (<usize>k0 << 1);
-    const c0 = C + (<usize>m * ldc << 2);
-    const c1 = c0 + (<usize>ldc << 2);
-    let b = B + (<usize>k0 << 3);
-    for (let n = 0; n < N; n += 4) {
+  let b = B + (<usize>k0 << 3);
+  for (let n = 0; n < N; n += 4) {
+    for (let m = 0; m < M; m += 2) {
+      const a0 = A + <usize>m * aStride + (<usize>k0 << 1);
+      const c0 = C + (<usize>m * ldc << 2);
+      const c1 = c0 + (<usize>ldc << 2);
       let s00 = i32x4.splat(0), s01 = i32x4.splat(0), s02 = i32x4.splat(0), s03 = i32x4.splat(0);
       let s10 = i32x4.splat(0), s11 = i32x4.splat(0), s12 = i32x4.splat(0), s13 = i32x4.splat(0);
       let pa = a0;
@@ -66,8 +68,8 @@ export function gemm_i16(A: usize, lda: i32, B: usize, ldb: i32, C: usize, ldc: 
       }
       v128.store(c0 + (<usize>n << 2), hsum4(s00, s01, s02, s03));
       v128.store(c1 + (<usize>n << 2), hsum4(s10, s11, s12, s13));
-      b += groupBytes;
     }
+    b += groupBytes;
   }
 }
 
@@ -98,12 +100,12 @@ export function gemm_i8r(A: usize, lda: i32, B: usize, ldb: i32, C: usize, ldc: 
   if (ASC_FEATURE_RELAXED_SIMD) {
     const aStride = <usize>lda;
     const groupBytes = <usize>ldb << 2;
-    for (let m = 0; m < M; m += 2) {
-      const a0 = A + <usize>m * aStride + <usize>k0;
-      const c0 = C + (<usize>m * ldc << 2);
-      const c1 = c0 + (<usize>ldc << 2);
-      let b = B + (<usize>k0 << 2);
-      for (let n = 0; n < N; n += 4) {
+    let b = B + (<usize>k0 << 2);
+    for (let n = 0; n < N; n += 4) {
+      for (let m = 0; m < M; m += 2) {
+        const a0 = A + <usize>m * aStride + <usize>k0;
+        const c0 = C + (<usize>m * ldc << 2);
+        const c1 = c0 + (<usize>ldc << 2);
         let s00 = i32x4.splat(0), s01 = i32x4.splat(0), s02 = i32x4.splat(0), s03 = i32x4.splat(0);
         let s10 = i32x4.splat(0), s11 = i32x4.splat(0), s12 = i32x4.splat(0), s13 = i32x4.splat(0);
         let pa = a0;
@@ -129,8 +131,8 @@ export function gemm_i8r(A: usize, lda: i32, B: usize, ldb: i32, C: usize, ldc: 
         }
         v128.store(c0 + (<usize>n << 2), hsum4(s00, s01, s02, s03));
         v128.store(c1 + (<usize>n << 2), hsum4(s10, s11, s12, s13));
-        b += groupBytes;
       }
+      b += groupBytes;
     }
   } else {
     unreachable();
