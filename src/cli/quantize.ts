@@ -2,7 +2,6 @@
 // with --export, the downloads of DESIGN.md §9 (DESIGN.md §8).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { layerRows, layersCsv } from '../core/report.ts';
 import type { Method, Progress } from '../search/scorer.ts';
 import { Workspace } from '../worker/workspace.ts';
 import { exportKinds, writeExports } from '../worker/exports.ts';
@@ -45,18 +44,14 @@ export async function quantizeCommand(args: ParsedArgs): Promise<number> {
       log(progressLine(p));
     }
   }, undefined, pool).finally(() => pool?.close());
-  const { graph, config, report } = ws.result();
+  const { report } = ws.result();
   report.seconds = (performance.now() - t0) / 1000;
-  mkdirSync(out, { recursive: true });
-  writeFileSync(join(out, 'report.json'), JSON.stringify(report, null, 2) + '\n');
-  writeFileSync(join(out, 'layers.csv'), layersCsv(layerRows(graph, config)));
-  const written = ['report.json', 'layers.csv'];
-  if (kinds.length) {
-    for (const file of await writeExports(ws, kinds)) {
-      mkdirSync(join(out, file.name, '..'), { recursive: true });
-      writeFileSync(join(out, file.name), file.data);
-      written.push(file.name);
-    }
+  const written: string[] = [];
+  for (const file of await writeExports(ws, ['report', ...kinds.filter((k) => k !== 'report')], report)) {
+    mkdirSync(join(out, file.name, '..'), { recursive: true });
+    writeFileSync(join(out, file.name), file.data);
+    written.push(file.name);
+    if (file.name === 'tfjs/README.md') log(String(file.data).split('\n').find((l) => l.includes('Accuracy of this model'))?.replace(/^- /, 'TensorFlow.js export: ') ?? '');
   }
   const q = report.quantized;
   log(`${method}: held-out loss ${(q.validation_loss * 100).toFixed(2)}% (calibration ${(q.calibration_loss * 100).toFixed(2)}%), ` +

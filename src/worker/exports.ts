@@ -1,13 +1,11 @@
 // The downloads of DESIGN.md §9 for the workspace's current result. The same function serves
 // the browser worker (the page zips or saves the files) and `fixpoint quantize --export`.
-import { layerRows, layersCsv } from '../core/report.ts';
 import type { QuantConfig } from '../core/config.ts';
 import type { Graph } from '../core/graph.ts';
+import type { ReportJson } from '../core/report.ts';
 import { elementCount } from '../core/graph.ts';
 import { quantizeTensor } from '../core/quantize.ts';
-import { type TestVectors, writeC } from '../export/c/writer.ts';
-import { ExportError } from '../export/files.ts';
-import { writeFxp } from '../export/fxp-write.ts';
+import { ExportError, type TestVectors, dequantizedGraph, writeC, writeFxp, writeReport, writeTfjs } from '../export/index.ts';
 import type { ExportFile } from './contract.ts';
 import type { Workspace } from './workspace.ts';
 
@@ -49,9 +47,27 @@ function engineTestVectors(ws: Workspace, graph: Graph, config: QuantConfig): Te
   };
 }
 
+/**
+ * Held-out accuracy of what the TensorFlow.js export computes: the graph with dequantized
+ * weights and biases, run in float by the engine (the export's tests check tfjs agrees).
+ */
+export function tfjsAccuracy(ws: Workspace, graph: Graph, config: QuantConfig): { acc: number; floatAcc: number; images: number } {
+  const data = ws.session.data!;
+  const engine = ws.session.engine;
+  const set = data.validation;
+  try {
+    engine.load(dequantizedGraph(graph, config), 32);
+    const r = engine.run(set.images, set.labels);
+    return { acc: r.correct / set.labels.length, floatAcc: data.floatAcc.validation, images: set.labels.length };
+  } finally {
+    engine.load(graph, 32);
+  }
+}
+
 /** Files of the given kinds; names may contain a folder (c/model_q.c, tfjs/model.json). */
-export async function writeExports(ws: Workspace, kinds: readonly string[]): Promise<ExportFile[]> {
-  const { graph, config, report } = ws.result();
+export async function writeExports(ws: Workspace, kinds: readonly string[], reportOverride?: ReportJson): Promise<ExportFile[]> {
+  const { graph, config, report: built } = ws.result();
+  const report = reportOverride ?? built;
   const out: { name: string; data: Uint8Array | string }[] = [];
   for (const kind of kinds) {
     switch (kind) {
@@ -59,13 +75,20 @@ export async function writeExports(ws: Workspace, kinds: readonly string[]): Pro
         out.push(...writeFxp(graph, config, { summary: { quantized: report.quantized, baseline8: report.baseline8, float: report.float } }));
         break;
       case 'report':
-        out.push({ name: 'report.json', data: JSON.stringify(report, null, 2) + '\n' }, { name: 'layers.csv', data: layersCsv(layerRows(graph, config)) });
+        out.push(...writeReport(report, graph, config));
         break;
+      case 'tfjs': {
+        const acc = tfjsAccuracy(ws, graph, config);
+        const note = `Accuracy of this model (quantized weights and biases, float activations) on the ${acc.images} held-out images: ` +
+          `${(acc.acc * 100).toFixed(2)}% (float model ${(acc.floatAcc * 100).toFixed(2)}%; with activations quantized too, as on the device: ${(report.quantized.validation_acc * 100).toFixed(2)}%).`;
+        out.push(...writeTfjs(graph, config, { readmeNotes: [note] }).map((f) => ({ ...f, name: `tfjs/${f.name}` })));
+        break;
+      }
       case 'c':
         out.push(...writeC(graph, config, { testVectors: engineTestVectors(ws, graph, config) }).map((f) => ({ ...f, name: `c/${f.name}` })));
         break;
       default:
-        throw new Error(`the ${kind} export is not available in this build yet`);
+        throw new ExportError(`unknown export kind ${kind}`);
     }
   }
   return out.map((f) => ({ ...f, mime: mimeOf(f.name) }));
