@@ -29,6 +29,18 @@ test('after a search: report and C downloads; the C passes make test bit for bit
   }
   expect(execFileSync('make', ['test'], { cwd: dir, encoding: 'utf8' })).toContain('all 16 test vectors bit-exact');
 
+  const [fxp] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-json').click()]);
+  const packed = unzipSync(new Uint8Array(readFileSync(await fxp.path())));
+  const manifest = JSON.parse(new TextDecoder().decode(packed['model.fxp.json']));
+  expect(manifest.format).toBe('fixpoint-model');
+  expect(packed['model.fxp.bin'].length).toBeGreaterThan(0);
+
+  const [tfjs] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-tfjs').click()]);
+  const tfjsFiles = unzipSync(new Uint8Array(readFileSync(await tfjs.path())));
+  expect(JSON.parse(new TextDecoder().decode(tfjsFiles['tfjs/model.json'])).format).toBe('layers-model');
+  expect(new TextDecoder().decode(tfjsFiles['tfjs/README.md'])).toContain('Activation quantization is not in this model');
+  await expect(page.getByTestId('export-error')).toHaveCount(0);
+
   expect(foreignRequests).toEqual([]);
   expect(pageErrors).toEqual([]);
 });

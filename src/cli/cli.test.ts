@@ -90,4 +90,25 @@ describe('fixpoint quantize', () => {
     const log = execFileSync('make', ['test'], { cwd: join(out, 'c'), encoding: 'utf8' });
     expect(log).toContain('PASS: lenet5_mnist: all 16 test vectors bit-exact');
   });
+
+  it('--export tfjs writes a model tf.loadLayersModel loads, with the accuracy its README states', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'fixpoint-tfjs-'));
+    const r = await run(['quantize', '--method', 'uniform', '--bits', '5', '--out', out, '--export', 'tfjs']);
+    expect(r.code).toBe(0);
+    const tf = await import('@tensorflow/tfjs');
+    await tf.setBackend('cpu');
+    const json = JSON.parse(readFileSync(join(out, 'tfjs', 'model.json'), 'utf8'));
+    const weights = readFileSync(join(out, 'tfjs', json.weightsManifest[0].paths[0]));
+    const model = await tf.loadLayersModel(tf.io.fromMemory({
+      modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0].weights,
+      weightData: weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength),
+    }));
+    const px = readFileSync('public/data/mnist-demo/test-images.u8');
+    const labels = readFileSync('public/data/mnist-demo/test-labels.u8');
+    const pred = tf.tidy(() => (model.predict(tf.tensor4d(new Float32Array(px), [1000, 28, 28, 1]).div(255)) as import('@tensorflow/tfjs').Tensor).argMax(-1).dataSync());
+    let ok = 0;
+    for (let i = 0; i < 1000; i++) ok += pred[i] === labels[i] ? 1 : 0;
+    const stated = /held-out images: ([\d.]+)%/.exec(readFileSync(join(out, 'tfjs', 'README.md'), 'utf8'))![1];
+    expect((ok / 10).toFixed(2)).toBe(stated);
+  });
 });
