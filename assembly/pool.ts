@@ -14,7 +14,9 @@ import { floorDiv64 } from './arith';
 // kind: 0 max, 1 avg; ty: 0 int, 1 float.
 @inline function poolGeneric(kind: i32, ty: i32, simd: bool, src: usize, H: i32, W: i32, C: i32, ph: i32, pw: i32, sh: i32, sw: i32,
   pt: i32, pl: i32, OH: i32, OW: i32, batch: i32, dst: usize): void {
-  const C4 = simd ? C & ~3 : 0;
+  // SIMD: whole vectors per pixel; lanes past C read the next pixel (or the buffer's slack)
+  // and write into the next output pixel, which is written after.
+  const C4 = simd ? (C + 3) & ~3 : 0;
   for (let n = 0; n < batch; n++) {
     const img = src + (<usize>n * H * W * C << 2);
     for (let oy = 0; oy < OH; oy++) {

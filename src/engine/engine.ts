@@ -119,6 +119,8 @@ export class Engine {
   private inKeys: string[] = [];
   private versions: number[] = [];
   private caches = new WeakMap<Float32Array, PrefixCache>();
+  /** Tuning switch (bench/ab.ts): pad and narrow convolution inputs once before im2col. */
+  private narrowInputs = true;
 
   constructor(module: WebAssembly.Module, relaxed: boolean, simd: boolean) {
     this.module = module;
@@ -650,15 +652,22 @@ export class Engine {
     const panel = L.panel;
     if (p.mode === 'int') {
       const path = p.path;
-      const x = padInput(src);
+      // SIMD with a window of several taps: pad and narrow the input once (assembly/im2col.ts).
+      const narrow = simd && this.narrowInputs && kh * kw > 1 && (path === 'i16' || path === 'i16-sliced' || path === 'i8-relaxed');
+      const Hn = H + pads[0] + pads[2], Wn = W + pads[1] + pads[3];
+      if (narrow && path === 'i8-relaxed') k.narrow_pad_i8(src, H, W, C, pads[0], pads[1], pads[2], pads[3], nb, L.padScratch, p.relaxedOffset!);
+      else if (narrow) k.narrow_pad_i16(src, H, W, C, pads[0], pads[1], pads[2], pads[3], nb, L.padScratch);
+      const x = narrow ? 0 : padInput(src);
       for (let r0 = 0; r0 < M; r0 += MT) {
         const rows = Math.min(MT, M - r0);
         const rowsPad = roundUp(rows, 4);
         if (path === 'i8-relaxed') {
-          k[simd ? 'im2col_i8' : 'im2col_i8_scalar'](x, Hp, Wp, C, kh, kw, sh, sw, dh, dw, pt, pl, OH, OW, r0, rows, rowsPad, panel, Kp, p.relaxedOffset!);
+          if (narrow) k.im2col_i8n(L.padScratch, Hn, Wn, C, kh, kw, sh, sw, dh, dw, OH, OW, r0, rows, rowsPad, panel, Kp);
+          else k[simd ? 'im2col_i8' : 'im2col_i8_scalar'](x, Hp, Wp, C, kh, kw, sh, sw, dh, dw, pt, pl, OH, OW, r0, rows, rowsPad, panel, Kp, p.relaxedOffset!);
           k[simd ? 'gemm_i8r' : 'gemm_i8_scalar'](panel, Kp, region.wInt, Kp, L.c32, Np, rowsPad, Np, 0, Kp);
         } else if (path === 'i16' || path === 'i16-sliced') {
-          k[simd ? 'im2col_i16' : 'im2col_i16_scalar'](x, Hp, Wp, C, kh, kw, sh, sw, dh, dw, pt, pl, OH, OW, r0, rows, rowsPad, panel, Kp, 0);
+          if (narrow) k.im2col_i16n(L.padScratch, Hn, Wn, C, kh, kw, sh, sw, dh, dw, OH, OW, r0, rows, rowsPad, panel, Kp);
+          else k[simd ? 'im2col_i16' : 'im2col_i16_scalar'](x, Hp, Wp, C, kh, kw, sh, sw, dh, dw, pt, pl, OH, OW, r0, rows, rowsPad, panel, Kp, 0);
           const gemm = k[simd ? 'gemm_i16' : 'gemm_i16_scalar'];
           if (path === 'i16') gemm(panel, Kp, region.wInt, Kp, L.c32, Np, rowsPad, Np, 0, Kp);
           else {

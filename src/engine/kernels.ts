@@ -6,6 +6,8 @@ type Im2col = (src: P, H: number, W: number, C: number, kh: number, kw: number, 
   pt: number, pl: number, OH: number, OW: number, row0: number, rows: number, rowsPad: number, dst: P, ld: number, offset: number) => void;
 type Im2colX32 = (src: P, H: number, W: number, C: number, kh: number, kw: number, sh: number, sw: number, dh: number, dw: number,
   pt: number, pl: number, OH: number, OW: number, row0: number, rows: number, rowsPad: number, dst: P, ld: number) => void;
+type Im2colN = (src: P, H: number, W: number, C: number, kh: number, kw: number, sh: number, sw: number, dh: number, dw: number,
+  OH: number, OW: number, row0: number, rows: number, rowsPad: number, dst: P, ld: number) => void;
 type Gemm = (A: P, lda: number, B: P, ldb: number, C: P, ldc: number, M: number, N: number, k0: number, kLen: number) => void;
 type GemmF = (A: P, lda: number, B: P, ldb: number, C: P, ldc: number, M: number, N: number, K: number) => void;
 type Dw = (src: P, H: number, W: number, C: number, kh: number, kw: number, sh: number, sw: number, dh: number, dw: number,
@@ -39,6 +41,10 @@ export interface KernelExports {
   im2col_i16: Im2col;
   im2col_i16_scalar: Im2col;
   im2col_x32: Im2colX32;
+  im2col_i16n: Im2colN;
+  im2col_i8n: Im2colN;
+  narrow_pad_i16(src: P, H: number, W: number, C: number, pt: number, pl: number, pb: number, pr: number, batch: number, dst: P): void;
+  narrow_pad_i8(src: P, H: number, W: number, C: number, pt: number, pl: number, pb: number, pr: number, batch: number, dst: P, offset: number): void;
   im2col_x32_scalar: Im2colX32;
 
   gemm_i16: Gemm;

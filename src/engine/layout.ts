@@ -73,7 +73,7 @@ export interface Layout {
   scratchB: number;
   staging: number;
   preds: number;
-  /** Zero-padded copy of a convolution's input (batch × padded H × padded W × C). */
+  /** Zero-padded (and for integer paths narrowed) copy of a convolution's input (batch × padded H × padded W × C). */
   padScratch: number;
 }
 
@@ -118,7 +118,7 @@ export function planLayout(g: Graph, batch: number, wasm: KernelExports): Layout
   const tileRows: number[] = [];
   let panelBytes = 16, maxNp = 8, maxTile = 4, maxPadded = 4;
   nodes.forEach((n) => {
-    if (n.kind === 'conv2d' && n.pads.some((p) => p > 0)) {
+    if (n.kind === 'conv2d') {
       const [h, w, c] = g.nodes[n.inputs[0]].shape;
       maxPadded = Math.max(maxPadded, (h + n.pads[0] + n.pads[2]) * (w + n.pads[1] + n.pads[3]) * c);
     }

@@ -1,0 +1,27 @@
+// A/B timing of two engine builds in one process, alternating (tuning aid).
+// npx tsx bench/ab.ts a.wasm b.wasm [seq|demo] [bits]
+import { readFileSync } from 'node:fs';
+import { createEngineSync } from '../src/engine/engine.ts';
+import { demoGraph, h5Graph, mnistDigits } from '../src/engine/testing/models.ts';
+import { uniformConfig } from '../src/engine/testing/uniform.ts';
+import { floatConfig } from '../src/core/config.ts';
+
+// With the same file twice and a fifth argument, B flips an engine tuning switch instead.
+const [fa, fb, which = 'demo', bits = '8', flip] = process.argv.slice(2);
+const g = which === 'seq' ? await h5Graph('mnist_seq_large.h5') : await demoGraph();
+const d = mnistDigits(which === 'seq' ? 200 : 1000);
+const engines = [fa, fb].map((f) => createEngineSync({ simd: new Uint8Array(readFileSync(f)) }, { relaxed: false }));
+const stats = (() => { const e = engines[0]; e.load(g, 32); return e.activationStats(d.images.subarray(0, 100 * 784)); })();
+if (flip) (engines[1] as unknown as Record<string, boolean>)[flip] = !(engines[1] as unknown as Record<string, boolean>)[flip];
+for (const e of engines) { e.load(g, 32); e.setConfig(bits === 'float' ? floatConfig(g.nodes.length) : uniformConfig(g, stats, Number(bits))); }
+const best = [Infinity, Infinity];
+for (let round = 0; round < 30; round++) {
+  for (let j = 0; j < 2; j++) {
+    const t = performance.now();
+    engines[j].run(d.images, null);
+    const s = performance.now() - t;
+    if (round >= 3) best[j] = Math.min(best[j], s);
+  }
+  if (round === 2) await new Promise((r) => setTimeout(r, 300));
+}
+console.log(`A ${(d.count / best[0] * 1000).toFixed(0)} img/s   B ${(d.count / best[1] * 1000).toFixed(0)} img/s   B/A ${(best[0] / best[1]).toFixed(3)}`);
