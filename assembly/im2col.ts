@@ -224,7 +224,14 @@ export function narrow_pad_i8(src: usize, H: i32, W: i32, C: i32, pt: i32, pl: i
     let s = src + (<usize>((n * H + oy * sh) * W + ox * sw) * C * lanes);
     const rowStart = dst + <usize>r * rowBytes;
     let d = rowStart;
-    for (let ky = 0; ky < kh; ky++) {
+    if (dw == 1 && copyBytes <= 16) {
+      // Short kernel rows (first layers): one vector each.
+      for (let ky = 0; ky < kh; ky++) {
+        v128.store(d, v128.load(s));
+        d += runBytes;
+        s += kyStep;
+      }
+    } else for (let ky = 0; ky < kh; ky++) {
       if (dw == 1) {
         for (let b: usize = 0; b < copyBytes; b += 16) v128.store(d + b, v128.load(s + b));
       } else {
