@@ -9,6 +9,38 @@
 // Float block: 0 act, 1 alpha (f32), 2 maxV (f32), 3 hasEpi, 4 bias ptr, 5 scale ptr, 6 shift ptr.
 import { ACT_LEAKY, ACT_RELU, ACT_RELU_MAX, act64, requant64 } from './arith';
 
+/**
+ * The i32x4 epilogue of one vector of 4 channels at byte offset `o` of the per-channel arrays
+ * (the fast path's bounds hold), for kernels that apply it right after their sums
+ * (gemm_i16_epi): the same arithmetic as epi_int_fast. `t` = min(-S, 17) when S ≤ 0.
+ */
+@inline export function epiFastVec(acc: v128, o: usize, act: i32, alpha: i32, hasEpi: i32, S: i32, t: i32, lo: i32, hi: i32, maxQ: i32,
+  qs: usize, bt: usize, st: usize): v128 {
+  const zero = i32x4.splat(0);
+  let v = i32x4.add(acc, v128.load(bt + o));
+  if (act == ACT_RELU) v = i32x4.max_s(v, zero);
+  else if (act == ACT_RELU_MAX) v = i32x4.min_s(i32x4.max_s(v, zero), i32x4.splat(maxQ));
+  else if (act == ACT_LEAKY) {
+    const l = i32x4.shr_s(i32x4.add(i32x4.mul(v, i32x4.splat(alpha)), i32x4.splat(16384)), 15);
+    v = v128.bitselect(l, v, i32x4.lt_s(v, zero));
+  }
+  if (hasEpi) v = i32x4.add(i32x4.mul(v, v128.load(qs + o)), v128.load(st + o));
+  if (S > 0) v = i32x4.shr_s(i32x4.add(v, i32x4.splat(1 << (S - 1))), S);
+  else {
+    const b = 1 << (17 - t);
+    v = i32x4.shl(i32x4.min_s(i32x4.max_s(v, i32x4.splat(-b)), i32x4.splat(b)), t);
+  }
+  return i32x4.min_s(i32x4.max_s(v, i32x4.splat(lo)), i32x4.splat(hi));
+}
+
+/** Stores the first min(count, 4) lanes. */
+@inline export function storeLanes(d: usize, v: v128, count: i32): void {
+  if (count >= 4) { v128.store(d, v); return; }
+  store<i32>(d, i32x4.extract_lane(v, 0));
+  if (count > 1) store<i32>(d, i32x4.extract_lane(v, 1), 4);
+  if (count > 2) store<i32>(d, i32x4.extract_lane(v, 2), 8);
+}
+
 /** Exact generic epilogue in i64 (scalar). C holds i32 (is64 = 0) or i64 (is64 = 1) sums. */
 export function epi_int(blk: usize, C: usize, is64: i32, ldc: i32, rows: i32, N: i32, dst: usize, ldd: i32): void {
   const act = load<i32>(blk);

@@ -16,6 +16,8 @@
   return i32x4.add(i32x4.shuffle(ab, cd, 0, 1, 4, 5), i32x4.shuffle(ab, cd, 2, 3, 6, 7));
 }
 
+import { epiFastVec, storeLanes } from './epilogue';
+
 // Weights are packed in groups of 4 output channels, chunk by chunk along K, so the
 // micro-kernel streams one pointer: group g starts at g·Kp·4 values; its chunk c (8 values of
 // K for i16, 16 for i8) holds channel 4g+j's values at j·chunk (see Engine.upload). K slices
@@ -68,6 +70,61 @@ export function gemm_i16(A: usize, lda: i32, B: usize, ldb: i32, C: usize, ldc: 
       }
       v128.store(c0 + (<usize>n << 2), hsum4(s00, s01, s02, s03));
       v128.store(c1 + (<usize>n << 2), hsum4(s10, s11, s12, s13));
+    }
+    b += groupBytes;
+  }
+}
+
+/**
+ * gemm_i16 over the whole K with the fast epilogue applied to each 4-channel sum before it is
+ * stored: dst[m][n] for m < rows, n < Nout (row stride Nout). Saves the accumulator round trip.
+ */
+export function gemm_i16_epi(A: usize, lda: i32, B: usize, ldb: i32, blk: usize, dst: usize, rows: i32, M: i32, Nout: i32, kLen: i32): void {
+  const act = load<i32>(blk);
+  const alpha = load<i32>(blk, 4);
+  const hasEpi = load<i32>(blk, 8);
+  const S = load<i32>(blk, 12);
+  const lo = load<i32>(blk, 16);
+  const hi = load<i32>(blk, 20);
+  const qs = <usize>load<u32>(blk, 28);
+  const bt = <usize>load<u32>(blk, 36);
+  const st = <usize>load<u32>(blk, 40);
+  const maxQ = load<i32>(blk, 44);
+  const t = S > 0 ? 0 : (-S < 17 ? -S : 17);
+  const aStride = <usize>lda << 1;
+  const groupBytes = <usize>ldb << 3;
+  const kBytes = <usize>kLen << 1;
+  let b = B;
+  for (let n = 0; n < Nout; n += 4) {
+    for (let m = 0; m < M; m += 2) {
+      const a0 = A + <usize>m * aStride;
+      let s00 = i32x4.splat(0), s01 = i32x4.splat(0), s02 = i32x4.splat(0), s03 = i32x4.splat(0);
+      let s10 = i32x4.splat(0), s11 = i32x4.splat(0), s12 = i32x4.splat(0), s13 = i32x4.splat(0);
+      let pa = a0;
+      let pb = b;
+      const end = a0 + kBytes;
+      while (pa < end) {
+        const x0 = v128.load(pa);
+        const x1 = v128.load(pa + aStride);
+        const w0 = v128.load(pb);
+        const w1 = v128.load(pb, 16);
+        const w2 = v128.load(pb, 32);
+        const w3 = v128.load(pb, 48);
+        s00 = i32x4.add(s00, i32x4.dot_i16x8_s(x0, w0));
+        s10 = i32x4.add(s10, i32x4.dot_i16x8_s(x1, w0));
+        s01 = i32x4.add(s01, i32x4.dot_i16x8_s(x0, w1));
+        s11 = i32x4.add(s11, i32x4.dot_i16x8_s(x1, w1));
+        s02 = i32x4.add(s02, i32x4.dot_i16x8_s(x0, w2));
+        s12 = i32x4.add(s12, i32x4.dot_i16x8_s(x1, w2));
+        s03 = i32x4.add(s03, i32x4.dot_i16x8_s(x0, w3));
+        s13 = i32x4.add(s13, i32x4.dot_i16x8_s(x1, w3));
+        pa += 16;
+        pb += 64;
+      }
+      const o = <usize>n << 2;
+      const d0 = dst + ((<usize>m * Nout + n) << 2);
+      if (m < rows) storeLanes(d0, epiFastVec(hsum4(s00, s01, s02, s03), o, act, alpha, hasEpi, S, t, lo, hi, maxQ, qs, bt, st), Nout - n);
+      if (m + 1 < rows) storeLanes(d0 + (<usize>Nout << 2), epiFastVec(hsum4(s10, s11, s12, s13), o, act, alpha, hasEpi, S, t, lo, hi, maxQ, qs, bt, st), Nout - n);
     }
     b += groupBytes;
   }

@@ -121,6 +121,8 @@ export class Engine {
   private caches = new WeakMap<Float32Array, PrefixCache>();
   /** Tuning switch (bench/ab.ts): pad and narrow convolution inputs once before im2col. */
   private narrowInputs = true;
+  /** Tuning switch: apply the fast epilogue inside the GEMM (gemm_i16_epi). */
+  private fuseEpilogue = true;
 
   constructor(module: WebAssembly.Module, relaxed: boolean, simd: boolean) {
     this.module = module;
@@ -658,6 +660,7 @@ export class Engine {
       if (narrow && path === 'i8-relaxed') k.narrow_pad_i8(src, H, W, C, pads[0], pads[1], pads[2], pads[3], nb, L.padScratch, p.relaxedOffset!);
       else if (narrow) k.narrow_pad_i16(src, H, W, C, pads[0], pads[1], pads[2], pads[3], nb, L.padScratch);
       const x = narrow ? 0 : padInput(src);
+      const fused = simd && this.fuseEpilogue && p.intEpi!.fast;
       for (let r0 = 0; r0 < M; r0 += MT) {
         const rows = Math.min(MT, M - r0);
         const rowsPad = roundUp(rows, 4);
@@ -669,6 +672,10 @@ export class Engine {
           if (narrow) k.im2col_i16n(L.padScratch, Hn, Wn, C, kh, kw, sh, sw, dh, dw, OH, OW, r0, rows, rowsPad, panel, Kp);
           else k[simd ? 'im2col_i16' : 'im2col_i16_scalar'](x, Hp, Wp, C, kh, kw, sh, sw, dh, dw, pt, pl, OH, OW, r0, rows, rowsPad, panel, Kp, 0);
           const gemm = k[simd ? 'gemm_i16' : 'gemm_i16_scalar'];
+          if (path === 'i16' && fused) {
+            k.gemm_i16_epi(panel, Kp, region.wInt, Kp, region.blkInt, dst + r0 * N * 4, rows, rowsPad, N, Kp);
+            continue;
+          }
           if (path === 'i16') gemm(panel, Kp, region.wInt, Kp, L.c32, Np, rowsPad, Np, 0, Kp);
           else {
             for (let k0 = 0; k0 < Kp; k0 += p.sliceK!) {
