@@ -196,6 +196,62 @@ export function gemm_i8r(A: usize, lda: i32, B: usize, ldb: i32, C: usize, ldc: 
   }
 }
 
+/** gemm_i8r over the whole K with the fast epilogue applied before storing (as gemm_i16_epi). */
+export function gemm_i8r_epi(A: usize, lda: i32, B: usize, ldb: i32, blk: usize, dst: usize, rows: i32, M: i32, Nout: i32, kLen: i32): void {
+  if (ASC_FEATURE_RELAXED_SIMD) {
+    const k0 = 0;
+    const act = load<i32>(blk);
+    const alpha = load<i32>(blk, 4);
+    const hasEpi = load<i32>(blk, 8);
+    const S = load<i32>(blk, 12);
+    const lo = load<i32>(blk, 16);
+    const hi = load<i32>(blk, 20);
+    const qs = <usize>load<u32>(blk, 28);
+    const bt = <usize>load<u32>(blk, 36);
+    const st = <usize>load<u32>(blk, 40);
+    const maxQ = load<i32>(blk, 44);
+    const t = S > 0 ? 0 : (-S < 17 ? -S : 17);
+    const aStride = <usize>lda;
+    const groupBytes = <usize>ldb << 2;
+    let b = B + (<usize>k0 << 2);
+    for (let n = 0; n < Nout; n += 4) {
+      for (let m = 0; m < M; m += 2) {
+        const a0 = A + <usize>m * aStride + <usize>k0;
+        let s00 = i32x4.splat(0), s01 = i32x4.splat(0), s02 = i32x4.splat(0), s03 = i32x4.splat(0);
+        let s10 = i32x4.splat(0), s11 = i32x4.splat(0), s12 = i32x4.splat(0), s13 = i32x4.splat(0);
+        let pa = a0;
+        let pb = b;
+        const end = a0 + <usize>kLen;
+        while (pa < end) {
+          const x0 = v128.load(pa);
+          const x1 = v128.load(pa + aStride);
+          const w0 = v128.load(pb);
+          const w1 = v128.load(pb, 16);
+          const w2 = v128.load(pb, 32);
+          const w3 = v128.load(pb, 48);
+          s00 = dot7(w0, x0, s00);
+          s10 = dot7(w0, x1, s10);
+          s01 = dot7(w1, x0, s01);
+          s11 = dot7(w1, x1, s11);
+          s02 = dot7(w2, x0, s02);
+          s12 = dot7(w2, x1, s12);
+          s03 = dot7(w3, x0, s03);
+          s13 = dot7(w3, x1, s13);
+          pa += 16;
+          pb += 64;
+        }
+        const o = <usize>n << 2;
+        const d0 = dst + ((<usize>m * Nout + n) << 2);
+        if (m < rows) storeLanes(d0, epiFastVec(hsum4(s00, s01, s02, s03), o, act, alpha, hasEpi, S, t, lo, hi, maxQ, qs, bt, st), Nout - n);
+        if (m + 1 < rows) storeLanes(d0 + (<usize>Nout << 2), epiFastVec(hsum4(s10, s11, s12, s13), o, act, alpha, hasEpi, S, t, lo, hi, maxQ, qs, bt, st), Nout - n);
+      }
+      b += groupBytes;
+    }
+  } else {
+    unreachable();
+  }
+}
+
 export function gemm_i8_scalar(A: usize, lda: i32, B: usize, ldb: i32, C: usize, ldc: i32, M: i32, N: i32, k0: i32, kLen: i32): void {
   for (let m = 0; m < M; m++) {
     const a = A + <usize>(m * lda);

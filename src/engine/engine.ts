@@ -667,6 +667,10 @@ export class Engine {
         if (path === 'i8-relaxed') {
           if (narrow) k.im2col_i8n(L.padScratch, Hn, Wn, C, kh, kw, sh, sw, dh, dw, OH, OW, r0, rows, rowsPad, panel, Kp);
           else k[simd ? 'im2col_i8' : 'im2col_i8_scalar'](x, Hp, Wp, C, kh, kw, sh, sw, dh, dw, pt, pl, OH, OW, r0, rows, rowsPad, panel, Kp, p.relaxedOffset!);
+          if (fused) {
+            k.gemm_i8r_epi(panel, Kp, region.wInt, Kp, region.blkInt, dst + r0 * N * 4, rows, rowsPad, N, Kp);
+            continue;
+          }
           k[simd ? 'gemm_i8r' : 'gemm_i8_scalar'](panel, Kp, region.wInt, Kp, L.c32, Np, rowsPad, Np, 0, Kp);
         } else if (path === 'i16' || path === 'i16-sliced') {
           if (narrow) k.im2col_i16n(L.padScratch, Hn, Wn, C, kh, kw, sh, sw, dh, dw, OH, OW, r0, rows, rowsPad, panel, Kp);

@@ -51,6 +51,7 @@ export interface KernelExports {
   gemm_i16_scalar: Gemm;
   gemm_i16_epi(A: P, lda: number, B: P, ldb: number, blk: P, dst: P, rows: number, M: number, Nout: number, kLen: number): void;
   gemm_i8r: Gemm;
+  gemm_i8r_epi(A: P, lda: number, B: P, ldb: number, blk: P, dst: P, rows: number, M: number, Nout: number, kLen: number): void;
   gemm_i8_scalar: Gemm;
   gemm_i64: Gemm;
   gemm_i64_scalar: Gemm;
