@@ -11,7 +11,7 @@ const HELP = `fixpoint — fixed-point quantization of CNNs
                  [--resize HxW] [--calibration 1000] [--validation 1000] [--seed 0]
                  float accuracy of a model on the calibration and held-out images
   fixpoint quantize [--model PATH] [--data PATH] [--budget 1] [--method frontier|paper|naive|uniform]
-                 [--bits 8] [--calibration 1000] [--validation 1000] [--range 0,1] [--mean M[,M,M]]
+                 [--bits 8] [--confidence 0] [--calibration 1000] [--validation 1000] [--range 0,1] [--mean M[,M,M]]
                  [--std S[,S,S]] [--resize HxW] [--workers N] [--seed 0] [--out DIR]
                  [--export json,c,tfjs,report]
                  search per-tensor formats within the loss budget (percent); writes DIR/report.json

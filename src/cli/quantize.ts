@@ -10,7 +10,7 @@ import { INPUT_FLAGS, loadInputs } from './inputs.ts';
 import { workerPool } from './pool.ts';
 import { PROXY_IMAGES } from '../worker/session.ts';
 
-export const QUANTIZE_FLAGS = { ...INPUT_FLAGS, budget: 'value', method: 'value', bits: 'value', workers: 'value', out: 'value', export: 'value' } as const;
+export const QUANTIZE_FLAGS = { ...INPUT_FLAGS, budget: 'value', method: 'value', bits: 'value', confidence: 'value', workers: 'value', out: 'value', export: 'value' } as const;
 
 const METHODS: Method[] = ['frontier', 'paper', 'naive', 'uniform'];
 
@@ -26,6 +26,7 @@ export async function quantizeCommand(args: ParsedArgs): Promise<number> {
   if (!METHODS.includes(method)) throw new UsageError(`--method ${method} is unknown; use ${METHODS.join(', ')}`);
   const budget = numberFlag(f, 'budget', 1, (v) => v >= 0 && v <= 100) / 100;
   const bits = numberFlag(f, 'bits', 8, (v) => Number.isInteger(v) && v >= 1 && v <= 16);
+  const confidence = numberFlag(f, 'confidence', 0, (v) => v >= 0 && v <= 5);
   const workers = numberFlag(f, 'workers', 1, (v) => Number.isInteger(v) && v >= 1 && v <= 64);
   const kinds = exportKinds(stringFlag(f, 'export'));
   const out = resolve(stringFlag(f, 'out') ?? 'fixpoint-out');
@@ -37,7 +38,7 @@ export async function quantizeCommand(args: ParsedArgs): Promise<number> {
   const ws = new Workspace(session);
   const pool = workers > 1 ? await workerPool(session.graph!, data.calibration, PROXY_IMAGES, workers) : undefined;
   let lastLine = 0;
-  const view = await ws.run({ method, budget, bits, seed: numberFlag(f, 'seed', 0) }, (p) => {
+  const view = await ws.run({ method, budget, bits, confidence, seed: numberFlag(f, 'seed', 0) }, (p) => {
     const now = performance.now();
     if (now - lastLine > 1000 || p.phase === 'done') {
       lastLine = now;

@@ -94,6 +94,8 @@ export interface RunRequest {
   budget: number;
   bits?: number;
   seed?: number;
+  /** Standard errors added to a loss before comparing it with the budget (default 0). */
+  confidence?: number;
 }
 
 export interface RunView {

@@ -145,7 +145,7 @@ export class Workspace {
     const data = this.session.data;
     if (!data) throw new Error('Load calibration data first.');
     const result = await runSearch(req.method, {
-      graph, evaluator: evaluator ?? this.session.evaluators().search, budget: req.budget, stats: data.stats, seed: req.seed ?? 0, bits: req.bits, onProgress, signal,
+      graph, evaluator: evaluator ?? this.session.evaluators().search, budget: req.budget, stats: data.stats, seed: req.seed ?? 0, bits: req.bits, confidence: req.confidence, onProgress, signal,
     });
     this.last = result;
     const [chosen, baseline8] = [await this.point(result.chosen.config), await this.point(result.baseline8.config)];
