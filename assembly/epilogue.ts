@@ -33,6 +33,27 @@ import { ACT_LEAKY, ACT_RELU, ACT_RELU_MAX, act64, requant64 } from './arith';
   return i32x4.min_s(i32x4.max_s(v, i32x4.splat(lo)), i32x4.splat(hi));
 }
 
+/** epiFastVec for 4 values of one channel c (its per-channel parameters splatted). */
+@inline export function epiFastSplat(acc: v128, c: i32, act: i32, alpha: i32, hasEpi: i32, S: i32, t: i32, lo: i32, hi: i32, maxQ: i32,
+  qs: usize, bt: usize, st: usize): v128 {
+  const o = <usize>c << 2;
+  const zero = i32x4.splat(0);
+  let v = i32x4.add(acc, i32x4.splat(load<i32>(bt + o)));
+  if (act == ACT_RELU) v = i32x4.max_s(v, zero);
+  else if (act == ACT_RELU_MAX) v = i32x4.min_s(i32x4.max_s(v, zero), i32x4.splat(maxQ));
+  else if (act == ACT_LEAKY) {
+    const l = i32x4.shr_s(i32x4.add(i32x4.mul(v, i32x4.splat(alpha)), i32x4.splat(16384)), 15);
+    v = v128.bitselect(l, v, i32x4.lt_s(v, zero));
+  }
+  if (hasEpi) v = i32x4.add(i32x4.mul(v, i32x4.splat(load<i32>(qs + o))), i32x4.splat(load<i32>(st + o)));
+  if (S > 0) v = i32x4.shr_s(i32x4.add(v, i32x4.splat(1 << (S - 1))), S);
+  else {
+    const b = 1 << (17 - t);
+    v = i32x4.shl(i32x4.min_s(i32x4.max_s(v, i32x4.splat(-b)), i32x4.splat(b)), t);
+  }
+  return i32x4.min_s(i32x4.max_s(v, i32x4.splat(lo)), i32x4.splat(hi));
+}
+
 /** Stores the first min(count, 4) lanes. */
 @inline export function storeLanes(d: usize, v: v128, count: i32): void {
   if (count >= 4) { v128.store(d, v); return; }

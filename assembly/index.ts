@@ -11,3 +11,4 @@ export * from './depthwise';
 export * from './pool';
 export * from './elementwise';
 export * from './peak';
+export * from './conv-c1';

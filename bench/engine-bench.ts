@@ -11,7 +11,7 @@ import { instantiateKernels } from '../src/engine/kernels.ts';
 import { loadEngineWasmNode } from '../src/engine/load-node.ts';
 import { demoGraph, h5Graph, hasDemoModel, hasPaperModel, mnistDigits, tfjsDemoModel, tfjsH5Model } from '../src/engine/testing/models.ts';
 import type { BenchModel, BenchResult, ModelUnderTest, PeakProbes } from './bench-core.ts';
-import { BENCH_MODELS, addModel, benchModel, measurePeak } from './bench-core.ts';
+import { BENCH_MODELS, addModel, benchModel, measurePeak, setPeak } from './bench-core.ts';
 
 export type { BenchModel, BenchResult, ModelBench } from './bench-core.ts';
 export { BENCH_MODELS, formatBench } from './bench-core.ts';
@@ -86,5 +86,8 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResult>
     addModel(result, name, await benchModel(m, newEngine, set, batch, repeats, log, name));
     m.model.dispose();
   }
+  const again = await measurePeak(instantiateKernels(new WebAssembly.Module(wasm.simd)) as unknown as PeakProbes);
+  if (again.i16 > result.peak_gmacs_per_s) setPeak(result, again.i16);
+  result.peak_f32_gmacs_per_s = Math.max(result.peak_f32_gmacs_per_s, again.f32);
   return result;
 }

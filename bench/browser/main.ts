@@ -14,7 +14,7 @@ import { tfjsFromH5, tfjsFromLayersFiles } from '../../src/engine/testing/tfjs-m
 import { uniformConfig } from '../../src/engine/testing/uniform.ts';
 import simdUrl from '../../build/engine-simd.wasm?url';
 import type { BenchImages, BenchResult, ModelUnderTest, PeakProbes } from '../bench-core.ts';
-import { addModel, benchModel, formatBench, measurePeak } from '../bench-core.ts';
+import { addModel, benchModel, formatBench, measurePeak, setPeak } from '../bench-core.ts';
 
 declare global {
   interface Window { benchResult?: BenchResult & { relaxed_bit_exact?: Record<string, boolean> }; benchError?: string }
@@ -98,6 +98,8 @@ async function main(): Promise<void> {
     log(`${name}: relaxed build = plain build bit for bit: ${same} (kernels ${[...new Set(a.nodePaths())].join(',')})`);
     m.model.dispose();
   }
+  const again = await measurePeak(instantiateKernels(plain) as unknown as PeakProbes);
+  if (again.i16 > result.peak_gmacs_per_s) setPeak(result, again.i16);
   log(formatBench(result));
   window.benchResult = result;
 }

@@ -54,3 +54,38 @@ describe('engine = reference, bit for bit (relaxed SIMD build)', () => {
     expect(paths).toContain('dense:i8-relaxed');
   });
 });
+
+describe('one-input-channel convolutions (conv_c1_i16), any channel count', () => {
+  it('equal the reference for 1–20 channels, odd kernel and image sizes, padding', async () => {
+    const { diffTraces, referenceTrace } = await import('./testing/compare.ts');
+    const { rng } = await import('./testing/random-graph.ts');
+    const { noClipFrac } = await import('../core/format.ts');
+    const engine = simdEngine();
+    for (let seed = 0; seed < 60; seed++) {
+      const r = rng(seed + 777);
+      const [h, w, cout] = [r.int(1, 12), r.int(1, 12), r.int(1, 20)];
+      const kh = r.int(1, 5), kw = r.int(1, 6);
+      const pads: [number, number, number, number] = [r.int(0, kh - 1), r.int(0, kw - 1), r.int(0, kh - 1), r.int(0, kw - 1)];
+      const oh = h + pads[0] + pads[2] - kh + 1, ow = w + pads[1] + pads[3] - kw + 1;
+      if (oh < 1 || ow < 1) continue;
+      const kernel = Float32Array.from({ length: kh * kw * cout }, () => r.normal() * 0.3);
+      const g = {
+        name: 'c1', output: 1, notes: [], nodes: [
+          { kind: 'input', name: 'in', inputs: [], shape: [h, w, 1] },
+          { kind: 'conv2d', name: 'conv', inputs: [0], shape: [oh, ow, cout], kernel, kernelShape: [kh, kw, 1, cout], strides: [1, 1],
+            dilation: [1, 1], pads, bias: Float32Array.from({ length: cout }, () => r.normal() * 0.1),
+            activation: r.pick([{ type: 'relu' }, { type: 'linear' }, { type: 'relu', max: 0.5 }, { type: 'leakyRelu', alpha: 0.2 }]),
+            epilogue: r.chance(0.5) ? { scale: Float32Array.from({ length: cout }, () => 0.5 + r()), shift: Float32Array.from({ length: cout }, () => r.normal() * 0.2) } : null },
+        ],
+      } as unknown as import('../core/graph.ts').Graph;
+      const bits = r.int(2, 8);
+      const f = (m: number, b = bits) => ({ bits: b, frac: noClipFrac(m, b) + r.int(-1, 1), signed: true });
+      const cfg = { nodes: [{ output: f(1) }, { weights: f(1), bias: f(0.3, 16), scale: f(1.5), shift: f(0.6, 16), output: f(2) }] };
+      const images = Float32Array.from({ length: 3 * h * w }, () => r() * 2 - 1);
+      engine.load(g, r.int(1, 3));
+      engine.setConfig(cfg);
+      const ref = referenceTrace(g, cfg, images);
+      expect(diffTraces(g, ref, engine.trace(images), `seed ${seed}`)).toBeNull();
+    }
+  });
+});

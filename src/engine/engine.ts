@@ -123,6 +123,8 @@ export class Engine {
   private narrowInputs = true;
   /** Tuning switch: apply the fast epilogue inside the GEMM (gemm_i16_epi). */
   private fuseEpilogue = true;
+  /** Tuning switch: one-input-channel convolutions through conv_c1_i16. */
+  private directC1 = true;
 
   constructor(module: WebAssembly.Module, relaxed: boolean, simd: boolean) {
     this.module = module;
@@ -416,6 +418,22 @@ export class Engine {
         : p.path === 'i64' ? (o: number, k: number) => o * Kp + k
           : (o: number, k: number) => (o >> 2) * Kp * 4 + (k >> 3) * 32 + (o & 3) * 8 + (k & 7);
       for (let k = 0; k < K; k++) for (let o = 0; o < N; o++) packed[index(o, k)] = q[k * N + o];
+      if (region.wAux && p.path === 'i16' && n.kind === 'conv2d') {
+        // conv_c1_i16: per (ky, tap pair, channel) the pair (w[kx], w[kx+1]) four times.
+        const [kh, kw] = n.kernelShape;
+        const pairs = (kw + 1) >> 1;
+        const aux = new Int16Array(buf, region.wAux, kh * pairs * N * 8);
+        for (let ky = 0; ky < kh; ky++) {
+          for (let j = 0; j < pairs; j++) {
+            for (let o = 0; o < N; o++) {
+              const a = q[(ky * kw + 2 * j) * N + o];
+              const b = 2 * j + 1 < kw ? q[(ky * kw + 2 * j + 1) * N + o] : 0;
+              const at = ((ky * pairs + j) * N + o) * 8;
+              for (let l = 0; l < 4; l++) { aux[at + 2 * l] = a; aux[at + 2 * l + 1] = b; }
+            }
+          }
+        }
+      }
     } else {
       new Int32Array(buf).set(q, region.wInt >> 2);
     }
@@ -652,6 +670,11 @@ export class Engine {
     const M = nb * OH * OW;
     const MT = L.tileRows[i];
     const panel = L.panel;
+    if (p.mode === 'int' && simd && this.directC1 && p.path === 'i16' && p.intEpi!.fast && region.wAux) {
+      k.narrow_pad_i16(src, H, W, C, pads[0], pads[1], pads[2], pads[3], nb, L.padScratch);
+      k.conv_c1_i16(L.padScratch, H + pads[0] + pads[2], W + pads[1] + pads[3], kh, kw, OH, OW, nb, region.wAux, N, region.blkInt, dst);
+      return;
+    }
     if (p.mode === 'int') {
       const path = p.path;
       // SIMD with a window of several taps: pad and narrow the input once (assembly/im2col.ts).

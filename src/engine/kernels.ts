@@ -49,6 +49,7 @@ export interface KernelExports {
 
   gemm_i16: Gemm;
   gemm_i16_scalar: Gemm;
+  conv_c1_i16(src: P, Hp: number, Wp: number, kh: number, kw: number, OH: number, OW: number, batch: number, wp: P, N: number, blk: P, dst: P): void;
   gemm_i16_epi(A: P, lda: number, B: P, ldb: number, blk: P, dst: P, rows: number, M: number, Nout: number, kLen: number): void;
   gemm_i8r: Gemm;
   gemm_i8r_epi(A: P, lda: number, B: P, ldb: number, blk: P, dst: P, rows: number, M: number, Nout: number, kLen: number): void;
