@@ -28,7 +28,7 @@ describe('engine = reference, bit for bit (plain SIMD build)', () => {
   it('1,000 random graphs with mixed float/fixed configs', () => {
     const { paths, skipped } = sweep(engine, [0, 1000], {});
     // Every node kind ran in integers and in float, and the exact 64-bit path was exercised.
-    for (const p of ['conv2d:i16', 'conv2d:i64', 'conv2d:float', 'dense:i16', 'dense:i64', 'dense:float', 'depthwiseConv2d:i32',
+    for (const p of ['conv2d:i16', 'conv2d:i16-split', 'conv2d:i64', 'conv2d:float', 'dense:i16', 'dense:i64', 'dense:float', 'depthwiseConv2d:i32',
       'depthwiseConv2d:float', 'affine:i32', 'affine:float', 'maxPool:int', 'maxPool:float', 'avgPool:int', 'avgPool:float',
       'add:int', 'add:float', 'concat:int', 'concat:float', 'pad:int', 'pad:float', 'activation:int', 'activation:float', 'reshape:alias']) {
       expect(paths, p).toContain(p);

@@ -411,13 +411,24 @@ export class Engine {
       const { K, N, Kp, Np } = dims;
       // Packed layouts of assembly/gemm-int.ts: i8 / i16 in groups of 4 channels chunk by chunk
       // along K; i32 (the 64-bit path) one row per channel.
+      const split = p.path === 'i16-split';
       const packed = p.path === 'i8-relaxed' ? new Int8Array(buf, region.wInt, Np * Kp)
-        : p.path === 'i64' ? new Int32Array(buf, region.wInt, Np * Kp) : new Int16Array(buf, region.wInt, Np * Kp);
+        : p.path === 'i64' ? new Int32Array(buf, region.wInt, Np * Kp) : new Int16Array(buf, region.wInt, (split ? 2 : 1) * Np * Kp);
       packed.fill(0);
+      if (split) {
+        // i16-split: channel 2o holds w >> 8 (signed), channel 2o + 1 holds w & 255.
+        for (let k = 0; k < K; k++) {
+          for (let o = 0; o < N; o++) {
+            const w = q[k * N + o];
+            packed[((2 * o) >> 2) * Kp * 4 + (k >> 3) * 32 + ((2 * o) & 3) * 8 + (k & 7)] = w >> 8;
+            packed[((2 * o + 1) >> 2) * Kp * 4 + (k >> 3) * 32 + ((2 * o + 1) & 3) * 8 + (k & 7)] = w & 255;
+          }
+        }
+      }
       const index = p.path === 'i8-relaxed' ? (o: number, k: number) => (o >> 2) * Kp * 4 + (k >> 4) * 64 + (o & 3) * 16 + (k & 15)
         : p.path === 'i64' ? (o: number, k: number) => o * Kp + k
           : (o: number, k: number) => (o >> 2) * Kp * 4 + (k >> 3) * 32 + (o & 3) * 8 + (k & 7);
-      for (let k = 0; k < K; k++) for (let o = 0; o < N; o++) packed[index(o, k)] = q[k * N + o];
+      if (!split) for (let k = 0; k < K; k++) for (let o = 0; o < N; o++) packed[index(o, k)] = q[k * N + o];
       if (region.wAux && p.path === 'i16' && n.kind === 'conv2d') {
         // conv_c1_i16: per (ky, tap pair, channel) the pair (w[kx], w[kx+1]) four times.
         const [kh, kw] = n.kernelShape;
@@ -678,7 +689,7 @@ export class Engine {
     if (p.mode === 'int') {
       const path = p.path;
       // SIMD with a window of several taps: pad and narrow the input once (assembly/im2col.ts).
-      const narrow = simd && this.narrowInputs && kh * kw > 1 && (path === 'i16' || path === 'i16-sliced' || path === 'i8-relaxed');
+      const narrow = simd && this.narrowInputs && kh * kw > 1 && (path === 'i16' || path === 'i16-sliced' || path === 'i16-split' || path === 'i8-relaxed');
       const Hn = H + pads[0] + pads[2], Wn = W + pads[1] + pads[3];
       if (narrow && path === 'i8-relaxed') k.narrow_pad_i8(src, H, W, C, pads[0], pads[1], pads[2], pads[3], nb, L.padScratch, p.relaxedOffset!);
       else if (narrow) k.narrow_pad_i16(src, H, W, C, pads[0], pads[1], pads[2], pads[3], nb, L.padScratch);
@@ -695,7 +706,7 @@ export class Engine {
             continue;
           }
           k[simd ? 'gemm_i8r' : 'gemm_i8_scalar'](panel, Kp, region.wInt, Kp, L.c32, Np, rowsPad, Np, 0, Kp);
-        } else if (path === 'i16' || path === 'i16-sliced') {
+        } else if (path === 'i16' || path === 'i16-sliced' || path === 'i16-split') {
           if (narrow) k.im2col_i16n(L.padScratch, Hn, Wn, C, kh, kw, sh, sw, dh, dw, OH, OW, r0, rows, rowsPad, panel, Kp);
           else k[simd ? 'im2col_i16' : 'im2col_i16_scalar'](x, Hp, Wp, C, kh, kw, sh, sw, dh, dw, pt, pl, OH, OW, r0, rows, rowsPad, panel, Kp, 0);
           const gemm = k[simd ? 'gemm_i16' : 'gemm_i16_scalar'];
@@ -704,7 +715,13 @@ export class Engine {
             continue;
           }
           if (path === 'i16') gemm(panel, Kp, region.wInt, Kp, L.c32, Np, rowsPad, Np, 0, Kp);
-          else {
+          else if (path === 'i16-split') {
+            const N2 = roundUp(2 * N, 4);
+            for (let k0 = 0; k0 < Kp; k0 += p.sliceK!) {
+              gemm(panel, Kp, region.wInt, Kp, L.c32, N2, rowsPad, N2, k0, Math.min(p.sliceK!, Kp - k0));
+              k.accumulate_split_i64(L.c32, N2, L.c64, Np, rows, N, k0 === 0 ? 1 : 0);
+            }
+          } else {
             for (let k0 = 0; k0 < Kp; k0 += p.sliceK!) {
               gemm(panel, Kp, region.wInt, Kp, L.c32, Np, rowsPad, Np, k0, Math.min(p.sliceK!, Kp - k0));
               k.accumulate_i64(L.c32, L.c64, Np, rows, N, k0 === 0 ? 1 : 0);
@@ -714,7 +731,7 @@ export class Engine {
           k[simd ? 'im2col_x32' : 'im2col_x32_scalar'](x, Hp, Wp, C, kh, kw, sh, sw, dh, dw, pt, pl, OH, OW, r0, rows, rowsPad, panel, Kp);
           k[simd ? 'gemm_i64' : 'gemm_i64_scalar'](panel, Kp, region.wInt, Kp, L.c64, Np, rowsPad, Np, 0, Kp);
         }
-        this.intEpilogue(p, region.blkInt, path === 'i16-sliced' || path === 'i64', Np, rows, N, dst + r0 * N * 4);
+        this.intEpilogue(p, region.blkInt, path === 'i16-sliced' || path === 'i16-split' || path === 'i64', Np, rows, N, dst + r0 * N * 4);
       }
       return;
     }

@@ -57,6 +57,7 @@ export interface KernelExports {
   gemm_i64: Gemm;
   gemm_i64_scalar: Gemm;
   accumulate_i64(C32: P, C64: P, ldc: number, rows: number, N: number, first: number): void;
+  accumulate_split_i64(C32: P, ldc32: number, C64: P, ldc64: number, rows: number, N: number, first: number): void;
   gemm_f32: GemmF;
   gemm_f32_scalar: GemmF;
 

@@ -159,7 +159,8 @@ export function planLayout(g: Graph, batch: number, wasm: KernelExports): Layout
   return {
     batch, buffer, root, lastUse, params, tileRows,
     panel: alloc(panelBytes),
-    c32: alloc(c64Elems * 4),
+    // Twice the channels for i16-split (two int16 halves per weight).
+    c32: alloc(c64Elems * 8),
     c64: alloc(c64Elems * 8),
     c64Elems,
     scratchA: alloc(batch * maxElems * 4),

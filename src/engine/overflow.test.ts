@@ -26,7 +26,7 @@ function check(g: Graph, config: QuantConfig, images: Float32Array, batch = 3) {
 const input = (h: number, w: number, c: number): GraphNode => ({ kind: 'input', name: 'in', inputs: [], shape: [h, w, c] });
 
 describe('accumulators beyond 32 bits', () => {
-  it('16-bit conv with K = 72 takes the i64 path; its exact sums exceed 2^31', () => {
+  it('16-bit conv with K = 72 splits the weights into int16 halves, sums in 64 bits; exact sums exceed 2^31', () => {
     const cin = 8, cout = 5;
     const kernel = Float32Array.from({ length: 9 * cin * cout }, (_, i) => (i % 7 === 3 ? -0.999 : 0.999));
     const g: Graph = {
@@ -39,7 +39,11 @@ describe('accumulators beyond 32 bits', () => {
     const config: QuantConfig = { nodes: [{ output: Q(16, 15) }, { weights: Q(16, 15), bias: Q(32, 20), scale: Q(16, 14), shift: Q(32, 20), output: Q(16, 7) }] };
     const images = Float32Array.from({ length: 2 * 36 * cin }, (_, i) => (i % 5 === 0 ? -1 : 0.9999));
     const { paths, ref } = check(g, config, images);
-    expect(paths[1]).toBe('i64');
+    expect(paths[1]).toBe('i16-split');
+    // Unsigned 16-bit inputs do not fit int16 lanes: the i32 × i32 → i64 path, same answers.
+    const unsigned: QuantConfig = { nodes: [{ output: Q(16, 16, false) }, config.nodes[1]] };
+    const u = check(g, unsigned, images);
+    expect(u.paths[1]).toBe('i64');
     // The largest accumulator: 72 taps of |q| ≈ 32767 · 32735.
     const qw = quantizeTensor(kernel, Q(16, 15));
     const qx = quantizeTensor(images.subarray(0, 36 * cin), Q(16, 15));

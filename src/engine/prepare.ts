@@ -19,7 +19,7 @@ export type Domain = { kind: 'float' } | { kind: 'fixed'; format: Format };
 /** Which kernel family a node runs; visible to tests and traces through Engine.nodePaths(). */
 export type NodePath =
   | 'float' | 'alias' | 'input'
-  | 'i8-relaxed' | 'i16' | 'i16-sliced' | 'i64' | 'i32'
+  | 'i8-relaxed' | 'i16' | 'i16-sliced' | 'i16-split' | 'i64' | 'i32'
   | 'int';
 
 const I31 = 2 ** 31 - 1;
@@ -304,11 +304,22 @@ export function prepareNode(g: Graph, i: number, f: NodeFormats, inDomains: Doma
       if (opts.relaxed && wI8 && inI7 >= 0 && 127 * maxAbsSum <= I31) {
         path = 'i8-relaxed';
         relaxedOffset = inI7;
-      } else if (wmin >= -32768 && wmax <= 32767 && ilo >= -32768 && ihi <= 32767) {
-        if (maxIn * maxAbsSum <= I31) path = 'i16';
+      } else if (ilo >= -32768 && ihi <= 32767) {
+        const wI16 = wmin >= -32768 && wmax <= 32767;
+        const L = Math.floor(I31 / (maxIn * Math.max(1, maxW)) / 32) * 32;
+        if (wI16 && maxIn * maxAbsSum <= I31) path = 'i16';
+        else if (wI16 && L >= 32) { path = 'i16-sliced'; sliceK = L; }
         else {
-          const L = Math.floor(I31 / (maxIn * maxW) / 32) * 32;
-          if (L >= 32) { path = 'i16-sliced'; sliceK = L; }
+          // Wide weights (e.g. 16 × 16 bits): w = 256·wh + wl with wl in [0, 255] as two int16
+          // channels; slices of K keep each sum in 31 bits (≤ 256 taps at 16-bit inputs).
+          let maxSplit = 1;
+          for (let k = 0; k < qw.length; k++) {
+            const hi = Math.abs(qw[k] >> 8), lo = qw[k] & 255;
+            if (hi > maxSplit) maxSplit = hi;
+            if (lo > maxSplit) maxSplit = lo;
+          }
+          const L2 = Math.floor(I31 / (maxIn * maxSplit) / 32) * 32;
+          if (L2 >= 32) { path = 'i16-split'; sliceK = L2; }
         }
       }
       const corr = relaxedOffset ? sum.map((s) => BigInt(relaxedOffset) * BigInt(s)) : null;
