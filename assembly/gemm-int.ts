@@ -323,10 +323,20 @@ export function accumulate_i64(C32: usize, C64: usize, ldc: i32, rows: i32, N: i
 
 /** C64[r][n] (=|+=) 256·C32[r][2n] + C32[r][2n+1]: one K slice of the i16-split path, exactly. */
 export function accumulate_split_i64(C32: usize, ldc32: i32, C64: usize, ldc64: i32, rows: i32, N: i32, first: i32): void {
+  const N2 = N & ~1;
   for (let m = 0; m < rows; m++) {
     const a = C32 + (<usize>m * ldc32 << 2);
     const d = C64 + (<usize>m * ldc64 << 3);
-    for (let n = 0; n < N; n++) {
+    let n = 0;
+    for (; n < N2; n += 2) {
+      const v = v128.load(a + (<usize>n << 3)); // h0 l0 h1 l1
+      const hl = i32x4.shuffle(v, v, 0, 2, 1, 3);
+      let r = i64x2.add(i64x2.shl(i64x2.extend_low_i32x4_s(hl), 8), i64x2.extend_high_i32x4_s(hl));
+      const p = d + (<usize>n << 3);
+      if (!first) r = i64x2.add(r, v128.load(p));
+      v128.store(p, r);
+    }
+    for (; n < N; n++) {
       const p = d + (<usize>n << 3);
       const v = (<i64>load<i32>(a + (<usize>n << 3)) << 8) + <i64>load<i32>(a + (<usize>n << 3), 4);
       store<i64>(p, first ? v : load<i64>(p) + v);
