@@ -9,7 +9,7 @@ const digits = mnistDigits(640);
 const engine = simdEngine();
 engine.load(g, Number(process.argv[3] ?? 32));
 const stats = engine.activationStats(digits.images.subarray(0, 100 * 784));
-if (process.argv[4] !== 'float') engine.setConfig(uniformConfig(g, stats, 8));
+if (process.argv[4] !== 'float') engine.setConfig(uniformConfig(g, stats, Number(process.argv[4] ?? 8)));
 for (let i = 0; i < 3; i++) engine.run(digits.images, null);
 await new Promise((r) => setTimeout(r, 300));
 const holder = engine as unknown as { k: Record<string, unknown> };
