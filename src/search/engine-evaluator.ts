@@ -2,7 +2,7 @@
 // with the engine's prefix cache at the first changed node and its early stop on wrong answers.
 import type { QuantConfig } from '../core/config.ts';
 import { firstDifference } from '../core/tensors.ts';
-import type { Engine } from '../engine/engine.ts';
+import { ConfigRangeError, type Engine } from '../engine/engine.ts';
 import { FloatOutputs } from './distortion.ts';
 import type { EvalOptions, EvalResult, Evaluator } from './evaluator.ts';
 
@@ -71,7 +71,14 @@ export class EngineEvaluator implements Evaluator {
       const logits = this.engine.logits(p.images);
       p.floatOutputs = new FloatOutputs(logits, logits.length / n);
     }
-    this.engine.setConfig(config);
+    try {
+      this.engine.setConfig(config);
+    } catch (e) {
+      // A configuration whose exact sums would need more than 64 bits cannot run: to the search
+      // it is simply unusable (every answer counted wrong), never a crash.
+      if (e instanceof ConfigRangeError) return { correct: 0, agree: 0, total: n, stoppedEarly: true };
+      throw e;
+    }
     // Nothing before the first node whose formats changed since this part's last run can differ.
     const boundary = this.optimised ? Math.max(opts.firstChangedNode ?? 0, p.last ? firstDifference(p.last, config) : 0) : 0;
     const byFloat = opts.target === 'float';
