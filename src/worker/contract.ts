@@ -122,6 +122,8 @@ export interface WorkerApi {
   /** The layer table; with data loaded it includes the activation ranges. */
   modelInfo(): Promise<ModelInfo>;
   loadData(files: FileEntry[], prep: Preprocessing, split?: SplitSettings): Promise<DataInfo>;
+  /** The data as loaded now (null before any), e.g. after a new model re-preprocessed it. */
+  dataInfo(): Promise<DataInfo | null>;
   /** Applies new preprocessing or split settings to the data already loaded. */
   reprocess(prep: Preprocessing, split?: SplitSettings): Promise<DataInfo>;
   run(request: RunRequest, onProgress: (p: Progress) => void): Promise<RunView>;

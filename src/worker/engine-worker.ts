@@ -65,6 +65,10 @@ const api: WorkerApi = {
   loadModel: async (files) => (await ws()).loadModel(files),
   modelInfo: async () => (await ws()).modelInfo(),
   loadData: async (files, prep, split) => (await ws()).loadData(files, prep, split),
+  dataInfo: async () => {
+    const w = await ws();
+    return w.session.data ? w.dataInfo() : null;
+  },
   reprocess: async (prep, split) => (await ws()).reprocess(prep, split),
   run: async (request, onProgress) => (await ws()).run(request, throttled(onProgress)),
   pick: async (budget) => (await ws()).pick(budget),

@@ -29,97 +29,71 @@ export function App() {
   const pickSeq = useRef(0);
 
   const fail = (key: string, e: unknown) => setErrors((x) => ({ ...x, [key]: errorText(e) }));
-  const clear = (key: string) => setErrors((x) => ({ ...x, [key]: null }));
 
-  const loadModel = useCallback(async (files: FileEntry[]) => {
-    setBusy('model');
-    clear('model');
+  /** One user step: marks the panel busy, clears its old error, shows a new one if it fails. */
+  const step = useCallback(async (kind: Exclude<Busy, null>, errorKey: string, work: () => Promise<void>) => {
+    setBusy(kind);
+    setErrors((x) => ({ ...x, [errorKey]: null }));
     try {
-      const info = await session.loadModel(files);
-      setModel(info);
-      setRun(null);
-      setPicked(null);
-      // Data already loaded was re-preprocessed for the new model inside the worker.
-      if (data) {
-        setData(await session.reprocess(prep));
-        setModel(await session.api.modelInfo());
-      }
+      await work();
     } catch (e) {
-      fail('model', e);
+      setErrors((x) => ({ ...x, [errorKey]: errorText(e) }));
     } finally {
       setBusy(null);
     }
-  }, [session, data, prep]);
+  }, []);
 
-  const loadData = useCallback(async (files: FileEntry[], p: Preprocessing = prep) => {
+  /** A new model or new data invalidates the last search. */
+  const forgetRun = () => {
+    setRun(null);
+    setPicked(null);
+  };
+
+  const loadModel = useCallback((files: FileEntry[]) => step('model', 'model', async () => {
+    setModel(await session.loadModel(files));
+    forgetRun();
+    // The worker re-preprocessed the data already loaded for the new model's input.
+    setData(await session.api.dataInfo());
+  }), [session, step]);
+
+  const loadData = useCallback((files: FileEntry[]) => step('data', 'data', async () => {
+    setData(await session.loadData(files, prep));
+    // With data the layer table gains activation ranges.
+    setModel(await session.api.modelInfo());
+    forgetRun();
+  }), [session, step, prep]);
+
+  const loadDemo = useCallback(() => step('model', 'model', async () => {
+    setErrors((x) => ({ ...x, data: null }));
+    const demo = await fetchDemoFiles();
+    setModel(await session.loadModel(demo.model));
     setBusy('data');
-    clear('data');
-    try {
-      setData(await session.loadData(files, p));
-      setModel(await session.api.modelInfo());
-      setRun(null);
-      setPicked(null);
-    } catch (e) {
-      fail('data', e);
-    } finally {
-      setBusy(null);
-    }
-  }, [session, prep]);
-
-  const loadDemo = useCallback(async () => {
-    setBusy('model');
-    clear('model');
-    clear('data');
-    try {
-      const demo = await fetchDemoFiles();
-      setModel(await session.loadModel(demo.model));
-      setBusy('data');
-      const p: Preprocessing = {};
-      setPrep(p);
-      setData(await session.loadData(demo.data, p));
-      // With data the layer table gains activation ranges.
-      setModel(await session.api.modelInfo());
-      setRun(null);
-      setPicked(null);
-    } catch (e) {
-      fail('model', e);
-    } finally {
-      setBusy(null);
-    }
-  }, [session]);
+    setPrep({});
+    setData(await session.loadData(demo.data, {}));
+    setModel(await session.api.modelInfo());
+    forgetRun();
+  }), [session, step]);
 
   useEffect(() => { void loadDemo(); }, [loadDemo]);
 
-  const changePrep = async (p: Preprocessing) => {
-    setBusy('data');
-    clear('data');
-    try {
-      setData(await session.reprocess(p));
-      setPrep(p);
-      setRun(null);
-      setPicked(null);
-    } catch (e) {
-      fail('data', e);
-    } finally {
-      setBusy(null);
-    }
-  };
+  const changePrep = (p: Preprocessing) => step('data', 'data', async () => {
+    setData(await session.reprocess(p));
+    setPrep(p);
+    setModel(await session.api.modelInfo());
+    forgetRun();
+  });
 
-  const startRun = async () => {
-    setBusy('run');
-    clear('run');
+  // A cancelled run's promise never settles (its worker is gone), so cancel() resets the state.
+  const startRun = () => step('run', 'run', async () => {
     setProgress(null);
     try {
       const r = await session.run({ method, budget }, setProgress);
       setRun(r);
       setPicked(r.chosen);
-    } catch (e) {
-      if (!(e instanceof Error && e.message === 'cancelled')) fail('run', e);
     } finally {
-      setBusy(null);
       setProgress(null);
     }
-  };
+  });
 
   const cancel = async () => {
     setErrors((x) => ({ ...x, run: 'Search cancelled. Model and data are still loaded.' }));
