@@ -2,7 +2,6 @@
 // answers, activation statistics and the evaluators the search runs on. Environment-neutral:
 // the Web Worker and the Node command line both drive a Session.
 import type { Graph } from '../core/graph.ts';
-import { elementCount } from '../core/graph.ts';
 import type { PreprocessOptions, Split } from '../core/preprocess.ts';
 import { inputTarget, preprocessImages, splitIndices } from '../core/preprocess.ts';
 import type { GraphSummary } from '../core/summary.ts';
@@ -127,10 +126,5 @@ export class Session {
       search: new EngineEvaluator(this.engine, data.calibration, proxyTotal),
       validation: new EngineEvaluator(this.engine, data.validation, data.validation.labels.length),
     };
-  }
-
-  /** Values per image at the model input, for sizing transfers and thumbnails. */
-  get inputElements(): number {
-    return this.graph ? elementCount(this.graph.nodes[0].shape) : 0;
   }
 }
