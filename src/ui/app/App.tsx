@@ -1,18 +1,20 @@
 // The page: model → data → search → result → downloads. State that the worker holds is
 // mirrored here only as what is shown; a failed step keeps everything the user already had.
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { DataInfo, FileEntry, Method, ModelInfo, Preprocessing, Progress, ResultPoint, RunView } from '../../worker/contract.ts';
 import { errorText } from '../common/format.ts';
 import { DataPanel } from '../data/DataPanel.tsx';
-import { ExportPanel } from '../export/ExportPanel.tsx';
 import { ModelPanel } from '../model/ModelPanel.tsx';
-import { ResultsPanel } from '../results/ResultsPanel.tsx';
 import { RunPanel } from '../run/RunPanel.tsx';
 import { EngineStatus } from '../status/EngineStatus.tsx';
 import { EngineSession, fetchDemoFiles } from './engine-session.ts';
 import { ErrorBoundary } from './ErrorBoundary.tsx';
 
 type Busy = null | 'model' | 'data' | 'run';
+
+// Charts and zip writing load with the first result, keeping the first page small.
+const ResultsPanel = lazy(() => import('../results/ResultsPanel.tsx').then((m) => ({ default: m.ResultsPanel })));
+const ExportPanel = lazy(() => import('../export/ExportPanel.tsx').then((m) => ({ default: m.ExportPanel })));
 
 export function App() {
   const session = useMemo(() => new EngineSession(), []);
@@ -49,14 +51,19 @@ export function App() {
     setPicked(null);
   };
 
-  const loadModel = useCallback((files: FileEntry[]) => step('model', 'model', async () => {
+  // Files still being read (a large .h5 takes seconds): the panel says so from the first moment.
+  const loadModel = useCallback((reading: Promise<FileEntry[]>) => step('model', 'model', async () => {
+    const files = await reading;
+    if (files.length === 0) return;
     setModel(await session.loadModel(files));
     forgetRun();
     // The worker re-preprocessed the data already loaded for the new model's input.
     setData(await session.api.dataInfo());
   }), [session, step]);
 
-  const loadData = useCallback((files: FileEntry[]) => step('data', 'data', async () => {
+  const loadData = useCallback((reading: Promise<FileEntry[]>) => step('data', 'data', async () => {
+    const files = await reading;
+    if (files.length === 0) return;
     setData(await session.loadData(files, prep));
     // With data the layer table gains activation ranges.
     setModel(await session.api.modelInfo());
@@ -75,6 +82,14 @@ export function App() {
   }), [session, step]);
 
   useEffect(() => { void loadDemo(); }, [loadDemo]);
+
+  // Leaving or reloading the page ends a search: the browser asks first.
+  useEffect(() => {
+    if (busy !== 'run') return;
+    const ask = (e: BeforeUnloadEvent) => { e.preventDefault(); e.returnValue = ''; };
+    window.addEventListener('beforeunload', ask);
+    return () => window.removeEventListener('beforeunload', ask);
+  }, [busy]);
 
   const changePrep = (p: Preprocessing) => step('data', 'data', async () => {
     setData(await session.reprocess(p));
@@ -133,16 +148,18 @@ export function App() {
             hasResult={!!run} progress={progress} error={errors.run ?? null}
             onBudget={(b) => void changeBudget(b)} onMethod={setMethod} onRun={() => void startRun()} onCancel={() => void cancel()} />
         </ErrorBoundary>
-        {run && (
-          <ErrorBoundary>
-            <ResultsPanel run={run} picked={picked} budget={budget} />
-          </ErrorBoundary>
-        )}
-        {run && picked && model && (
-          <ErrorBoundary>
-            <ExportPanel modelName={model.name} fetchFiles={(k) => session.api.exportFiles([k])} />
-          </ErrorBoundary>
-        )}
+        <Suspense fallback={<p className="panel" role="status">Loading the result view…</p>}>
+          {run && (
+            <ErrorBoundary>
+              <ResultsPanel run={run} picked={picked} budget={budget} />
+            </ErrorBoundary>
+          )}
+          {run && picked && model && (
+            <ErrorBoundary>
+              <ExportPanel modelName={model.name} fetchFiles={(k) => session.api.exportFiles(k)} />
+            </ErrorBoundary>
+          )}
+        </Suspense>
         <ErrorBoundary>
           <EngineStatus client={session.client} />
         </ErrorBoundary>
