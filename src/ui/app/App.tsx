@@ -9,7 +9,7 @@ import { ModelPanel } from '../model/ModelPanel.tsx';
 import { ResultsPanel } from '../results/ResultsPanel.tsx';
 import { RunPanel } from '../run/RunPanel.tsx';
 import { EngineStatus } from '../status/EngineStatus.tsx';
-import { EngineSession, fetchDemoFiles } from './engine-session.ts';
+import { EngineSession, RunCancelled, defaultWorkers, fetchDemoFiles } from './engine-session.ts';
 import { ErrorBoundary } from './ErrorBoundary.tsx';
 
 type Busy = null | 'model' | 'data' | 'run';
@@ -27,6 +27,10 @@ export function App() {
   const [run, setRun] = useState<RunView | null>(null);
   const [picked, setPicked] = useState<ResultPoint | null>(null);
   const pickSeq = useRef(0);
+  const [workers, setWorkers] = useState(defaultWorkers);
+  /** The current run's number; a cancel bumps it, so a cancelled run can no longer touch the page. */
+  const runSeq = useRef(0);
+  const running = useRef(false);
 
   const fail = (key: string, e: unknown) => setErrors((x) => ({ ...x, [key]: errorText(e) }));
 
@@ -49,57 +53,89 @@ export function App() {
     setPicked(null);
   };
 
-  const loadModel = useCallback((files: FileEntry[]) => step('model', 'model', async () => {
-    setModel(await session.loadModel(files));
-    forgetRun();
-    // The worker re-preprocessed the data already loaded for the new model's input.
-    setData(await session.api.dataInfo());
-  }), [session, step]);
-
-  const loadData = useCallback((files: FileEntry[]) => step('data', 'data', async () => {
-    setData(await session.loadData(files, prep));
-    // With data the layer table gains activation ranges.
-    setModel(await session.api.modelInfo());
-    forgetRun();
-  }), [session, step, prep]);
-
-  const loadDemo = useCallback(() => step('model', 'model', async () => {
-    setErrors((x) => ({ ...x, data: null }));
-    const demo = await fetchDemoFiles();
-    setModel(await session.loadModel(demo.model));
-    setBusy('data');
-    setPrep({});
-    setData(await session.loadData(demo.data, {}));
-    setModel(await session.api.modelInfo());
-    forgetRun();
-  }), [session, step]);
-
-  useEffect(() => { void loadDemo(); }, [loadDemo]);
-
-  const changePrep = (p: Preprocessing) => step('data', 'data', async () => {
-    setData(await session.reprocess(p));
-    setPrep(p);
-    setModel(await session.api.modelInfo());
-    forgetRun();
-  });
-
-  // A cancelled run's promise never settles (its worker is gone), so cancel() resets the state.
-  const startRun = () => step('run', 'run', async () => {
-    setProgress(null);
-    try {
-      const r = await session.run({ method, budget }, setProgress);
-      setRun(r);
-      setPicked(r.chosen);
-    } finally {
-      setProgress(null);
-    }
-  });
-
-  const cancel = async () => {
-    setErrors((x) => ({ ...x, run: 'Search cancelled. Model and data are still loaded.' }));
+  /** Stops a running search (the worker's model and data are about to change), saying so. */
+  const cancel = useCallback(async (why = 'Search cancelled. Model and data are still loaded.') => {
+    runSeq.current++;
+    running.current = false;
+    setErrors((x) => ({ ...x, run: why }));
     setBusy(null);
     setProgress(null);
     await session.cancel();
+  }, [session]);
+
+  /** `to` says why, e.g. "load the new model": the page tells which search was stopped for what. */
+  const stopSearchTo = async (to: string) => {
+    if (running.current) await cancel(`Search cancelled to ${to}. Run it again when ready.`);
+  };
+
+  const loadModel = useCallback(async (files: FileEntry[]) => {
+    await stopSearchTo('load the new model');
+    await step('model', 'model', async () => {
+      setModel(await session.loadModel(files));
+      forgetRun();
+      // The worker re-preprocessed the data already loaded for the new model's input.
+      setData(await session.api.dataInfo());
+    });
+  }, [session, step, cancel]);
+
+  const loadData = useCallback(async (files: FileEntry[]) => {
+    await stopSearchTo('load the new data set');
+    await step('data', 'data', async () => {
+      setData(await session.loadData(files, prep));
+      // With data the layer table gains activation ranges.
+      setModel(await session.api.modelInfo());
+      forgetRun();
+    });
+  }, [session, step, prep, cancel]);
+
+  const loadDemo = useCallback(async () => {
+    await stopSearchTo('load the demo');
+    await step('model', 'model', async () => {
+      setErrors((x) => ({ ...x, data: null }));
+      const demo = await fetchDemoFiles();
+      setModel(await session.loadModel(demo.model));
+      setBusy('data');
+      setPrep({});
+      setData(await session.loadData(demo.data, {}));
+      setModel(await session.api.modelInfo());
+      forgetRun();
+    });
+  }, [session, step, cancel]);
+
+  useEffect(() => { void loadDemo(); }, [loadDemo]);
+
+  const changePrep = async (p: Preprocessing) => {
+    await stopSearchTo('apply the new preprocessing');
+    await step('data', 'data', async () => {
+      setData(await session.reprocess(p));
+      setPrep(p);
+      setModel(await session.api.modelInfo());
+      forgetRun();
+    });
+  };
+
+  // Not a `step`: a cancelled run must never reset the state of the run that follows it.
+  const startRun = async () => {
+    const seq = ++runSeq.current;
+    const current = () => seq === runSeq.current;
+    running.current = true;
+    setBusy('run');
+    setErrors((x) => ({ ...x, run: null }));
+    setProgress(null);
+    try {
+      const r = await session.run({ method, budget, workers }, (p) => { if (current()) setProgress(p); });
+      if (!current()) return;
+      setRun(r);
+      setPicked(r.chosen);
+    } catch (e) {
+      if (current() && !(e instanceof RunCancelled)) fail('run', e);
+    } finally {
+      if (current()) {
+        running.current = false;
+        setBusy(null);
+        setProgress(null);
+      }
+    }
   };
 
   const changeBudget = async (b: number) => {
@@ -130,7 +166,7 @@ export function App() {
         </ErrorBoundary>
         <ErrorBoundary>
           <RunPanel budget={budget} method={method} ready={!!model && !!data && busy === null} running={busy === 'run'}
-            hasResult={!!run} progress={progress} error={errors.run ?? null}
+            hasResult={!!run} progress={progress} error={errors.run ?? null} workers={workers} onWorkers={setWorkers}
             onBudget={(b) => void changeBudget(b)} onMethod={setMethod} onRun={() => void startRun()} onCancel={() => void cancel()} />
         </ErrorBoundary>
         {run && (
