@@ -1,18 +1,20 @@
 // The page: model → data → search → result → downloads. State that the worker holds is
 // mirrored here only as what is shown; a failed step keeps everything the user already had.
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { DataInfo, FileEntry, Method, ModelInfo, Preprocessing, Progress, ResultPoint, RunView } from '../../worker/contract.ts';
 import { errorText } from '../common/format.ts';
 import { DataPanel } from '../data/DataPanel.tsx';
-import { ExportPanel } from '../export/ExportPanel.tsx';
 import { ModelPanel } from '../model/ModelPanel.tsx';
-import { ResultsPanel } from '../results/ResultsPanel.tsx';
 import { RunPanel } from '../run/RunPanel.tsx';
 import { EngineStatus } from '../status/EngineStatus.tsx';
 import { EngineSession, RunCancelled, defaultWorkers, fetchDemoFiles } from './engine-session.ts';
 import { ErrorBoundary } from './ErrorBoundary.tsx';
 
 type Busy = null | 'model' | 'data' | 'run';
+
+// Charts and zip writing load with the first result, keeping the first page small.
+const ResultsPanel = lazy(() => import('../results/ResultsPanel.tsx').then((m) => ({ default: m.ResultsPanel })));
+const ExportPanel = lazy(() => import('../export/ExportPanel.tsx').then((m) => ({ default: m.ExportPanel })));
 
 export function App() {
   const session = useMemo(() => new EngineSession(), []);
@@ -54,23 +56,27 @@ export function App() {
   };
 
   /** Stops a running search (the worker's model and data are about to change), saying so. */
-  const cancel = useCallback(async (why = 'Search cancelled. Model and data are still loaded.') => {
+  const cancel = useCallback((why = 'Search cancelled. Model and data are still loaded.') => {
     runSeq.current++;
     running.current = false;
     setErrors((x) => ({ ...x, run: why }));
     setBusy(null);
     setProgress(null);
-    await session.cancel();
+    // The worker's next call waits until the old workers are gone and model and data are back.
+    session.cancel().catch((e: unknown) => setErrors((x) => ({ ...x, run: errorText(e) })));
   }, [session]);
 
   /** `to` says why, e.g. "load the new model": the page tells which search was stopped for what. */
-  const stopSearchTo = async (to: string) => {
-    if (running.current) await cancel(`Search cancelled to ${to}. Run it again when ready.`);
+  const stopSearchTo = (to: string) => {
+    if (running.current) cancel(`Search cancelled to ${to}. Run it again when ready.`);
   };
 
-  const loadModel = useCallback(async (files: FileEntry[]) => {
-    await stopSearchTo('load the new model');
+  // Files still being read (a large .h5 takes seconds): the panel says so from the first moment.
+  const loadModel = useCallback(async (reading: Promise<FileEntry[]>) => {
+    stopSearchTo('load the new model');
     await step('model', 'model', async () => {
+      const files = await reading;
+      if (files.length === 0) return;
       setModel(await session.loadModel(files));
       forgetRun();
       // The worker re-preprocessed the data already loaded for the new model's input.
@@ -78,9 +84,11 @@ export function App() {
     });
   }, [session, step, cancel]);
 
-  const loadData = useCallback(async (files: FileEntry[]) => {
-    await stopSearchTo('load the new data set');
+  const loadData = useCallback(async (reading: Promise<FileEntry[]>) => {
+    stopSearchTo('load the new data set');
     await step('data', 'data', async () => {
+      const files = await reading;
+      if (files.length === 0) return;
       setData(await session.loadData(files, prep));
       // With data the layer table gains activation ranges.
       setModel(await session.api.modelInfo());
@@ -89,7 +97,7 @@ export function App() {
   }, [session, step, prep, cancel]);
 
   const loadDemo = useCallback(async () => {
-    await stopSearchTo('load the demo');
+    stopSearchTo('load the demo');
     await step('model', 'model', async () => {
       setErrors((x) => ({ ...x, data: null }));
       const demo = await fetchDemoFiles();
@@ -104,8 +112,16 @@ export function App() {
 
   useEffect(() => { void loadDemo(); }, [loadDemo]);
 
+  // Leaving or reloading the page ends a search: the browser asks first.
+  useEffect(() => {
+    if (busy !== 'run') return;
+    const ask = (e: BeforeUnloadEvent) => { e.preventDefault(); e.returnValue = ''; };
+    window.addEventListener('beforeunload', ask);
+    return () => window.removeEventListener('beforeunload', ask);
+  }, [busy]);
+
   const changePrep = async (p: Preprocessing) => {
-    await stopSearchTo('apply the new preprocessing');
+    stopSearchTo('apply the new preprocessing');
     await step('data', 'data', async () => {
       setData(await session.reprocess(p));
       setPrep(p);
@@ -169,16 +185,18 @@ export function App() {
             hasResult={!!run} progress={progress} error={errors.run ?? null} workers={workers} onWorkers={setWorkers}
             onBudget={(b) => void changeBudget(b)} onMethod={setMethod} onRun={() => void startRun()} onCancel={() => void cancel()} />
         </ErrorBoundary>
-        {run && (
-          <ErrorBoundary>
-            <ResultsPanel run={run} picked={picked} budget={budget} />
-          </ErrorBoundary>
-        )}
-        {run && picked && model && (
-          <ErrorBoundary>
-            <ExportPanel modelName={model.name} fetchFiles={(k) => session.api.exportFiles([k])} />
-          </ErrorBoundary>
-        )}
+        <Suspense fallback={<p className="panel" role="status">Loading the result view…</p>}>
+          {run && (
+            <ErrorBoundary>
+              <ResultsPanel run={run} picked={picked} budget={budget} />
+            </ErrorBoundary>
+          )}
+          {run && picked && model && (
+            <ErrorBoundary>
+              <ExportPanel modelName={model.name} fetchFiles={(k) => session.api.exportFiles(k)} />
+            </ErrorBoundary>
+          )}
+        </Suspense>
         <ErrorBoundary>
           <EngineStatus client={session.client} />
         </ErrorBoundary>
