@@ -86,6 +86,12 @@ const api: WorkerApi = {
     }
   },
   pick: async (budget) => (await ws()).pick(budget),
+  savedSearch: async () => (await ws()).lastSearch,
+  restoreSearch: async ({ result, picked }) => {
+    const w = await ws();
+    const run = await w.adopt(result, picked ?? undefined);
+    return { run, picked: w.currentPoint! };
+  },
   evaluate: async (config) => (await ws()).point(config),
   exportFiles: async (kinds) => writeExports(await ws(), kinds),
 };

@@ -69,6 +69,15 @@ export class EngineSession {
     return this.restoring;
   }
 
+  /** Ends the worker (and any search in it) and forgets the files: a fresh start. */
+  reset(): void {
+    this.runId++;
+    this.modelFiles = null;
+    this.dataFiles = null;
+    this.prep = {};
+    this.restoring = this.client.cancel();
+  }
+
   get api() {
     return this.client.api;
   }
