@@ -46,7 +46,7 @@ export async function main(argv: string[]): Promise<number> {
         throw new UsageError(`unknown command "${command}"; try fixpoint help`);
     }
   } catch (e) {
-    const known = e instanceof UsageError || e instanceof FormatError || e instanceof LimitError;
+    const known = e instanceof UsageError || e instanceof FormatError || e instanceof LimitError || (e instanceof Error && 'format' in e);
     writeErr(`fixpoint: ${e instanceof Error ? e.message : String(e)}`);
     if (!known && e instanceof Error && process.env.FIXPOINT_DEBUG) process.stderr.write(`${e.stack}\n`);
     return known ? 2 : 1;
