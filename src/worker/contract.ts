@@ -46,6 +46,8 @@ export interface DataInfo {
   samples: Sample[];
   /** Set when the float accuracy is near chance: the preprocessing is probably wrong. */
   warning: string | null;
+  /** How images of another size or colour than the model's input are adapted; null when all fit. */
+  adapted: string | null;
 }
 
 export interface Costs {
