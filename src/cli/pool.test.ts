@@ -37,6 +37,20 @@ describe('workerPool', () => {
     }
   });
 
+  it('stops early on the errors of all shards together, only when the whole set is over the limit', async () => {
+    const one = session.evaluators(100).search;
+    const exact = await one.evaluate(five);
+    const wrong = exact.total - exact.correct;
+    // Over the limit: the shards share their count, so together they stop about where one
+    // engine would, and what they saw is over the limit.
+    const stopped = await pool.evaluate(five, { maxErrors: 3 });
+    expect(stopped.stoppedEarly).toBe(true);
+    expect(stopped.total - stopped.correct).toBeGreaterThan(3);
+    expect(stopped.total - stopped.correct).toBeLessThan(wrong);
+    // Just within the limit: every image scored, the exact count.
+    expect(await pool.evaluate(five, { maxErrors: wrong })).toMatchObject({ stoppedEarly: false, correct: exact.correct });
+  });
+
   it('reports an error in a shard as a rejected evaluation', async () => {
     const bad = { nodes: five.nodes.slice(0, 1) } as QuantConfig;
     await expect(pool.evaluate(bad)).rejects.toThrow();
