@@ -1,10 +1,11 @@
 // The page: model → data → search → result → downloads. State that the worker holds is
 // mirrored here only as what is shown; a failed step keeps everything the user already had.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { DataInfo, FileEntry, Method, ModelInfo, Preprocessing, Progress, ResultPoint, RunView } from '../../worker/contract.ts';
+import type { DataInfo, Format, FileEntry, LockedFormat, Method, ModelInfo, Preprocessing, QuantConfig, ResultPoint, RunProgress, RunView, ScoredPoint, TensorSlot } from '../../worker/contract.ts';
 import { errorText } from '../common/format.ts';
 import { DataPanel } from '../data/DataPanel.tsx';
 import { ExportPanel } from '../export/ExportPanel.tsx';
+import { LiveCharts } from '../live/LiveCharts.tsx';
 import { ModelPanel } from '../model/ModelPanel.tsx';
 import { ResultsPanel } from '../results/ResultsPanel.tsx';
 import { RunPanel } from '../run/RunPanel.tsx';
@@ -23,10 +24,15 @@ export function App() {
   const [errors, setErrors] = useState<Record<string, string | null>>({});
   const [budget, setBudget] = useState(0.01);
   const [method, setMethod] = useState<Method>('frontier');
-  const [progress, setProgress] = useState<Progress | null>(null);
+  const [progress, setProgress] = useState<RunProgress | null>(null);
   const [run, setRun] = useState<RunView | null>(null);
   const [picked, setPicked] = useState<ResultPoint | null>(null);
   const pickSeq = useRef(0);
+  /** Points scored so far by the running search, for the live charts. */
+  const [live, setLive] = useState<ScoredPoint[]>([]);
+  const [locks, setLocks] = useState<LockedFormat[]>([]);
+  const [edited, setEdited] = useState(false);
+  const [rescoring, setRescoring] = useState(false);
 
   const fail = (key: string, e: unknown) => setErrors((x) => ({ ...x, [key]: errorText(e) }));
 
@@ -47,6 +53,7 @@ export function App() {
   const forgetRun = () => {
     setRun(null);
     setPicked(null);
+    setLocks([]);
   };
 
   const loadModel = useCallback((files: FileEntry[]) => step('model', 'model', async () => {
@@ -76,6 +83,8 @@ export function App() {
 
   useEffect(() => { void loadDemo(); }, [loadDemo]);
 
+  const fetchHistogram = useCallback((node: number, slot: TensorSlot, format: Format | null) => session.api.histogram(node, slot, format), [session]);
+
   const changePrep = (p: Preprocessing) => step('data', 'data', async () => {
     setData(await session.reprocess(p));
     setPrep(p);
@@ -86,10 +95,15 @@ export function App() {
   // A cancelled run's promise never settles (its worker is gone), so cancel() resets the state.
   const startRun = () => step('run', 'run', async () => {
     setProgress(null);
+    setLive([]);
     try {
-      const r = await session.run({ method, budget }, setProgress);
+      const r = await session.run({ method, budget, locked: locks }, (p) => {
+        setProgress(p);
+        if (p.points.length) setLive((x) => [...x, ...p.points]);
+      });
       setRun(r);
       setPicked(r.chosen);
+      setEdited(false);
     } finally {
       setProgress(null);
     }
@@ -102,15 +116,34 @@ export function App() {
     await session.cancel();
   };
 
+  /** Shows a configuration the worker scored; the latest request wins. */
+  const show = async (get: () => Promise<ResultPoint | null>, byHand: boolean) => {
+    const seq = ++pickSeq.current;
+    try {
+      const p = await get();
+      if (seq === pickSeq.current) {
+        setPicked(p);
+        setEdited(byHand);
+      }
+    } catch (e) {
+      fail('run', e);
+    }
+  };
+
   const changeBudget = async (b: number) => {
     setBudget(b);
     if (!run || busy) return;
-    const seq = ++pickSeq.current;
+    await show(() => session.api.pick(b), false);
+  };
+
+  const select = (id: number) => { if (!busy) void show(() => session.api.choose(id), false); };
+
+  const rescore = async (config: QuantConfig) => {
+    setRescoring(true);
     try {
-      const p = await session.api.pick(b);
-      if (seq === pickSeq.current) setPicked(p);
-    } catch (e) {
-      fail('run', e);
+      await show(() => session.api.evaluate(config), true);
+    } finally {
+      setRescoring(false);
     }
   };
 
@@ -133,9 +166,15 @@ export function App() {
             hasResult={!!run} progress={progress} error={errors.run ?? null}
             onBudget={(b) => void changeBudget(b)} onMethod={setMethod} onRun={() => void startRun()} onCancel={() => void cancel()} />
         </ErrorBoundary>
-        {run && (
+        {busy === 'run' && live.length > 0 && (
           <ErrorBoundary>
-            <ResultsPanel run={run} picked={picked} budget={budget} />
+            <LiveCharts points={live} budget={budget} reference={run} />
+          </ErrorBoundary>
+        )}
+        {run && busy !== 'run' && (
+          <ErrorBoundary>
+            <ResultsPanel run={run} picked={picked} budget={budget} edited={edited} locks={locks} rescoring={rescoring}
+              onLocks={setLocks} onSelect={select} onRescore={(c) => void rescore(c)} fetchHistogram={fetchHistogram} />
           </ErrorBoundary>
         )}
         {run && picked && model && (

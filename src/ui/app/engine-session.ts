@@ -1,7 +1,7 @@
 // The page's side of a session: the worker client plus what is needed to rebuild the worker's
 // state after a cancel (which terminates the worker): the model and data files as given, and
 // the preprocessing settings.
-import type { DataInfo, FileEntry, ModelInfo, Preprocessing, Progress, RunRequest, RunView } from '../../worker/contract.ts';
+import type { DataInfo, FileEntry, ModelInfo, Preprocessing, RunProgress, RunRequest, RunView } from '../../worker/contract.ts';
 import { EngineClient } from '../../worker/client.ts';
 import * as Comlink from 'comlink';
 
@@ -34,7 +34,7 @@ export class EngineSession {
     return info;
   }
 
-  async run(request: RunRequest, onProgress: (p: Progress) => void): Promise<RunView> {
+  async run(request: RunRequest, onProgress: (p: RunProgress) => void): Promise<RunView> {
     await this.restoring;
     return this.client.api.run(request, Comlink.proxy(onProgress));
   }
