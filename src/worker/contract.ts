@@ -9,6 +9,7 @@ import type { FileEntry } from '../formats/types.ts';
 import type { TensorSlot } from '../core/tensors.ts';
 import type { TensorHistogram } from '../core/histogram.ts';
 import type { LockedFormat } from '../search/locks.ts';
+import type { SearchResult } from '../search/run.ts';
 import type { Method, Progress, ScoredPoint } from '../search/scorer.ts';
 import type { Preprocessing, SplitSettings } from './session.ts';
 
@@ -51,6 +52,8 @@ export interface DataInfo {
   samples: Sample[];
   /** Set when the float accuracy is near chance: the preprocessing is probably wrong. */
   warning: string | null;
+  /** How images of another size or colour than the model's input are adapted; null when all fit. */
+  adapted: string | null;
 }
 
 export interface Costs {
@@ -104,6 +107,8 @@ export interface RunRequest {
   confidence?: number;
   /** Formats fixed by hand: kept by the search, never searched. */
   locked?: LockedFormat[];
+  /** Web Workers that score the search images (default 1: the engine worker itself). */
+  workers?: number;
 }
 
 export interface RunView {
@@ -117,6 +122,12 @@ export interface RunView {
   frontier: FrontierDot[];
   /** Every configuration scored exactly on all search images (ids for `choose`). */
   points: ScoredPoint[];
+}
+
+/** A finished search as the page keeps it across reloads: the whole result and the configuration picked from it. */
+export interface SavedSearch {
+  result: SearchResult;
+  picked: QuantConfig | null;
 }
 
 export interface ExportFile {
@@ -139,6 +150,10 @@ export interface WorkerApi {
   run(request: RunRequest, onProgress: (p: RunProgress) => void): Promise<RunView>;
   /** The cheapest frontier point of the last run within `budget`, re-scored on the held-out images. */
   pick(budget: number): Promise<ResultPoint | null>;
+  /** The last search, for the page to keep across a reload (null before any). */
+  savedSearch(): Promise<SearchResult | null>;
+  /** Brings back a saved search over the same model and data: its view and the point picked then. */
+  restoreSearch(saved: SavedSearch): Promise<{ run: RunView; picked: ResultPoint }>;
   /** Scores a configuration edited by hand; it becomes the one the downloads describe. */
   evaluate(config: QuantConfig): Promise<ResultPoint>;
   /** Makes a configuration of the last run (RunView.points id) the current one, scored. */

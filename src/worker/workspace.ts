@@ -3,6 +3,7 @@
 // frontier the budget slider picks from without searching again. Environment-neutral, so the
 // Node tests drive exactly what the browser worker runs.
 import type { QuantConfig } from '../core/config.ts';
+import { describeAdaptation } from '../core/adaptation.ts';
 import { configCost, type CostReport } from '../core/cost.ts';
 import type { Format } from '../core/format.ts';
 import type { Graph } from '../core/graph.ts';
@@ -16,7 +17,7 @@ import { type Evaluator, relativeLoss } from '../search/evaluator.ts';
 import { pickForBudget, runSearch, type SearchResult } from '../search/run.ts';
 import type { Progress, ScoredPoint } from '../search/scorer.ts';
 import type { Costs, DataInfo, LayerRow, ModelInfo, ResultPoint, RunRequest, RunView, Sample } from './contract.ts';
-import { type Preprocessing, Session, type SplitSettings } from './session.ts';
+import { type Preprocessing, preprocessFor, Session, type SplitSettings } from './session.ts';
 
 const SAMPLES = 24;
 /** Search images whose activations the per-layer histogram shows. */
@@ -135,6 +136,7 @@ export class Workspace {
     return {
       name: d.dataset.name, images: d.dataset.images.length, classes, labelsFrom: d.labelsFrom,
       calibration: d.calibration.labels.length, validation: d.validation.labels.length, floatAcc: d.floatAcc, samples, warning,
+      adapted: describeAdaptation(d.dataset.images, preprocessFor(this.graph, d.dataset, this.prep)),
     };
   }
 
@@ -165,9 +167,20 @@ export class Workspace {
       graph, evaluator: evaluator ?? this.session.evaluators().search, budget: req.budget, stats: data.stats, seed: req.seed ?? 0, bits: req.bits, confidence: req.confidence, onProgress, signal,
       locked: req.locked,
     });
+    return this.adopt(result);
+  }
+
+  /**
+   * Makes a search result the one the slider and downloads use, scoring its choice and the 8-bit
+   * baseline on both image sets. A result saved before a reload comes back through here too, with
+   * the configuration that was picked then (it is scored again: the data is the same, the code may not be).
+   */
+  async adopt(result: SearchResult, picked?: QuantConfig): Promise<RunView> {
+    const data = this.session.data;
+    if (!data) throw new Error('Load calibration data first.');
     this.last = result;
     const [chosen, baseline8] = [await this.point(result.chosen.config), await this.point(result.baseline8.config)];
-    this.current = chosen;
+    this.current = picked ? await this.point(picked) : chosen;
     this.baseline = baseline8;
     return {
       method: result.method, budget: result.budget, evaluations: result.evaluations, seconds: result.seconds,
@@ -211,6 +224,11 @@ export class Workspace {
 
   get lastSearch(): SearchResult | null {
     return this.last;
+  }
+
+  /** The configuration the downloads describe now. */
+  get currentPoint(): ResultPoint | null {
+    return this.current;
   }
 
   async pick(budget: number): Promise<ResultPoint | null> {

@@ -1,19 +1,23 @@
 // The page: model → data → search → result → downloads. State that the worker holds is
 // mirrored here only as what is shown; a failed step keeps everything the user already had.
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { DataInfo, Format, FileEntry, LockedFormat, Method, ModelInfo, Preprocessing, QuantConfig, ResultPoint, RunProgress, RunView, ScoredPoint, TensorSlot } from '../../worker/contract.ts';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { DataInfo, FileEntry, Format, LockedFormat, Method, ModelInfo, Preprocessing, QuantConfig, ResultPoint, RunProgress, RunView, ScoredPoint, TensorSlot } from '../../worker/contract.ts';
 import { errorText } from '../common/format.ts';
 import { DataPanel } from '../data/DataPanel.tsx';
-import { ExportPanel } from '../export/ExportPanel.tsx';
-import { LiveCharts } from '../live/LiveCharts.tsx';
 import { ModelPanel } from '../model/ModelPanel.tsx';
-import { ResultsPanel } from '../results/ResultsPanel.tsx';
 import { RunPanel } from '../run/RunPanel.tsx';
 import { EngineStatus } from '../status/EngineStatus.tsx';
-import { EngineSession, fetchDemoFiles } from './engine-session.ts';
+import { EngineSession, RunCancelled, defaultWorkers, fetchDemoFiles } from './engine-session.ts';
 import { ErrorBoundary } from './ErrorBoundary.tsx';
+import { clearSaved, loadSaved, type Saved, save, type Source } from './saved-state.ts';
 
-type Busy = null | 'model' | 'data' | 'run';
+type Busy = null | 'model' | 'data' | 'run' | 'result';
+
+// Charts and zip writing load with the first result, keeping the first page small.
+// The live charts load with the first progress message, for the same reason.
+const LiveCharts = lazy(() => import('../live/LiveCharts.tsx').then((m) => ({ default: m.LiveCharts })));
+const ResultsPanel = lazy(() => import('../results/ResultsPanel.tsx').then((m) => ({ default: m.ResultsPanel })));
+const ExportPanel = lazy(() => import('../export/ExportPanel.tsx').then((m) => ({ default: m.ExportPanel })));
 
 export function App() {
   const session = useMemo(() => new EngineSession(), []);
@@ -30,9 +34,17 @@ export function App() {
   const pickSeq = useRef(0);
   /** Points scored so far by the running search, for the live charts. */
   const [live, setLive] = useState<ScoredPoint[]>([]);
+  /** Formats the person fixed: the next search keeps them. */
   const [locks, setLocks] = useState<LockedFormat[]>([]);
+  /** The shown configuration was edited by hand rather than picked. */
   const [edited, setEdited] = useState(false);
   const [rescoring, setRescoring] = useState(false);
+  const [workers, setWorkers] = useState(defaultWorkers);
+  /** The current run's number; a cancel bumps it, so a cancelled run can no longer touch the page. */
+  const runSeq = useRef(0);
+  const running = useRef(false);
+  /** False until the work kept from the last visit is back (or found missing): nothing is saved before. */
+  const [ready, setReady] = useState(false);
 
   const fail = (key: string, e: unknown) => setErrors((x) => ({ ...x, [key]: errorText(e) }));
 
@@ -49,71 +61,210 @@ export function App() {
     }
   }, []);
 
+  /** Keeps one part of the work in this browser; a failure (quota, private mode) is said, not fatal. */
+  const keep = useCallback(<K extends keyof Saved>(key: K, value: Saved[K] | undefined) => {
+    save(key, value).catch((e: unknown) => setErrors((x) => ({
+      ...x, saved: `This browser did not keep the ${key} (${errorText(e)}); it will not come back after a reload.`,
+    })));
+  }, []);
+
   /** A new model or new data invalidates the last search. */
-  const forgetRun = () => {
+  const forgetRun = useCallback(() => {
     setRun(null);
     setPicked(null);
     setLocks([]);
+    keep('search', undefined);
+    keep('picked', undefined);
+  }, [keep]);
+
+  /** Stops a running search (the worker's model and data are about to change), saying so. */
+  const cancel = useCallback((why = 'Search cancelled. Model and data are still loaded.') => {
+    runSeq.current++;
+    running.current = false;
+    setErrors((x) => ({ ...x, run: why }));
+    setBusy(null);
+    setProgress(null);
+    // The worker's next call waits until the old workers are gone and model and data are back.
+    session.cancel().catch((e: unknown) => setErrors((x) => ({ ...x, run: errorText(e) })));
+  }, [session]);
+
+  /** `to` says why, e.g. "load the new model": the page tells which search was stopped for what. */
+  const stopSearchTo = (to: string) => {
+    if (running.current) cancel(`Search cancelled to ${to}. Run it again when ready.`);
   };
 
-  const loadModel = useCallback((files: FileEntry[]) => step('model', 'model', async () => {
-    setModel(await session.loadModel(files));
-    forgetRun();
-    // The worker re-preprocessed the data already loaded for the new model's input.
-    setData(await session.api.dataInfo());
-  }), [session, step]);
+  // Files still being read (a large .h5 takes seconds): the panel says so from the first moment.
+  const loadModel = useCallback(async (reading: Promise<FileEntry[]>) => {
+    stopSearchTo('load the new model');
+    await step('model', 'model', async () => {
+      const files = await reading;
+      if (files.length === 0) return;
+      setModel(await session.loadModel(files));
+      keep('model', { kind: 'files', files });
+      forgetRun();
+      // The worker re-preprocessed the data already loaded for the new model's input.
+      setData(await session.api.dataInfo());
+    });
+  }, [session, step, keep, forgetRun, cancel]);
 
-  const loadData = useCallback((files: FileEntry[]) => step('data', 'data', async () => {
-    setData(await session.loadData(files, prep));
-    // With data the layer table gains activation ranges.
-    setModel(await session.api.modelInfo());
-    forgetRun();
-  }), [session, step, prep]);
+  const loadData = useCallback(async (reading: Promise<FileEntry[]>) => {
+    stopSearchTo('load the new data set');
+    await step('data', 'data', async () => {
+      const files = await reading;
+      if (files.length === 0) return;
+      setData(await session.loadData(files, prep));
+      keep('data', { kind: 'files', files });
+      // With data the layer table gains activation ranges.
+      setModel(await session.api.modelInfo());
+      forgetRun();
+    });
+  }, [session, step, prep, keep, forgetRun, cancel]);
 
-  const loadDemo = useCallback(() => step('model', 'model', async () => {
-    setErrors((x) => ({ ...x, data: null }));
-    const demo = await fetchDemoFiles();
-    setModel(await session.loadModel(demo.model));
-    setBusy('data');
+  const loadDemo = useCallback(async () => {
+    stopSearchTo('load the demo');
+    await step('model', 'model', async () => {
+      setErrors((x) => ({ ...x, data: null }));
+      const demo = await fetchDemoFiles();
+      setModel(await session.loadModel(demo.model));
+      setBusy('data');
+      setPrep({});
+      setData(await session.loadData(demo.data, {}));
+      setModel(await session.api.modelInfo());
+      keep('model', { kind: 'demo' });
+      keep('data', { kind: 'demo' });
+      forgetRun();
+    });
+  }, [session, step, keep, forgetRun, cancel]);
+
+  /** Loads again what was kept: model, then data with its settings, then the search's result. */
+  const restore = useCallback(async (saved: Saved & { model: Source }) => {
+    const settings = saved.settings;
+    if (settings) {
+      setPrep(settings.prep);
+      setBudget(settings.budget);
+      setMethod(settings.method);
+    }
+    const demo = saved.model.kind === 'demo' || saved.data?.kind === 'demo' ? fetchDemoFiles() : null;
+    const files = async (src: Source, part: 'model' | 'data') => (src.kind === 'files' ? src.files : (await demo!)[part]);
+    const again = (what: string, e: unknown) => `${what} kept from your last visit could not be loaded again: ${errorText(e)}`;
+    await step('model', 'model', async () => {
+      try {
+        setModel(await session.loadModel(await files(saved.model, 'model')));
+      } catch (e) {
+        throw new Error(again('The model', e));
+      }
+    });
+    if (!saved.data) return;
+    await step('data', 'data', async () => {
+      try {
+        setData(await session.loadData(await files(saved.data!, 'data'), settings?.prep ?? {}));
+        setModel(await session.api.modelInfo());
+      } catch (e) {
+        throw new Error(again('The data', e));
+      }
+    });
+    if (!saved.search) return;
+    await step('result', 'run', async () => {
+      try {
+        const back = await session.api.restoreSearch({ result: saved.search!, picked: saved.picked ?? null });
+        setRun(back.run);
+        setPicked(back.picked);
+      } catch (e) {
+        throw new Error(again('The search result', e));
+      }
+    });
+  }, [session, step]);
+
+  // First the work kept from the last visit; on a first visit (or after Clear) the demo.
+  const started = useRef(false);
+  useEffect(() => {
+    if (started.current) return;
+    started.current = true;
+    void (async () => {
+      const saved = await loadSaved().catch((): Saved => ({}));
+      if (saved.model) await restore({ ...saved, model: saved.model });
+      else await loadDemo();
+      setReady(true);
+    })();
+  }, [restore, loadDemo]);
+
+  // Settings and the picked configuration are kept whenever they change; the search's whole
+  // result once, when it arrives.
+  useEffect(() => {
+    if (ready && model) keep('settings', { prep, budget, method });
+  }, [ready, model, prep, budget, method, keep]);
+  useEffect(() => {
+    if (!ready || !run) return;
+    session.api.savedSearch().then((r) => r && keep('search', r), () => {});
+  }, [ready, run, session, keep]);
+  useEffect(() => {
+    if (ready && run && picked) keep('picked', picked.config);
+  }, [ready, run, picked, keep]);
+
+  /** Forgets everything: the worker (and any search in it), what is shown and what is kept. */
+  const clearAll = async () => {
+    runSeq.current++;
+    running.current = false;
+    session.reset();
+    setBusy(null);
+    setProgress(null);
+    setModel(null);
+    setData(null);
+    setRun(null);
+    setPicked(null);
     setPrep({});
-    setData(await session.loadData(demo.data, {}));
-    setModel(await session.api.modelInfo());
-    forgetRun();
-  }), [session, step]);
+    setBudget(0.01);
+    setMethod('frontier');
+    setErrors({});
+    await clearSaved().catch((e: unknown) => fail('saved', e));
+  };
 
-  useEffect(() => { void loadDemo(); }, [loadDemo]);
+  // Leaving or reloading the page ends a search: the browser asks first.
+  useEffect(() => {
+    if (busy !== 'run') return;
+    const ask = (e: BeforeUnloadEvent) => { e.preventDefault(); e.returnValue = ''; };
+    window.addEventListener('beforeunload', ask);
+    return () => window.removeEventListener('beforeunload', ask);
+  }, [busy]);
 
-  const fetchHistogram = useCallback((node: number, slot: TensorSlot, format: Format | null) => session.api.histogram(node, slot, format), [session]);
+  const changePrep = async (p: Preprocessing) => {
+    stopSearchTo('apply the new preprocessing');
+    await step('data', 'data', async () => {
+      setData(await session.reprocess(p));
+      setPrep(p);
+      setModel(await session.api.modelInfo());
+      forgetRun();
+    });
+  };
 
-  const changePrep = (p: Preprocessing) => step('data', 'data', async () => {
-    setData(await session.reprocess(p));
-    setPrep(p);
-    setModel(await session.api.modelInfo());
-    forgetRun();
-  });
-
-  // A cancelled run's promise never settles (its worker is gone), so cancel() resets the state.
-  const startRun = () => step('run', 'run', async () => {
+  // Not a `step`: a cancelled run must never reset the state of the run that follows it.
+  const startRun = async () => {
+    const seq = ++runSeq.current;
+    const current = () => seq === runSeq.current;
+    running.current = true;
+    setBusy('run');
+    setErrors((x) => ({ ...x, run: null }));
     setProgress(null);
     setLive([]);
     try {
-      const r = await session.run({ method, budget, locked: locks }, (p) => {
+      const r = await session.run({ method, budget, workers, locked: locks }, (p) => {
+        if (!current()) return;
         setProgress(p);
         if (p.points.length) setLive((x) => [...x, ...p.points]);
       });
+      if (!current()) return;
       setRun(r);
       setPicked(r.chosen);
       setEdited(false);
+    } catch (e) {
+      if (current() && !(e instanceof RunCancelled)) fail('run', e);
     } finally {
-      setProgress(null);
+      if (current()) {
+        running.current = false;
+        setBusy(null);
+        setProgress(null);
+      }
     }
-  });
-
-  const cancel = async () => {
-    setErrors((x) => ({ ...x, run: 'Search cancelled. Model and data are still loaded.' }));
-    setBusy(null);
-    setProgress(null);
-    await session.cancel();
   };
 
   /** Shows a configuration the worker scored; the latest request wins. */
@@ -136,6 +287,7 @@ export function App() {
     await show(() => session.api.pick(b), false);
   };
 
+  /** A point clicked in a chart: chosen as the slider would. */
   const select = (id: number) => { if (!busy) void show(() => session.api.choose(id), false); };
 
   const rescore = async (config: QuantConfig) => {
@@ -147,11 +299,18 @@ export function App() {
     }
   };
 
+  const fetchHistogram = useCallback((node: number, slot: TensorSlot, format: Format | null) => session.api.histogram(node, slot, format), [session]);
+
   return (
     <div className="app">
       <header className="app-header">
         <h1>Fixpoint</h1>
         <p className="tagline">Fixed-point quantization of trained CNNs for embedded inference. Everything runs locally in this page: nothing is uploaded.</p>
+        <p className="kept hint">
+          Your model, data, settings and last result are kept in this browser for your next visit.{' '}
+          <button type="button" className="secondary" onClick={() => void clearAll()} data-testid="clear">Clear</button>
+        </p>
+        {errors.saved && <p className="warning" role="alert" data-testid="saved-error">{errors.saved}</p>}
       </header>
       <main>
         <ErrorBoundary>
@@ -159,29 +318,33 @@ export function App() {
         </ErrorBoundary>
         <ErrorBoundary>
           <DataPanel data={data} prep={prep} busy={busy === 'data'} disabled={!model} error={errors.data ?? null}
+            channels={model && !(model.inputShape[0] === 1 && model.inputShape[1] === 1) ? model.inputShape[2] : null} hasResult={!!run}
             onFiles={(f) => void loadData(f)} onPrep={(p) => void changePrep(p)} />
         </ErrorBoundary>
         <ErrorBoundary>
           <RunPanel budget={budget} method={method} ready={!!model && !!data && busy === null} running={busy === 'run'}
-            hasResult={!!run} progress={progress} error={errors.run ?? null}
+            hasResult={!!run} progress={progress} error={errors.run ?? null} workers={workers} onWorkers={setWorkers}
             onBudget={(b) => void changeBudget(b)} onMethod={setMethod} onRun={() => void startRun()} onCancel={() => void cancel()} />
         </ErrorBoundary>
-        {busy === 'run' && live.length > 0 && (
-          <ErrorBoundary>
-            <LiveCharts points={live} budget={budget} reference={run} />
-          </ErrorBoundary>
-        )}
-        {run && busy !== 'run' && (
-          <ErrorBoundary>
-            <ResultsPanel run={run} picked={picked} budget={budget} edited={edited} locks={locks} rescoring={rescoring}
-              onLocks={setLocks} onSelect={select} onRescore={(c) => void rescore(c)} fetchHistogram={fetchHistogram} />
-          </ErrorBoundary>
-        )}
-        {run && picked && model && (
-          <ErrorBoundary>
-            <ExportPanel modelName={model.name} fetchFiles={(k) => session.api.exportFiles([k])} />
-          </ErrorBoundary>
-        )}
+        {busy === 'result' && <p className="panel" role="status" data-testid="restoring">Bringing back the last result…</p>}
+        <Suspense fallback={<p className="panel" role="status">Loading the result view…</p>}>
+          {busy === 'run' && live.length > 0 && (
+            <ErrorBoundary>
+              <LiveCharts points={live} budget={budget} reference={run} />
+            </ErrorBoundary>
+          )}
+          {run && busy !== 'run' && (
+            <ErrorBoundary>
+              <ResultsPanel run={run} picked={picked} budget={budget} edited={edited} locks={locks} rescoring={rescoring}
+                onLocks={setLocks} onSelect={select} onRescore={(c) => void rescore(c)} fetchHistogram={fetchHistogram} />
+            </ErrorBoundary>
+          )}
+          {run && picked && model && (
+            <ErrorBoundary>
+              <ExportPanel modelName={model.name} fetchFiles={(k) => session.api.exportFiles(k)} />
+            </ErrorBoundary>
+          )}
+        </Suspense>
         <ErrorBoundary>
           <EngineStatus client={session.client} />
         </ErrorBoundary>

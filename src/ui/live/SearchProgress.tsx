@@ -24,7 +24,7 @@ export function SearchProgress({ progress }: { progress: RunProgress | null }) {
   return (
     <div className="progress" data-testid="progress">
       <progress max={1} value={view.fraction} aria-label="search progress" data-testid="progress-bar" />
-      <span aria-live="polite">
+      <span role="status" aria-live="polite" data-testid="progress-text">
         <span data-testid="eta">{progress ? view.text : 'starting…'}</span>
         {progress ? ` · ${progress.phase}${progress.tensor ? ` · ${progress.tensor}` : ''} · ${progress.evaluations} evaluations` : ''}
         {progress?.best ? ` · best so far ${progress.best.memory_kb.toFixed(1)} KB at ${pct(progress.best.calibration_loss)} loss` : ''}

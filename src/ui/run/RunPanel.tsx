@@ -12,6 +12,9 @@ interface Props {
   hasResult: boolean;
   progress: RunProgress | null;
   error: string | null;
+  /** Web Workers scoring the search images. */
+  workers: number;
+  onWorkers(n: number): void;
   onBudget(b: number): void;
   onMethod(m: Method): void;
   onRun(): void;
@@ -25,9 +28,13 @@ const METHODS: { id: Method; label: string }[] = [
   { id: 'uniform', label: 'uniform 8-bit — what commercial tools do' },
 ];
 
-export const MAX_BUDGET = 0.05;
+/** The slider's range; a frontier search walks to max(5%, budget), so larger budgets mean a longer search. */
+export const MAX_BUDGET = 0.1;
 
-export function RunPanel({ budget, method, ready, running, hasResult, progress, error, onBudget, onMethod, onRun, onCancel }: Props) {
+/** The page lets a person use more workers than cores, but not without bound. */
+const MAX_WORKERS = Math.max(8, typeof navigator === 'undefined' ? 0 : navigator.hardwareConcurrency || 0);
+
+export function RunPanel({ budget, method, ready, running, hasResult, progress, error, workers, onWorkers, onBudget, onMethod, onRun, onCancel }: Props) {
   return (
     <section className="panel" data-testid="run-panel" aria-labelledby="run-h">
       <h2 id="run-h">3. Search</h2>
@@ -36,7 +43,7 @@ export function RunPanel({ budget, method, ready, running, hasResult, progress, 
           Accuracy-loss budget <strong data-testid="budget-value">{pct(budget, 1)}</strong>
           <input
             type="range" min={0.001} max={MAX_BUDGET} step={0.001} value={budget} data-testid="budget"
-            aria-label="accuracy-loss budget" onChange={(e) => onBudget(Number(e.target.value))}
+            aria-label="accuracy-loss budget" aria-valuetext={pct(budget, 1)} onChange={(e) => onBudget(Number(e.target.value))}
           />
         </label>
         <label>
@@ -44,6 +51,16 @@ export function RunPanel({ budget, method, ready, running, hasResult, progress, 
           <select value={method} onChange={(e) => onMethod(e.target.value as Method)} disabled={running} data-testid="method">
             {METHODS.map((m) => <option key={m.id} value={m.id}>{m.label}</option>)}
           </select>
+        </label>
+        <label title="Web Workers that score the search images in parallel; one core is left for the page by default">
+          Workers{' '}
+          <input
+            type="number" min={1} max={MAX_WORKERS} step={1} value={workers} disabled={running} data-testid="workers"
+            onChange={(e) => {
+              const n = Math.round(Number(e.target.value));
+              if (n >= 1 && n <= MAX_WORKERS) onWorkers(n);
+            }}
+          />
         </label>
         {running
           ? <button type="button" className="danger" onClick={onCancel} data-testid="cancel">Cancel</button>
