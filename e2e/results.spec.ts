@@ -88,12 +88,15 @@ test('frontier: live points and ETA, both charts, click a point, per-layer view,
   await expect(page.getByTestId(`fmt-${id}`)).toContainText('2 bits');
   await shot(page, '05-edited-rescored');
 
-  // Lock it: the next search keeps the 2-bit weights.
+  // Lock it: the next search keeps the 2-bit weights (uniform 8-bit, the quickest search; the
+  // unit tests cover every method).
   const label = (await page.getByTestId(`fmt-${id}`).textContent())!.replace('lock', '').trim();
   await page.getByTestId(`lock-${id}`).check();
   await expect(page.getByTestId('lock-count')).toHaveText('1 format locked for the next search');
+  await page.getByTestId('method').selectOption('uniform');
   await page.getByTestId('run').click();
-  await expect(results).toContainText('frontier search', { timeout: 240_000 });
+  await expect(results).toContainText('uniform search', { timeout: 240_000 });
+  await expect(page.getByTestId(`fmt-${id}`)).toContainText('2 bits');
   await expect(page.getByTestId(`fmt-${id}`)).toContainText(label);
   await expect(page.getByTestId(`lock-${id}`)).toBeChecked();
   await shot(page, '06-locked-search');
