@@ -46,6 +46,8 @@ export interface DataInfo {
   samples: Sample[];
   /** Set when the float accuracy is near chance: the preprocessing is probably wrong. */
   warning: string | null;
+  /** How images of another size or colour than the model's input are adapted; null when all fit. */
+  adapted: string | null;
 }
 
 export interface Costs {
@@ -97,6 +99,8 @@ export interface RunRequest {
   seed?: number;
   /** Standard errors added to a loss before comparing it with the budget (default 0). */
   confidence?: number;
+  /** Web Workers that score the search images (default 1: the engine worker itself). */
+  workers?: number;
 }
 
 export interface RunView {

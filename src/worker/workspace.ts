@@ -3,6 +3,7 @@
 // frontier the budget slider picks from without searching again. Environment-neutral, so the
 // Node tests drive exactly what the browser worker runs.
 import type { QuantConfig } from '../core/config.ts';
+import { describeAdaptation } from '../core/adaptation.ts';
 import { configCost, type CostReport } from '../core/cost.ts';
 import type { Format } from '../core/format.ts';
 import type { Graph } from '../core/graph.ts';
@@ -14,7 +15,7 @@ import { type Evaluator, relativeLoss } from '../search/evaluator.ts';
 import { pickForBudget, runSearch, type SearchResult } from '../search/run.ts';
 import type { Progress } from '../search/scorer.ts';
 import type { Costs, DataInfo, LayerRow, ModelInfo, ResultPoint, RunRequest, RunView, Sample } from './contract.ts';
-import { type Preprocessing, Session, type SplitSettings } from './session.ts';
+import { type Preprocessing, preprocessFor, Session, type SplitSettings } from './session.ts';
 
 const SAMPLES = 24;
 
@@ -118,6 +119,7 @@ export class Workspace {
     return {
       name: d.dataset.name, images: d.dataset.images.length, classes, labelsFrom: d.labelsFrom,
       calibration: d.calibration.labels.length, validation: d.validation.labels.length, floatAcc: d.floatAcc, samples, warning,
+      adapted: describeAdaptation(d.dataset.images, preprocessFor(this.graph, d.dataset, this.prep)),
     };
   }
 
