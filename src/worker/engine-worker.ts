@@ -8,7 +8,7 @@ import { detectWasmSupport } from '../engine/wasm-support.ts';
 import type { Progress } from '../search/scorer.ts';
 import type { RunProgress, ScoredPoint, SelfTestResult, WorkerApi } from './contract.ts';
 import { fetchDemoSet } from './demo-data.ts';
-import { writeExports } from './exports.ts';
+import { cMemory, writeExports } from './exports.ts';
 import { holdGenerationLock } from './lifetime.ts';
 import { PROXY_IMAGES, Session } from './session.ts';
 import { closeShardPool, shardPool } from './shard-pool.ts';
@@ -102,6 +102,7 @@ const api: WorkerApi = {
   choose: async (id) => (await ws()).choose(id),
   histogram: async (node, slot, format) => (await ws()).histogram(node, slot, format),
   exportFiles: async (kinds) => writeExports(await ws(), kinds),
+  cMemory: async () => cMemory(await ws()),
 };
 
 Comlink.expose(api);
