@@ -8,6 +8,7 @@ import { exportKinds, writeExports } from '../worker/exports.ts';
 import { type ParsedArgs, UsageError, numberFlag, stringFlag } from './args.ts';
 import { INPUT_FLAGS, loadInputs } from './inputs.ts';
 import { workerPool } from './pool.ts';
+import { writeErr } from './terminal.ts';
 import { PROXY_IMAGES } from '../worker/session.ts';
 
 export const QUANTIZE_FLAGS = { ...INPUT_FLAGS, budget: 'value', method: 'value', bits: 'value', confidence: 'value', workers: 'value', out: 'value', export: 'value' } as const;
@@ -30,7 +31,7 @@ export async function quantizeCommand(args: ParsedArgs): Promise<number> {
   const workers = numberFlag(f, 'workers', 1, (v) => Number.isInteger(v) && v >= 1 && v <= 64);
   const kinds = exportKinds(stringFlag(f, 'export'));
   const out = resolve(stringFlag(f, 'out') ?? 'fixpoint-out');
-  const log = (s: string) => process.stderr.write(`${s}\n`);
+  const log = writeErr;
 
   const t0 = performance.now();
   const { session, data } = await loadInputs(args, log);
