@@ -18,7 +18,7 @@ const HELP = `fixpoint — fixed-point quantization of CNNs
                  [--std S[,S,S]] [--resize HxW] [--workers N] [--seed 0] [--out DIR]
                  [--export json,c,tfjs,report]
                  search per-tensor formats within the loss budget (percent); writes DIR/report.json
-  fixpoint bench [--json] [--images 1000] [--repeats 3] [--skip engine|search]
+  fixpoint bench [--json] [--images 1000] [--repeats 3] [--evaluations 40] [--skip engine|search|workers]
                  speed ratios measured in one run (engine vs TensorFlow.js, search optimisations, workers)
   fixpoint help  this text
 
