@@ -4,9 +4,11 @@
 // Clicking a dot makes it the chosen configuration, as the slider does.
 import { CartesianGrid, ReferenceLine, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis } from 'recharts';
 import type { ScoredPoint } from '../../worker/contract.ts';
+import { ChartText } from '../common/ChartText.tsx';
 import { big, kb } from '../common/format.ts';
 import { ChartTooltip, type ChartDatum } from './ChartTooltip.tsx';
 import { axesFor, type CostMeasure, logTicks, lossTicks, MEASURE_LABEL, type Marker, nonDominated } from './tradeoff-data.ts';
+import { tradeoffText } from './tradeoff-text.ts';
 
 export type ChartMarker = Marker & { costs: ScoredCosts; validation_loss?: number };
 
@@ -43,9 +45,10 @@ export function TradeoffChart({ measure, points, budget, markers, onSelect, test
   const mark = (m: ChartMarker, kind: ChartDatum['kind']) => [datum({ ...m.costs, calibration_loss: m.loss }, kind, { validation: m.validation_loss })];
   const click = onSelect ? (item: { payload?: ChartDatum }) => { if (item.payload?.id !== undefined) onSelect(item.payload.id); } : undefined;
   const label = MEASURE_LABEL[measure];
+  const words = tradeoffText(measure, points, budget, markers);
   return (
-    <figure className="tradeoff" data-testid={testId} data-points={points.length} data-frontier={front.length}>
-      <p className="sr-only">{summary(measure, points, front, budget, markers)}</p>
+    <figure className="tradeoff" data-testid={testId} data-points={points.length} data-frontier={front.length}
+      aria-label={`trade-off chart: loss against ${label}`} aria-describedby={`${testId}-text`}>
       <ResponsiveContainer width="100%" height={290}>
         <ScatterChart margin={{ top: 12, right: 16, bottom: 34, left: 8 }}>
           <CartesianGrid strokeDasharray="3 3" stroke="#e3e6ea" />
@@ -75,6 +78,7 @@ export function TradeoffChart({ measure, points, budget, markers, onSelect, test
         {points.length} configurations scored on all search images, {front.length} on the frontier (no other is both cheaper and more accurate).
         {axes.hiddenAbove > 0 && ` ${axes.hiddenAbove} with more than ${top.toFixed(1)}% loss are drawn at the top edge.`}
       </figcaption>
+      <ChartText id={`${testId}-text`} {...words} />
     </figure>
   );
 }
@@ -86,12 +90,4 @@ function Labelled({ cx = 0, cy = 0, text, className, d, left }: { cx?: number; c
       <text x={left ? -9 : 9} y={-8} fontSize={11} textAnchor={left ? 'end' : 'start'}>{text}</text>
     </g>
   );
-}
-
-/** The chart in words, for screen readers. */
-function summary(measure: CostMeasure, points: readonly ScoredPoint[], front: ChartDatum[], budget: number, markers: ChartMarkers): string {
-  const show = tick(measure);
-  const f = front.length ? `The frontier runs from ${show(front[0].x)} at ${(front[0].loss * 100).toFixed(2)}% loss to ${show(front[front.length - 1].x)} at ${(front[front.length - 1].loss * 100).toFixed(2)}%.` : '';
-  const c = markers.chosen ? ` Chosen: ${show(markers.chosen.costs[measure])} at ${(markers.chosen.loss * 100).toFixed(2)}% loss.` : '';
-  return `Accuracy loss on the search images against ${MEASURE_LABEL[measure]}: ${points.length} configurations. ${f} Budget ${(budget * 100).toFixed(1)}%. Uniform 8-bit: ${show(markers.baseline8.costs[measure])} at ${(markers.baseline8.loss * 100).toFixed(2)}%; float: ${show(markers.float.costs[measure])}.${c}`;
 }
