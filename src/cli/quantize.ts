@@ -3,12 +3,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Method, Progress } from '../search/scorer.ts';
-import { Workspace } from '../worker/workspace.ts';
-import { exportKinds, writeExports } from '../worker/exports.ts';
+import { exportKinds, writeExports } from '../app/exports.ts';
+import { PROXY_IMAGES } from '../app/load-data.ts';
 import { type ParsedArgs, UsageError, numberFlag, stringFlag } from './args.ts';
 import { INPUT_FLAGS, loadInputs } from './inputs.ts';
 import { workerPool } from './pool.ts';
-import { PROXY_IMAGES } from '../worker/session.ts';
 
 export const QUANTIZE_FLAGS = { ...INPUT_FLAGS, budget: 'value', method: 'value', bits: 'value', confidence: 'value', workers: 'value', out: 'value', export: 'value' } as const;
 
@@ -33,10 +32,9 @@ export async function quantizeCommand(args: ParsedArgs): Promise<number> {
   const log = (s: string) => process.stderr.write(`${s}\n`);
 
   const t0 = performance.now();
-  const { session, data } = await loadInputs(args, log);
-  log(`${session.graph!.name}: float accuracy ${(data.floatAcc.calibration * 100).toFixed(2)}% on ${data.calibration.labels.length} calibration images, ${(data.floatAcc.validation * 100).toFixed(2)}% on ${data.validation.labels.length} held out`);
-  const ws = new Workspace(session);
-  const pool = workers > 1 ? await workerPool(session.graph!, data.calibration, PROXY_IMAGES, workers) : undefined;
+  const { workspace: ws, data } = await loadInputs(args, log);
+  log(`${ws.graph.name}: float accuracy ${(data.floatAcc.calibration * 100).toFixed(2)}% on ${data.calibration.labels.length} calibration images, ${(data.floatAcc.validation * 100).toFixed(2)}% on ${data.validation.labels.length} held out`);
+  const pool = workers > 1 ? await workerPool(ws.graph, data.calibration, PROXY_IMAGES, workers) : undefined;
   let lastLine = 0;
   const view = await ws.run({ method, budget, bits, confidence, seed: numberFlag(f, 'seed', 0) }, (p) => {
     const now = performance.now();

@@ -23,6 +23,7 @@ import type { Layout } from './layout.ts';
 import { gemmDims, planLayout, roundUp } from './layout.ts';
 import type { Domain, NodePath, PreparedNode } from './prepare.ts';
 import { activationCode, formatsKey, prepareNode } from './prepare.ts';
+import { runsRelaxedBuild } from './wasm-support.ts';
 
 export type { Domain, NodePath } from './prepare.ts';
 export { ConfigRangeError } from './prepare.ts';
@@ -79,31 +80,26 @@ interface PrefixCache {
   tensors: Map<number, { data: CacheArray; elems: number }>;
 }
 
-/** Detects relaxed SIMD by validating a module that uses i32x4.relaxed_dot_i8x16_i7x16_add_s. */
-export function relaxedSimdSupported(): boolean {
-  const probe = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 61, 1, 59, 0,
-    253, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    253, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    253, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    253, 147, 2, 11]);
-  return typeof WebAssembly === 'object' && WebAssembly.validate(probe);
-}
-
 const toModule = (m: WebAssembly.Module | BufferSource): WebAssembly.Module =>
   m instanceof WebAssembly.Module ? m : new WebAssembly.Module(m);
 
+/** The one place the build is chosen: relaxed when wanted (default), given and supported. */
+function chooseBuild(wasm: EngineWasm, options: EngineOptions): { src: WebAssembly.Module | BufferSource; relaxed: boolean } {
+  const relaxed = !!wasm.relaxed && runsRelaxedBuild(options.relaxed);
+  return { src: relaxed ? wasm.relaxed! : wasm.simd, relaxed };
+}
+
 /** Compiles the engine (relaxed build when supported and given, else plain SIMD). */
 export async function createEngine(wasm: EngineWasm, options: EngineOptions = {}): Promise<Engine> {
-  const useRelaxed = (options.relaxed ?? true) && !!wasm.relaxed && relaxedSimdSupported();
-  const src = useRelaxed ? wasm.relaxed! : wasm.simd;
+  const { src, relaxed } = chooseBuild(wasm, options);
   const module = src instanceof WebAssembly.Module ? src : await WebAssembly.compile(src);
-  return new Engine(module, useRelaxed, options.simd ?? true);
+  return new Engine(module, relaxed, options.simd ?? true);
 }
 
 /** Synchronous variant for code that already holds the bytes. */
 export function createEngineSync(wasm: EngineWasm, options: EngineOptions = {}): Engine {
-  const useRelaxed = (options.relaxed ?? true) && !!wasm.relaxed && relaxedSimdSupported();
-  return new Engine(toModule(useRelaxed ? wasm.relaxed! : wasm.simd), useRelaxed, options.simd ?? true);
+  const { src, relaxed } = chooseBuild(wasm, options);
+  return new Engine(toModule(src), relaxed, options.simd ?? true);
 }
 
 export class Engine {

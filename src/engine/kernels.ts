@@ -22,8 +22,6 @@ export interface KernelExports {
   alloc(bytes: number): P;
   free(ptr: P): void;
   relaxedSimd(): number;
-  dot_i16_simd(a: P, b: P, n: number): number;
-  dot_i16_scalar(a: P, b: P, n: number): number;
 
   quantize_cols: Cols<[scale: number, lo: number, hi: number]>;
   quantize_cols_scalar: Cols<[scale: number, lo: number, hi: number]>;

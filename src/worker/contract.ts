@@ -4,23 +4,12 @@ import type { QuantConfig } from '../core/config.ts';
 import type { Format } from '../core/format.ts';
 import type { NodeKind } from '../core/graph.ts';
 import type { GraphSummary } from '../core/summary.ts';
-import type { WasmSupport } from '../engine/wasm-support.ts';
+import type { ExportFile } from '../export/files.ts';
 import type { FileEntry } from '../formats/types.ts';
 import type { Method, Progress } from '../search/scorer.ts';
-import type { Preprocessing, SplitSettings } from './session.ts';
+import type { Preprocessing, SplitSettings } from '../app/load-data.ts';
 
-export type { FileEntry, Method, Preprocessing, Progress, QuantConfig, SplitSettings };
-
-export interface SelfTestResult {
-  support: WasmSupport;
-  /** Which engine build the worker instantiated. */
-  build: 'relaxed-simd' | 'simd';
-  images: number;
-  /** Σ over the images of Σ pixel·pixel, by the SIMD kernel and by its scalar reference. */
-  simdSum: number;
-  scalarSum: number;
-  millis: number;
-}
+export type { ExportFile, FileEntry, Method, Preprocessing, Progress, QuantConfig, SplitSettings };
 
 export type ModelInfo = Omit<GraphSummary, 'predictions'> & { inputShape: [number, number, number] };
 
@@ -109,15 +98,7 @@ export interface RunView {
   frontier: FrontierDot[];
 }
 
-export interface ExportFile {
-  name: string;
-  data: Uint8Array | string;
-  mime: string;
-}
-
 export interface WorkerApi {
-  /** Walking skeleton: instantiate the Wasm engine and run its SIMD kernel on the demo digits. */
-  selfTest(): Promise<SelfTestResult>;
   loadModel(files: FileEntry[]): Promise<ModelInfo>;
   /** The layer table; with data loaded it includes the activation ranges. */
   modelInfo(): Promise<ModelInfo>;

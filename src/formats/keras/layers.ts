@@ -62,10 +62,6 @@ const ALIASES: Record<string, string> = {
 
 export const SUPPORTED_LAYERS: string[] = ['InputLayer', 'Sequential', 'Functional', 'Model', ...Object.keys(handlers)].sort();
 
-export function isSupportedLayer(className: string): boolean {
-  return (ALIASES[className] ?? className) in handlers;
-}
-
 export function translateLayer(env: LayerEnv, call: LayerCall): KValue {
   const cls = ALIASES[call.ref.className] ?? call.ref.className;
   const say = (msg: string): never => env.fail(`layer ${call.ref.name} (${call.ref.className}): ${msg}`);

@@ -8,14 +8,14 @@ import { ExportPanel } from '../export/ExportPanel.tsx';
 import { ModelPanel } from '../model/ModelPanel.tsx';
 import { ResultsPanel } from '../results/ResultsPanel.tsx';
 import { RunPanel } from '../run/RunPanel.tsx';
-import { EngineStatus } from '../status/EngineStatus.tsx';
-import { EngineSession, fetchDemoFiles } from './engine-session.ts';
+import { EngineClient } from '../../worker/client.ts';
+import { fetchDemoFiles } from './demo-files.ts';
 import { ErrorBoundary } from './ErrorBoundary.tsx';
 
 type Busy = null | 'model' | 'data' | 'run';
 
 export function App() {
-  const session = useMemo(() => new EngineSession(), []);
+  const session = useMemo(() => new EngineClient(), []);
   const [busy, setBusy] = useState<Busy>(null);
   const [model, setModel] = useState<ModelInfo | null>(null);
   const [data, setData] = useState<DataInfo | null>(null);
@@ -143,9 +143,6 @@ export function App() {
             <ExportPanel modelName={model.name} fetchFiles={(k) => session.api.exportFiles([k])} />
           </ErrorBoundary>
         )}
-        <ErrorBoundary>
-          <EngineStatus client={session.client} />
-        </ErrorBoundary>
       </main>
     </div>
   );

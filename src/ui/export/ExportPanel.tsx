@@ -16,8 +16,11 @@ const KINDS = [
   { kind: 'report', label: 'Report', detail: 'report.json and layers.csv' },
 ];
 
-function save(name: string, data: Uint8Array | string, mime: string) {
-  const blob = new Blob([typeof data === 'string' ? data : new Uint8Array(data)], { type: mime });
+const MIME: Record<string, string> = { zip: 'application/zip', json: 'application/json', csv: 'text/csv', h: 'text/x-c', c: 'text/x-c', md: 'text/markdown' };
+const mimeOf = (name: string) => MIME[name.split('.').pop() ?? ''] ?? 'application/octet-stream';
+
+function save(name: string, data: Uint8Array | string) {
+  const blob = new Blob([typeof data === 'string' ? data : new Uint8Array(data)], { type: mimeOf(name) });
   const a = document.createElement('a');
   a.href = URL.createObjectURL(blob);
   a.download = name;
@@ -35,11 +38,11 @@ export function ExportPanel({ modelName, fetchFiles }: Props) {
     setError(null);
     try {
       const files = await fetchFiles(kind);
-      if (files.length === 1) save(files[0].name, files[0].data, files[0].mime);
+      if (files.length === 1) save(files[0].name, files[0].data);
       else {
         const enc = new TextEncoder();
         const zip = zipSync(Object.fromEntries(files.map((f) => [f.name, typeof f.data === 'string' ? enc.encode(f.data) : f.data])));
-        save(`${modelName}-${kind}.zip`, zip, 'application/zip');
+        save(`${modelName}-${kind}.zip`, zip);
       }
     } catch (e) {
       setError(errorText(e));
