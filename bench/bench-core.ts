@@ -11,7 +11,7 @@ import { floatConfig } from '../src/core/config.ts';
 import type { Graph } from '../src/core/graph.ts';
 import { graphTotals } from '../src/core/graph.ts';
 import type { Engine } from '../src/engine/engine.ts';
-import { uniformConfig } from '../src/engine/testing/uniform.ts';
+import { uniformConfig } from '../src/testing/uniform-config.ts';
 
 export const BENCH_MODELS = ['lenet5-mnist', 'mnist_seq_large'] as const;
 export type BenchModel = (typeof BENCH_MODELS)[number];

@@ -1,7 +1,7 @@
 // Time per Wasm kernel while running a model (tuning aid, not part of the suite).
-import { simdEngine } from '../src/engine/testing/engines.ts';
-import { h5Graph, demoGraph, mnistDigits } from '../src/engine/testing/models.ts';
-import { uniformConfig } from '../src/engine/testing/uniform.ts';
+import { simdEngine } from '../src/testing/engines.ts';
+import { h5Graph, demoGraph, mnistDigits } from '../src/testing/models.ts';
+import { uniformConfig } from '../src/testing/uniform-config.ts';
 
 const which = process.argv[2] ?? 'seq';
 const g = which === 'seq' ? await h5Graph('mnist_seq_large.h5') : await demoGraph();
