@@ -178,9 +178,19 @@ export class Workspace {
     const result = await runSearch(req.method, {
       graph, evaluator: evaluator ?? this.evaluators().search, budget: req.budget, stats: data.stats, seed: req.seed ?? 0, bits: req.bits, confidence: req.confidence, onProgress, signal,
     });
+    return this.adopt(result);
+  }
+
+  /**
+   * Makes a search result the one the slider and downloads use, scoring its choice and the 8-bit
+   * baseline on both image sets. A result saved before a reload comes back through here too, with
+   * the configuration that was picked then (it is scored again: the data is the same, the code may not be).
+   */
+  async adopt(result: SearchResult, picked?: QuantConfig): Promise<RunView> {
+    const data = this.need();
     this.last = result;
     const [chosen, baseline8] = [await this.point(result.chosen.config), await this.point(result.baseline8.config)];
-    this.current = chosen;
+    this.current = picked ? await this.point(picked) : chosen;
     this.baseline = baseline8;
     return {
       method: result.method, budget: result.budget, evaluations: result.evaluations, seconds: result.seconds,
@@ -190,6 +200,15 @@ export class Workspace {
         calibration_loss: p.calibration_loss, loss_bound: p.loss_bound, memory_kb: p.memory_kb, mult_cost: p.mult_cost, mult_cost_paper: p.mult_cost_paper,
       })),
     };
+  }
+
+  get lastSearch(): SearchResult | null {
+    return this.last;
+  }
+
+  /** The configuration the downloads describe now. */
+  get currentPoint(): ResultPoint | null {
+    return this.current;
   }
 
   async pick(budget: number): Promise<ResultPoint | null> {

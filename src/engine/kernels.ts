@@ -22,6 +22,8 @@ export interface KernelExports {
   alloc(bytes: number): P;
   free(ptr: P): void;
   relaxedSimd(): number;
+  /** Field offsets and sizes of assembly/blocks.ts (22 i32 at dst). */
+  block_layout(dst: P): void;
 
   quantize_cols: Cols<[scale: number, lo: number, hi: number]>;
   quantize_cols_scalar: Cols<[scale: number, lo: number, hi: number]>;

@@ -50,9 +50,7 @@ export class EngineClient {
 
   /** Stops whatever runs now by terminating the worker, then reloads model and data into a fresh one. */
   cancel(): Promise<void> {
-    this.worker?.terminate();
-    this.worker = null;
-    this.remote = null;
+    this.stopWorker();
     const model = this.modelFiles;
     const data = this.dataFiles;
     const prep = this.prep;
@@ -61,5 +59,20 @@ export class EngineClient {
       if (model && data) await this.api.loadData(data, prep);
     })();
     return this.restoring;
+  }
+
+  /** Ends the worker (and any search in it) and forgets the files: a fresh start. */
+  reset(): void {
+    this.stopWorker();
+    this.modelFiles = null;
+    this.dataFiles = null;
+    this.prep = {};
+    this.restoring = null;
+  }
+
+  private stopWorker(): void {
+    this.worker?.terminate();
+    this.worker = null;
+    this.remote = null;
   }
 }
