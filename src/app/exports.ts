@@ -6,7 +6,6 @@ import type { ReportJson } from '../core/report.ts';
 import { elementCount } from '../core/graph.ts';
 import { quantizeTensor } from '../core/quantize.ts';
 import { type ExportFile, ExportError, type TestVectors, dequantizedGraph, writeC, writeFxp, writeReport, writeTfjs } from '../export/index.ts';
-import { ENGINE_BATCH } from './load-data.ts';
 import type { Workspace } from './workspace.ts';
 
 export const EXPORT_KINDS = ['json', 'c', 'tfjs', 'report'] as const;
@@ -54,11 +53,11 @@ export function tfjsAccuracy(ws: Workspace, graph: Graph, config: QuantConfig): 
   const engine = ws.engine;
   const set = data.validation;
   try {
-    engine.load(dequantizedGraph(graph, config), ENGINE_BATCH);
+    engine.load(dequantizedGraph(graph, config));
     const r = engine.run(set.images, set.labels);
     return { acc: r.correct / set.labels.length, floatAcc: data.floatAcc.validation, images: set.labels.length };
   } finally {
-    engine.load(graph, ENGINE_BATCH);
+    engine.load(graph);
   }
 }
 

@@ -37,8 +37,6 @@ export interface LoadedData {
   summary: GraphSummary;
 }
 
-/** Images per engine batch, for every engine the application loads a model into. */
-export const ENGINE_BATCH = 32;
 /** Images in the proxy subset the searches rank candidates on. */
 export const PROXY_IMAGES = 250;
 

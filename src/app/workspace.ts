@@ -17,7 +17,7 @@ import { type Evaluator, relativeLoss } from '../search/evaluator.ts';
 import { pickForBudget, runSearch, type SearchResult } from '../search/run.ts';
 import type { Progress } from '../search/scorer.ts';
 import type { Costs, DataInfo, LayerRow, ModelInfo, ResultPoint, RunRequest, RunView, Sample } from '../worker/contract.ts';
-import { ENGINE_BATCH, type LoadedData, PROXY_IMAGES, type Preprocessing, prepareData, type SplitSettings } from './load-data.ts';
+import { type LoadedData, PROXY_IMAGES, type Preprocessing, prepareData, type SplitSettings } from './load-data.ts';
 
 const SAMPLES = 24;
 
@@ -80,13 +80,13 @@ export class Workspace {
     const previous = this.model;
     const previousData = this.loaded;
     try {
-      this.engine.load(graph, ENGINE_BATCH);
+      this.engine.load(graph);
       this.model = graph;
       this.loaded = null;
       if (this.dataset) this.loaded = prepareData(this.engine, graph, this.dataset, this.prep, this.split);
     } catch (e) {
       if (previous) {
-        this.engine.load(previous, ENGINE_BATCH);
+        this.engine.load(previous);
         this.model = previous;
         this.loaded = previousData;
       }

@@ -4,7 +4,7 @@
 //
 // Typical use (a search):
 //   const engine = await createEngine(await loadEngineWasm());
-//   engine.load(graph, 32);
+//   engine.load(graph);                            // DEFAULT_BATCH images per batch
 //   engine.setConfig(config);                      // cheap when one tensor changed
 //   engine.run(images, labels, { cacheAt: k });    // once: keeps the activations entering node k
 //   engine.setConfig(changedAtK);
@@ -76,6 +76,9 @@ export type NodeTensor =
   | { kind: 'fixed'; format: Format; q: Int32Array }
   | { kind: 'float'; x: Float32Array };
 
+/** Images per batch unless a caller (a benchmark) asks otherwise: the one batch size of the app. */
+export const DEFAULT_BATCH = 32;
+
 const toModule = (m: WebAssembly.Module | BufferSource): WebAssembly.Module =>
   m instanceof WebAssembly.Module ? m : new WebAssembly.Module(m);
 
@@ -131,7 +134,7 @@ export class Engine {
   }
 
   /** Lays out memory for `graph` at `batchSize` images per batch and sets an all-float config. */
-  load(graph: Graph, batchSize = 32): void {
+  load(graph: Graph, batchSize = DEFAULT_BATCH): void {
     if (graph.nodes[0]?.kind !== 'input') throw new Error('graph.nodes[0] must be the input node');
     const raw = instantiateKernels(this.module);
     this.k = this.options.instrument ? this.options.instrument(raw) : raw;

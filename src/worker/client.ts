@@ -1,78 +1,38 @@
 // The page's handle on the engine worker. `cancel()` terminates the worker (the only way to
-// stop a Wasm call mid-flight); the client keeps what is needed to rebuild the worker's state in
-// a fresh one: the model and data files as given, and the preprocessing settings.
+// stop a Wasm call mid-flight), which ends its search shards with it, and resolves once they
+// are all gone; the next call starts a fresh worker.
 import * as Comlink from 'comlink';
-import type { DataInfo, FileEntry, ModelInfo, Preprocessing, Progress, RunRequest, RunView, WorkerApi } from './contract.ts';
+import type { WorkerApi } from './contract.ts';
+import { generationGone, workerName } from './lifetime.ts';
+
+// Web Locks are shared by every tab of the origin: each page names its generations apart.
+const PAGE = Math.random().toString(36).slice(2, 10);
 
 export class EngineClient {
   private worker: Worker | null = null;
   private remote: Comlink.Remote<WorkerApi> | null = null;
-  private modelFiles: FileEntry[] | null = null;
-  private dataFiles: FileEntry[] | null = null;
-  private prep: Preprocessing = {};
-  private restoring: Promise<void> | null = null;
+  private generation = 0;
 
-  /** The worker's API; a new worker starts on first use and after a cancel. */
   get api(): Comlink.Remote<WorkerApi> {
     if (!this.remote) {
-      this.worker = new Worker(new URL('./engine-worker.ts', import.meta.url), { type: 'module', name: 'fixpoint-engine' });
+      this.generation++;
+      this.worker = new Worker(new URL('./engine-worker.ts', import.meta.url), { type: 'module', name: workerName(this.gen, 'engine') });
       this.remote = Comlink.wrap<WorkerApi>(this.worker);
     }
     return this.remote;
   }
 
-  async loadModel(files: FileEntry[]): Promise<ModelInfo> {
-    await this.restoring;
-    const info = await this.api.loadModel(files);
-    this.modelFiles = files;
-    return info;
+  private get gen(): string {
+    return `${PAGE}-${this.generation}`;
   }
 
-  async loadData(files: FileEntry[], prep: Preprocessing): Promise<DataInfo> {
-    await this.restoring;
-    const info = await this.api.loadData(files, prep);
-    this.dataFiles = files;
-    this.prep = prep;
-    return info;
-  }
-
-  async reprocess(prep: Preprocessing): Promise<DataInfo> {
-    await this.restoring;
-    const info = await this.api.reprocess(prep);
-    this.prep = prep;
-    return info;
-  }
-
-  async run(request: RunRequest, onProgress: (p: Progress) => void): Promise<RunView> {
-    await this.restoring;
-    return this.api.run(request, Comlink.proxy(onProgress));
-  }
-
-  /** Stops whatever runs now by terminating the worker, then reloads model and data into a fresh one. */
-  cancel(): Promise<void> {
-    this.stopWorker();
-    const model = this.modelFiles;
-    const data = this.dataFiles;
-    const prep = this.prep;
-    this.restoring = (async () => {
-      if (model) await this.api.loadModel(model);
-      if (model && data) await this.api.loadData(data, prep);
-    })();
-    return this.restoring;
-  }
-
-  /** Ends the worker (and any search in it) and forgets the files: a fresh start. */
-  reset(): void {
-    this.stopWorker();
-    this.modelFiles = null;
-    this.dataFiles = null;
-    this.prep = {};
-    this.restoring = null;
-  }
-
-  private stopWorker(): void {
-    this.worker?.terminate();
+  /** Terminates the engine worker and its shards; resolves when none of them runs any more. */
+  async cancel(): Promise<void> {
+    if (!this.worker) return;
+    const gen = this.gen;
+    this.worker.terminate();
     this.worker = null;
     this.remote = null;
+    await generationGone(gen);
   }
 }

@@ -86,6 +86,8 @@ export interface RunRequest {
   seed?: number;
   /** Standard errors added to a loss before comparing it with the budget (default 0). */
   confidence?: number;
+  /** Web Workers that score the search images (default 1: the engine worker itself). */
+  workers?: number;
 }
 
 export interface RunView {

@@ -5,8 +5,13 @@ import { createBrowserEngine } from '../engine/load-browser.ts';
 import { detectWasmSupport } from '../engine/wasm-support.ts';
 import type { Progress } from '../search/scorer.ts';
 import { writeExports } from '../app/exports.ts';
+import { PROXY_IMAGES } from '../app/load-data.ts';
 import { Workspace } from '../app/workspace.ts';
 import type { WorkerApi } from './contract.ts';
+import { holdGenerationLock } from './lifetime.ts';
+import { closeShardPool, shardPool } from './shard-pool.ts';
+
+holdGenerationLock();
 
 const NO_SIMD = 'This browser does not support WebAssembly SIMD, which the Fixpoint engine needs. Use a current Chrome, Edge, Firefox or Safari (2021 or later).';
 
@@ -38,7 +43,16 @@ const api: WorkerApi = {
     return w.data ? w.dataInfo() : null;
   },
   reprocess: async (prep, split) => (await ws()).reprocess(prep, split),
-  run: async (request, onProgress) => (await ws()).run(request, throttled(onProgress)),
+  async run(request, onProgress) {
+    const w = await ws();
+    const pool = w.data ? await shardPool(w.graph, w.data, request.workers ?? 1, PROXY_IMAGES) : null;
+    try {
+      return await w.run(request, throttled(onProgress), undefined, pool ?? undefined);
+    } catch (e) {
+      closeShardPool();
+      throw e;
+    }
+  },
   pick: async (budget) => (await ws()).pick(budget),
   savedSearch: async () => (await ws()).lastSearch,
   restoreSearch: async ({ result, picked }) => {
