@@ -3,6 +3,7 @@
 // budget slider picks from without searching again. Environment-neutral: the browser worker
 // and the Node command line drive the same Workspace.
 import type { QuantConfig } from '../core/config.ts';
+import { describeAdaptation } from '../core/adaptation.ts';
 import { configCost, type CostReport } from '../core/cost.ts';
 import type { Format } from '../core/format.ts';
 import type { Graph } from '../core/graph.ts';
@@ -17,7 +18,7 @@ import { type Evaluator, relativeLoss } from '../search/evaluator.ts';
 import { pickForBudget, runSearch, type SearchResult } from '../search/run.ts';
 import type { Progress } from '../search/scorer.ts';
 import type { Costs, DataInfo, LayerRow, ModelInfo, ResultPoint, RunRequest, RunView, Sample } from '../worker/contract.ts';
-import { type LoadedData, PROXY_IMAGES, type Preprocessing, prepareData, type SplitSettings } from './load-data.ts';
+import { type LoadedData, PROXY_IMAGES, type Preprocessing, prepareData, preprocessFor, type SplitSettings } from './load-data.ts';
 
 const SAMPLES = 24;
 
@@ -141,6 +142,7 @@ export class Workspace {
     return {
       name: d.dataset.name, images: d.dataset.images.length, classes, labelsFrom: d.labelsFrom,
       calibration: d.calibration.labels.length, validation: d.validation.labels.length, floatAcc: d.floatAcc, samples, warning,
+      adapted: describeAdaptation(d.dataset.images, preprocessFor(this.graph, d.dataset, this.prep)),
     };
   }
 

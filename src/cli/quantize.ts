@@ -8,6 +8,7 @@ import { PROXY_IMAGES } from '../app/load-data.ts';
 import { type ParsedArgs, UsageError, numberFlag, stringFlag } from './args.ts';
 import { INPUT_FLAGS, loadInputs } from './inputs.ts';
 import { workerPool } from './pool.ts';
+import { writeErr } from './terminal.ts';
 
 export const QUANTIZE_FLAGS = { ...INPUT_FLAGS, budget: 'value', method: 'value', bits: 'value', confidence: 'value', workers: 'value', out: 'value', export: 'value' } as const;
 
@@ -29,7 +30,7 @@ export async function quantizeCommand(args: ParsedArgs): Promise<number> {
   const workers = numberFlag(f, 'workers', 1, (v) => Number.isInteger(v) && v >= 1 && v <= 64);
   const kinds = exportKinds(stringFlag(f, 'export'));
   const out = resolve(stringFlag(f, 'out') ?? 'fixpoint-out');
-  const log = (s: string) => process.stderr.write(`${s}\n`);
+  const log = writeErr;
 
   const t0 = performance.now();
   const { workspace: ws, data } = await loadInputs(args, log);

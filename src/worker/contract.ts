@@ -35,6 +35,8 @@ export interface DataInfo {
   samples: Sample[];
   /** Set when the float accuracy is near chance: the preprocessing is probably wrong. */
   warning: string | null;
+  /** How images of another size or colour than the model's input are adapted; null when all fit. */
+  adapted: string | null;
 }
 
 export interface Costs {
@@ -107,6 +109,18 @@ export interface SavedSearch {
   picked: QuantConfig | null;
 }
 
+/**
+ * What the C download of the current result needs on a device, in bytes: flash for the constant
+ * parameters (packed at their bit widths), static RAM for the activation arena, the input image
+ * the caller passes, and stack for weights unpacked by the running layer.
+ */
+export interface CMemory {
+  flash: number;
+  arena: number;
+  input: number;
+  stack: number;
+}
+
 export interface WorkerApi {
   loadModel(files: FileEntry[]): Promise<ModelInfo>;
   /** The layer table; with data loaded it includes the activation ranges. */
@@ -126,4 +140,6 @@ export interface WorkerApi {
   /** Scores a configuration edited by hand. */
   evaluate(config: QuantConfig): Promise<ResultPoint>;
   exportFiles(kinds: string[]): Promise<ExportFile[]>;
+  /** Memory of the C download of the current result. */
+  cMemory(): Promise<CMemory>;
 }

@@ -4,7 +4,7 @@ import * as Comlink from 'comlink';
 import { createBrowserEngine } from '../engine/load-browser.ts';
 import { detectWasmSupport } from '../engine/wasm-support.ts';
 import type { Progress } from '../search/scorer.ts';
-import { writeExports } from '../app/exports.ts';
+import { cMemory, writeExports } from '../app/exports.ts';
 import { PROXY_IMAGES } from '../app/load-data.ts';
 import { Workspace } from '../app/workspace.ts';
 import type { WorkerApi } from './contract.ts';
@@ -62,6 +62,7 @@ const api: WorkerApi = {
   },
   evaluate: async (config) => (await ws()).point(config),
   exportFiles: async (kinds) => writeExports(await ws(), kinds),
+  cMemory: async () => cMemory(await ws()),
 };
 
 Comlink.expose(api);

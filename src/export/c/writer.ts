@@ -49,6 +49,8 @@ export interface CSizes {
   weightBytes: number;
   /** Parameter tensors stored (those whose every value rounds to 0 are left out). */
   tensors: number;
+  /** What the cost model counts for the tensors left out: bits·count/8 each. */
+  omittedBytes: number;
   /** The static activation arena (RAM). */
   activationBytes: number;
   /** The smallest arena any placement could use: the most bytes of activations live at once. */
@@ -77,6 +79,15 @@ function formatDefines(prefix: string, f: Format, what: string): string[] {
 
 /** Builds the C export; throws ExportError when a tensor has no format or a value could exceed 64 bits. */
 export function buildCExport(graph: Graph, config: QuantConfig, o: CExportOptions): CExportResult {
+  return generate(graph, config, o, false);
+}
+
+/** What the C program of a configuration needs on a device, without writing it (no test vectors needed). */
+export function cSizes(graph: Graph, config: QuantConfig): CSizes {
+  return generate(graph, config, { testVectors: { inputs: [], logits: [] } }, true).sizes;
+}
+
+function generate(graph: Graph, config: QuantConfig, o: CExportOptions, sizesOnly: boolean): CExportResult {
   const model = sanitizeIdentifier(o.modelName ?? graph.name, { fallback: 'model', maxLength: MODEL_ID_MAX });
   const MODEL = model.toUpperCase();
   const P = `FXP_${MODEL}`;
@@ -99,6 +110,7 @@ export function buildCExport(graph: Graph, config: QuantConfig, o: CExportOption
   const headerFormats: string[] = [];
   let weightBytes = 0;
   let tensors = 0;
+  let omittedBytes = 0;
   let unpackBytes = 0;
   for (const i of plan.computed) {
     const n = graph.nodes[i];
@@ -116,7 +128,10 @@ export function buildCExport(graph: Graph, config: QuantConfig, o: CExportOption
         arrays.push(p.decl);
         weightBytes += p.bytes;
         tensors++;
-      } else arrays.push(`/* ${p.name}: every value rounds to 0 at this layer's precision; not stored */`);
+      } else {
+        arrays.push(`/* ${p.name}: every value rounds to 0 at this layer's precision; not stored */`);
+        omittedBytes += (p.format.bits * p.count) / 8;
+      }
     }
     unpackBytes = Math.max(unpackBytes, code.unpackBytes);
     fns.push(code.fn);
@@ -142,7 +157,7 @@ export function buildCExport(graph: Graph, config: QuantConfig, o: CExportOption
   const A = plan.arena;
   const cost = configCost(graph, config);
   const sizes: CSizes = {
-    weightBytes, tensors, activationBytes: A.bytes, activationLowerBound: A.lowerBound, inputBytes: inSize * BYTES[inType], unpackBytes,
+    weightBytes, tensors, omittedBytes, activationBytes: A.bytes, activationLowerBound: A.lowerBound, inputBytes: inSize * BYTES[inType], unpackBytes,
     reportWeightBytes: cost.weights_kb * 1024, reportPeakActivationBytes: cost.peak_activation_kb * 1024,
   };
   const calls = plan.computed.map((i) => `    layer_${ids[i]}(${graph.nodes[i].inputs.map((p) => plan.buffer[p]).join(', ')}, ${plan.buffer[i]});`);
@@ -246,6 +261,7 @@ export function buildCExport(graph: Graph, config: QuantConfig, o: CExportOption
     ``,
   ].join('\n');
 
+  if (sizesOnly) return { files: [], model, arith, sizes };
   checkVectors(o.testVectors, inFormat, inSize, outFormat, outSize);
   const vectors = testVectorsHeader({ P, model, inType, outType, inSize, outSize, vectors: o.testVectors });
   const wideLayers = plan.computed.filter((i) => arith.get(i)!.has('int64_t')).map((i) => ids[i]);

@@ -279,6 +279,7 @@ export function App() {
         </ErrorBoundary>
         <ErrorBoundary>
           <DataPanel data={data} prep={prep} busy={busy === 'data'} disabled={!model} error={errors.data ?? null}
+            channels={model && !(model.inputShape[0] === 1 && model.inputShape[1] === 1) ? model.inputShape[2] : null} hasResult={!!run}
             onFiles={(f) => void loadData(f)} onPrep={(p) => void changePrep(p)} />
         </ErrorBoundary>
         <ErrorBoundary>
@@ -295,7 +296,7 @@ export function App() {
           )}
           {run && picked && model && (
             <ErrorBoundary>
-              <ExportPanel modelName={model.name} fetchFiles={(k) => session.api.exportFiles(k)} />
+              <ExportPanel modelName={model.name} fetchFiles={(k) => session.api.exportFiles(k)} fetchCMemory={() => session.api.cMemory()} result={picked} />
             </ErrorBoundary>
           )}
         </Suspense>
