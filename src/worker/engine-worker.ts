@@ -7,7 +7,7 @@ import type { Progress } from '../search/scorer.ts';
 import { cMemory, writeExports } from '../app/exports.ts';
 import { PROXY_IMAGES } from '../app/load-data.ts';
 import { Workspace } from '../app/workspace.ts';
-import type { WorkerApi } from './contract.ts';
+import type { RunProgress, ScoredPoint, WorkerApi } from './contract.ts';
 import { holdGenerationLock } from './lifetime.ts';
 import { closeShardPool, shardPool } from './shard-pool.ts';
 
@@ -22,14 +22,20 @@ function ws(): Promise<Workspace> {
   return workspace;
 }
 
-/** Progress at most every 100 ms: each message crosses the worker boundary. */
-function throttled(send: (p: Progress) => void): (p: Progress) => void {
+/**
+ * Progress at most every 100 ms: each message crosses the worker boundary. The points scored
+ * in between travel with the next message, so the live chart misses none.
+ */
+function throttled(send: (p: RunProgress) => void): (p: Progress) => void {
   let last = 0;
-  return (p) => {
+  let points: ScoredPoint[] = [];
+  return ({ point, ...p }) => {
+    if (point) points.push(point);
     const now = performance.now();
     if (now - last >= 100 || p.phase === 'done') {
       last = now;
-      send(p);
+      send({ ...p, points });
+      points = [];
     }
   };
 }
@@ -60,7 +66,9 @@ const api: WorkerApi = {
     const run = await w.adopt(result, picked ?? undefined);
     return { run, picked: w.currentPoint! };
   },
-  evaluate: async (config) => (await ws()).point(config),
+  evaluate: async (config) => (await ws()).use(config),
+  choose: async (id) => (await ws()).choose(id),
+  histogram: async (node, slot, format) => (await ws()).histogram(node, slot, format),
   exportFiles: async (kinds) => writeExports(await ws(), kinds),
   cMemory: async () => cMemory(await ws()),
 };
