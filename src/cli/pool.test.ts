@@ -14,12 +14,14 @@ import { demoDataPath, demoModelPath } from './project.ts';
 let ws: Workspace;
 let pool: PoolEvaluator;
 let five: QuantConfig;
+let three: QuantConfig;
 
 beforeAll(async () => {
   ws = await nodeWorkspace();
   ws.setModel(await openModel(readPathAsFiles(demoModelPath())));
   const data = ws.setData(await openDataset(readPathAsFiles(demoDataPath())), {}, { calibration: 300, validation: 50 });
   five = uniformConfig(ws.graph, data.stats, 5);
+  three = uniformConfig(ws.graph, data.stats, 3);
   pool = await workerPool(ws.graph, data.calibration, 100, 2);
 });
 
@@ -35,6 +37,30 @@ describe('workerPool', () => {
       expect(a.distortion).toBeCloseTo(b.distortion!, 9);
       expect(b.total - b.correct).toBeGreaterThan(0);
     }
+  });
+
+  it('stops early on the errors of all shards together, only when the whole set is over the limit', async () => {
+    const one = ws.evaluators(100).search;
+    const exact = await one.evaluate(three);
+    const wrong = exact.total - exact.correct;
+    // Over the limit: the shards share their count, so together they stop about where one
+    // engine would, and what they saw is over the limit.
+    const stopped = await pool.evaluate(three, { maxErrors: 3 });
+    expect(stopped.stoppedEarly).toBe(true);
+    expect(stopped.total - stopped.correct).toBeGreaterThan(3);
+    expect(stopped.total - stopped.correct).toBeLessThan(wrong);
+    // Just within the limit: every image scored, the exact count.
+    expect(await pool.evaluate(three, { maxErrors: wrong })).toMatchObject({ stoppedEarly: false, correct: exact.correct });
+  });
+
+  it('an engine stops on wrong answers other engines counted in the shared counter', () => {
+    const { images, labels } = ws.data!.calibration;
+    const shared = new Int32Array(new SharedArrayBuffer(4));
+    Atomics.store(shared, 0, 3); // the other shards already saw 3 wrong answers
+    ws.engine.setConfig(three);
+    const r = ws.engine.run(images, labels, { maxErrors: 3, sharedErrors: shared });
+    expect(r).toMatchObject({ stoppedEarly: true, evaluated: 32 });
+    expect(Atomics.load(shared, 0)).toBe(3 + 32 - r.correct);
   });
 
   it('reports an error in a shard as a rejected evaluation', async () => {

@@ -54,6 +54,12 @@ export interface RunOptions {
   cacheAt?: number;
   /** Stop once more than this many answers are wrong (needs labels). */
   maxErrors?: number;
+  /**
+   * Wrong answers counted together with other engines scoring other images of the same set
+   * (element 0 of a SharedArrayBuffer view): maxErrors then applies to the sum, so a pool of
+   * shards stops as early as one engine would.
+   */
+  sharedErrors?: Int32Array;
   signal?: AbortSignal;
   /** Also return the output node's values (dequantized) of the evaluated images. */
   outputs?: boolean;
@@ -292,8 +298,11 @@ export class Engine {
       }
       evaluated += nb;
       if (labels) {
-        for (let j = 0; j < nb; j++) if (predictions[b0 + j] === Number(labels[b0 + j])) correct++;
-        if (opts.maxErrors !== undefined && evaluated - correct > opts.maxErrors && b0 + nb < count) {
+        let right = 0;
+        for (let j = 0; j < nb; j++) if (predictions[b0 + j] === Number(labels[b0 + j])) right++;
+        correct += right;
+        const wrong = opts.sharedErrors ? Atomics.add(opts.sharedErrors, 0, nb - right) + nb - right : evaluated - correct;
+        if (opts.maxErrors !== undefined && wrong > opts.maxErrors && b0 + nb < count) {
           stoppedEarly = true;
           break;
         }

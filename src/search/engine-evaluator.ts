@@ -53,7 +53,11 @@ export class EngineEvaluator implements Evaluator {
   private readonly parts: Record<'full' | 'proxy', Part>;
   private readonly elems: number;
 
-  constructor(private readonly engine: Engine, set: ImageSet, proxyTotal: number) {
+  /**
+   * `sharedErrors`: a counter of wrong answers shared with the other shards of a pool (reset by
+   * the pool before each evaluation), so early stops look at the whole set's errors.
+   */
+  constructor(private readonly engine: Engine, set: ImageSet, proxyTotal: number, private readonly sharedErrors?: Int32Array) {
     this.total = set.labels.length;
     this.elems = set.images.length / Math.max(1, this.total);
     this.proxyTotal = Math.max(1, Math.min(this.total, proxyTotal));
@@ -101,6 +105,7 @@ export class EngineEvaluator implements Evaluator {
       startAt: this.optimised ? boundary : undefined,
       cacheAt: this.optimised && boundary > 0 ? boundary : undefined,
       maxErrors: this.optimised ? opts.maxErrors : undefined,
+      sharedErrors: this.sharedErrors,
       signal: opts.signal,
       outputs: !!opts.distortion,
     });
