@@ -4,10 +4,10 @@ import type { QuantConfig } from '../core/config.ts';
 import { cloneConfig, floatConfig } from '../core/config.ts';
 import { isParamNode, ownsOutputFormat } from '../core/graph.ts';
 import { ConfigRangeError } from './prepare.ts';
-import { simdEngine } from './testing/engines.ts';
-import { demoGraph, demoImages, hasDemoModel } from './testing/models.ts';
-import { randomConfig, randomGraph, randomImages, rng } from './testing/random-graph.ts';
-import { uniformConfig } from './testing/uniform.ts';
+import { simdEngine } from '../testing/engines.ts';
+import { demoGraph, demoImages, hasDemoModel } from '../testing/models.ts';
+import { randomConfig, randomGraph, randomImages, rng } from '../testing/random-graph.ts';
+import { uniformConfig } from '../testing/uniform-config.ts';
 
 describe('prefix cache on random graphs (branches, several live tensors)', () => {
   it('a run from the cache equals a full run after any change at or after the boundary', () => {

@@ -4,7 +4,7 @@
 //
 // Typical use (a search):
 //   const engine = await createEngine(await loadEngineWasm());
-//   engine.load(graph, 32);
+//   engine.load(graph);                            // DEFAULT_BATCH images per batch
 //   engine.setConfig(config);                      // cheap when one tensor changed
 //   engine.run(images, labels, { cacheAt: k });    // once: keeps the activations entering node k
 //   engine.setConfig(changedAtK);
@@ -28,6 +28,7 @@ import { PrefixCache, PrefixCacheStore } from './prefix-cache.ts';
 import type { Domain, NodePath, PreparedNode } from './prepare.ts';
 import { formatsKey, prepareNode } from './prepare.ts';
 import { uploadParams } from './upload.ts';
+import { runsRelaxedBuild } from './wasm-support.ts';
 
 export type { Domain, NodePath } from './prepare.ts';
 export { ConfigRangeError } from './prepare.ts';
@@ -99,31 +100,29 @@ export type NodeTensor =
   | { kind: 'fixed'; format: Format; q: Int32Array }
   | { kind: 'float'; x: Float32Array };
 
-/** Detects relaxed SIMD by validating a module that uses i32x4.relaxed_dot_i8x16_i7x16_add_s. */
-export function relaxedSimdSupported(): boolean {
-  const probe = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 61, 1, 59, 0,
-    253, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    253, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    253, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    253, 147, 2, 11]);
-  return typeof WebAssembly === 'object' && WebAssembly.validate(probe);
-}
+/** Images per batch unless a caller (a benchmark) asks otherwise: the one batch size of the app. */
+export const DEFAULT_BATCH = 32;
 
 const toModule = (m: WebAssembly.Module | BufferSource): WebAssembly.Module =>
   m instanceof WebAssembly.Module ? m : new WebAssembly.Module(m);
 
+/** The one place the build is chosen: relaxed when wanted (default), given and supported. */
+function chooseBuild(wasm: EngineWasm, options: EngineOptions): { src: WebAssembly.Module | BufferSource; relaxed: boolean } {
+  const relaxed = !!wasm.relaxed && runsRelaxedBuild(options.relaxed);
+  return { src: relaxed ? wasm.relaxed! : wasm.simd, relaxed };
+}
+
 /** Compiles the engine (relaxed build when supported and given, else plain SIMD). */
 export async function createEngine(wasm: EngineWasm, options: EngineOptions = {}): Promise<Engine> {
-  const useRelaxed = (options.relaxed ?? true) && !!wasm.relaxed && relaxedSimdSupported();
-  const src = useRelaxed ? wasm.relaxed! : wasm.simd;
+  const { src, relaxed } = chooseBuild(wasm, options);
   const module = src instanceof WebAssembly.Module ? src : await WebAssembly.compile(src);
-  return new Engine(module, useRelaxed, options);
+  return new Engine(module, relaxed, options);
 }
 
 /** Synchronous variant for code that already holds the bytes. */
 export function createEngineSync(wasm: EngineWasm, options: EngineOptions = {}): Engine {
-  const useRelaxed = (options.relaxed ?? true) && !!wasm.relaxed && relaxedSimdSupported();
-  return new Engine(toModule(useRelaxed ? wasm.relaxed! : wasm.simd), useRelaxed, options);
+  const { src, relaxed } = chooseBuild(wasm, options);
+  return new Engine(toModule(src), relaxed, options);
 }
 
 export class Engine {
@@ -162,7 +161,7 @@ export class Engine {
   }
 
   /** Lays out memory for `graph` at `batchSize` images per batch and sets an all-float config. */
-  load(graph: Graph, batchSize = 32): void {
+  load(graph: Graph, batchSize = DEFAULT_BATCH): void {
     if (graph.nodes[0]?.kind !== 'input') throw new Error('graph.nodes[0] must be the input node');
     const raw = instantiateKernels(this.module);
     this.k = this.options.instrument ? this.options.instrument(raw) : raw;
