@@ -66,10 +66,6 @@ export const SUPPORTED_LAYERS: string[] = ['InputLayer', 'Sequential', 'Function
 const own = <T>(table: Record<string, T>, key: string): T | undefined => (Object.hasOwn(table, key) ? table[key] : undefined);
 const canonical = (className: string): string => own(ALIASES, className) ?? className;
 
-export function isSupportedLayer(className: string): boolean {
-  return own(handlers, canonical(className)) !== undefined;
-}
-
 /** Config values that size a layer: a zero or negative one would divide by zero or make an empty tensor. */
 const POSITIVE_INTS = ['filters', 'units', 'kernel_size', 'strides', 'pool_size', 'dilation_rate', 'depth_multiplier'];
 

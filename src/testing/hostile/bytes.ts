@@ -4,8 +4,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { strToU8, zlibSync } from 'fflate';
 import jpeg from 'jpeg-js';
-import { writeH5 } from '../../formats/testing/h5.ts';
-import { buildModel, type ModelSpec, type NodeSpec } from '../../formats/onnx/test-support/build-model.ts';
+import { writeH5 } from '../h5-writer.ts';
+import { buildModel, type ModelSpec, type NodeSpec } from '../onnx-builder.ts';
 
 export type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
