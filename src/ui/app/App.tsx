@@ -6,7 +6,6 @@ import { errorText } from '../common/format.ts';
 import { DataPanel } from '../data/DataPanel.tsx';
 import { ModelPanel } from '../model/ModelPanel.tsx';
 import { RunPanel } from '../run/RunPanel.tsx';
-import { EngineStatus } from '../status/EngineStatus.tsx';
 import { EngineSession, RunCancelled, defaultWorkers, fetchDemoFiles } from './engine-session.ts';
 import { ErrorBoundary } from './ErrorBoundary.tsx';
 import { clearSaved, loadSaved, type Saved, save, type Source } from './saved-state.ts';
@@ -350,9 +349,6 @@ export function App() {
             </ErrorBoundary>
           )}
         </Suspense>
-        <ErrorBoundary>
-          <EngineStatus client={session.client} />
-        </ErrorBoundary>
       </main>
     </div>
   );
