@@ -32,7 +32,7 @@ export interface WorkersBenchResult {
   workers_speedup: number;
 }
 
-async function seqLargeSearch(o: WorkersBenchOptions) {
+export async function seqLargeSearch(o: WorkersBenchOptions) {
   const ws = await nodeWorkspace();
   ws.setModel(await openModel(readPathAsFiles(join(fixtures, 'paper', 'mnist_seq_large.h5'))));
   const data = ws.setData(await openDataset(readPathAsFiles(join(fixtures, 'mnist'))), {}, { calibration: o.images ?? 1000, validation: 10 });

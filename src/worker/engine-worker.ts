@@ -70,6 +70,10 @@ const api: WorkerApi = {
   choose: async (id) => (await ws()).choose(id),
   histogram: async (node, slot, format) => (await ws()).histogram(node, slot, format),
   exportFiles: async (kinds) => writeExports(await ws(), kinds),
+  engineInfo: async () => {
+    const w = await ws();
+    return { build: w.engine.relaxed ? 'relaxed-simd' : 'simd', cores: navigator.hardwareConcurrency || 1, kernels: w.kernelPaths() };
+  },
   cMemory: async () => cMemory(await ws()),
 };
 
