@@ -7,7 +7,8 @@ import jpeg from 'jpeg-js';
 import { writeH5 } from '../h5-writer.ts';
 import { buildModel, type ModelSpec, type NodeSpec } from '../onnx-builder.ts';
 
-export type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: hostile files set arbitrary fields
+export type Json = Record<string, any>;
 
 const le32 = (v: number) => [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff];
 const be32 = (v: number) => [(v >>> 24) & 0xff, (v >>> 16) & 0xff, (v >>> 8) & 0xff, v & 0xff];
