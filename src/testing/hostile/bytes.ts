@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { strToU8, zlibSync } from 'fflate';
 import jpeg from 'jpeg-js';
 
-export type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: hostile files set arbitrary fields
+export type Json = Record<string, any>;
 
 const le32 = (v: number) => [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff];
 const be32 = (v: number) => [(v >>> 24) & 0xff, (v >>> 16) & 0xff, (v >>> 8) & 0xff, v & 0xff];
