@@ -72,9 +72,16 @@ const api: WorkerApi = {
     }
     return { support, build, images: set.count, simdSum, scalarSum, millis: performance.now() - t0 };
   },
-  loadModel: async (files) => (await ws()).loadModel(files),
+  // New model or data: the kept search shards hold the old ones, so they go (and free memory).
+  loadModel: async (files) => {
+    closeShardPool();
+    return (await ws()).loadModel(files);
+  },
   modelInfo: async () => (await ws()).modelInfo(),
-  loadData: async (files, prep, split) => (await ws()).loadData(files, prep, split),
+  loadData: async (files, prep, split) => {
+    closeShardPool();
+    return (await ws()).loadData(files, prep, split);
+  },
   dataInfo: async () => {
     const w = await ws();
     return w.session.data ? w.dataInfo() : null;
