@@ -16,7 +16,7 @@ const HELP = `fixpoint — fixed-point quantization of CNNs
   fixpoint quantize [--model PATH] [--data PATH] [--budget 1] [--method frontier|paper|naive|uniform]
                  [--bits 8] [--confidence 0] [--calibration 1000] [--validation 1000] [--range 0,1] [--mean M[,M,M]]
                  [--std S[,S,S]] [--resize HxW] [--workers N] [--seed 0] [--out DIR]
-                 [--export json,c,tfjs,report]
+                 [--export json,c,tfjs,report] [--force]
                  search per-tensor formats within the loss budget (percent); writes DIR/report.json
   fixpoint bench [--json] [--images 1000] [--repeats 3] [--evaluations 40] [--skip engine|search|workers]
                  speed ratios measured in one run (engine vs TensorFlow.js, search optimisations, workers)

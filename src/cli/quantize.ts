@@ -1,17 +1,17 @@
 // `fixpoint quantize`: search a configuration and write DIR/report.json, DIR/layers.csv and,
 // with --export, the downloads of DESIGN.md §9 (DESIGN.md §8).
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { relative } from 'node:path';
 import type { Method, Progress } from '../search/scorer.ts';
 import { Workspace } from '../worker/workspace.ts';
 import { exportKinds, writeExports } from '../worker/exports.ts';
 import { type ParsedArgs, UsageError, numberFlag, stringFlag } from './args.ts';
 import { INPUT_FLAGS, loadInputs } from './inputs.ts';
 import { workerPool } from './pool.ts';
+import { OutDir } from './out-dir.ts';
 import { writeErr } from './terminal.ts';
 import { PROXY_IMAGES } from '../worker/session.ts';
 
-export const QUANTIZE_FLAGS = { ...INPUT_FLAGS, budget: 'value', method: 'value', bits: 'value', confidence: 'value', workers: 'value', out: 'value', export: 'value' } as const;
+export const QUANTIZE_FLAGS = { ...INPUT_FLAGS, budget: 'value', method: 'value', bits: 'value', confidence: 'value', workers: 'value', out: 'value', export: 'value', force: 'switch' } as const;
 
 const METHODS: Method[] = ['frontier', 'paper', 'naive', 'uniform'];
 
@@ -30,7 +30,9 @@ export async function quantizeCommand(args: ParsedArgs): Promise<number> {
   const confidence = numberFlag(f, 'confidence', 0, (v) => v >= 0 && v <= 5);
   const workers = numberFlag(f, 'workers', 1, (v) => Number.isInteger(v) && v >= 1 && v <= 64);
   const kinds = exportKinds(stringFlag(f, 'export'));
-  const out = resolve(stringFlag(f, 'out') ?? 'fixpoint-out');
+  const seed = numberFlag(f, 'seed', 0, Number.isInteger);
+  // Checked (and created) before anything is read or searched: a bad --out costs nothing.
+  const out = OutDir.prepare(stringFlag(f, 'out') ?? 'fixpoint-out', f.has('force'));
   const log = writeErr;
 
   const t0 = performance.now();
@@ -39,7 +41,7 @@ export async function quantizeCommand(args: ParsedArgs): Promise<number> {
   const ws = new Workspace(session);
   const pool = workers > 1 ? await workerPool(session.graph!, data.calibration, PROXY_IMAGES, workers) : undefined;
   let lastLine = 0;
-  const view = await ws.run({ method, budget, bits, confidence, seed: numberFlag(f, 'seed', 0) }, (p) => {
+  const view = await ws.run({ method, budget, bits, confidence, seed }, (p) => {
     const now = performance.now();
     if (now - lastLine > 1000 || p.phase === 'done') {
       lastLine = now;
@@ -48,17 +50,14 @@ export async function quantizeCommand(args: ParsedArgs): Promise<number> {
   }, undefined, pool).finally(() => pool?.close());
   const { report } = ws.result();
   report.seconds = (performance.now() - t0) / 1000;
-  const written: string[] = [];
-  for (const file of await writeExports(ws, ['report', ...kinds.filter((k) => k !== 'report')], report)) {
-    mkdirSync(join(out, file.name, '..'), { recursive: true });
-    writeFileSync(join(out, file.name), file.data);
-    written.push(file.name);
-    if (file.name === 'tfjs/README.md') log(String(file.data).split('\n').find((l) => l.includes('Accuracy of this model'))?.replace(/^- /, 'TensorFlow.js export: ') ?? '');
-  }
+  const files = await writeExports(ws, ['report', ...kinds.filter((k) => k !== 'report')], report);
+  const written = out.writeAll(files);
+  const tfjsReadme = files.find((file) => file.name === 'tfjs/README.md');
+  if (tfjsReadme) log(String(tfjsReadme.data).split('\n').find((l) => l.includes('Accuracy of this model'))?.replace(/^- /, 'TensorFlow.js export: ') ?? '');
   const q = report.quantized;
   log(`${method}: held-out loss ${(q.validation_loss * 100).toFixed(2)}% (calibration ${(q.calibration_loss * 100).toFixed(2)}%), ` +
     `memory ${q.memory_kb.toFixed(1)} KB (${(report.reductions.memory * 100).toFixed(1)}% below 8-bit), ` +
     `mult_cost_paper ${(report.reductions.mult_cost_paper * 100).toFixed(1)}% below 8-bit; ${view.evaluations} evaluations in ${report.seconds.toFixed(1)} s`);
-  log(`wrote ${written.map((w) => join(out, w)).join(', ')}`);
+  log(`wrote ${written.map((w) => relative(process.cwd(), w) || w).join(', ')}`);
   return 0;
 }

@@ -4,9 +4,11 @@
 // Clicking a dot makes it the chosen configuration, as the slider does.
 import { CartesianGrid, ReferenceLine, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis } from 'recharts';
 import type { ScoredPoint } from '../../worker/contract.ts';
+import { ChartText } from '../common/ChartText.tsx';
 import { big, kb } from '../common/format.ts';
 import { ChartTooltip, type ChartDatum } from './ChartTooltip.tsx';
 import { axesFor, type CostMeasure, logTicks, lossTicks, MEASURE_LABEL, type Marker, nonDominated } from './tradeoff-data.ts';
+import { tradeoffText } from './tradeoff-text.ts';
 
 export type ChartMarker = Marker & { costs: ScoredCosts; validation_loss?: number };
 
@@ -43,8 +45,10 @@ export function TradeoffChart({ measure, points, budget, markers, onSelect, test
   const mark = (m: ChartMarker, kind: ChartDatum['kind']) => [datum({ ...m.costs, calibration_loss: m.loss }, kind, { validation: m.validation_loss })];
   const click = onSelect ? (item: { payload?: ChartDatum }) => { if (item.payload?.id !== undefined) onSelect(item.payload.id); } : undefined;
   const label = MEASURE_LABEL[measure];
+  const words = tradeoffText(measure, points, budget, markers);
   return (
-    <figure className="tradeoff" data-testid={testId} data-points={points.length} data-frontier={front.length}>
+    <figure className="tradeoff" data-testid={testId} data-points={points.length} data-frontier={front.length}
+      aria-label={`trade-off chart: loss against ${label}`} aria-describedby={`${testId}-text`}>
       <ResponsiveContainer width="100%" height={290}>
         <ScatterChart margin={{ top: 12, right: 16, bottom: 34, left: 8 }}>
           <CartesianGrid strokeDasharray="3 3" stroke="#e3e6ea" />
@@ -74,6 +78,7 @@ export function TradeoffChart({ measure, points, budget, markers, onSelect, test
         {points.length} configurations scored, {front.length} on the frontier (no other is both cheaper and more accurate).
         {axes.hiddenAbove > 0 && ` ${axes.hiddenAbove} with more than ${top.toFixed(1)}% loss are drawn at the top edge.`}
       </figcaption>
+      <ChartText id={`${testId}-text`} {...words} />
     </figure>
   );
 }
