@@ -20,7 +20,7 @@ import { graphTotals, nodeMacs } from '../src/core/graph.ts';
 import type { Engine, NodePath } from '../src/engine/engine.ts';
 import { EngineEvaluator } from '../src/search/engine-evaluator.ts';
 import { runSearch } from '../src/search/run.ts';
-import { uniformConfig } from '../src/engine/testing/uniform.ts';
+import { uniformConfig } from '../src/testing/uniform-config.ts';
 
 export const BENCH_MODELS = ['lenet5-mnist', 'mnist_seq_large'] as const;
 export type BenchModel = (typeof BENCH_MODELS)[number];

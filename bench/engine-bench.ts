@@ -9,7 +9,7 @@ import * as tfwasm from '@tensorflow/tfjs-backend-wasm';
 import { createEngineSync } from '../src/engine/engine.ts';
 import { instantiateKernels } from '../src/engine/kernels.ts';
 import { loadEngineWasmNode } from '../src/engine/load-node.ts';
-import { demoGraph, h5Graph, hasDemoModel, hasPaperModel, mnistDigits, tfjsDemoModel, tfjsH5Model } from '../src/engine/testing/models.ts';
+import { demoGraph, h5Graph, hasDemoModel, hasPaperModel, mnistDigits, tfjsDemoModel, tfjsH5Model } from '../src/testing/models.ts';
 import type { BenchModel, BenchResult, ModelUnderTest, PeakProbes } from './bench-core.ts';
 import { BENCH_MODELS, addModel, benchModel, maxPeaks, measurePeak, newBenchResult, setPeaks } from './bench-core.ts';
 

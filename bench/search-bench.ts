@@ -4,7 +4,7 @@
 // (workers_speedup is measured on mnist_seq_large, whose evaluations are worth splitting:
 // workers-bench.ts.)
 import { demoDataPath, demoModelPath } from '../src/cli/project.ts';
-import { nodeSession } from '../src/cli/inputs.ts';
+import { nodeWorkspace } from '../src/cli/inputs.ts';
 import { openDataset, openModel } from '../src/formats/index.ts';
 import { readPathAsFiles } from '../src/formats/node-files.ts';
 import type { Evaluator } from '../src/search/evaluator.ts';
@@ -29,10 +29,10 @@ export interface SearchBenchResult {
 export async function runSearchBench(o: SearchBenchOptions = {}): Promise<SearchBenchResult> {
   const method = o.method ?? 'paper';
   const log = o.log ?? ((s: string) => process.stderr.write(`${s}\n`));
-  const session = await nodeSession();
-  session.setModel(await openModel(readPathAsFiles(demoModelPath())));
-  const data = session.setData(await openDataset(readPathAsFiles(demoDataPath())), {}, { calibration: o.images ?? 1000, validation: 100 });
-  const graph = session.graph!;
+  const ws = await nodeWorkspace();
+  ws.setModel(await openModel(readPathAsFiles(demoModelPath())));
+  const data = ws.setData(await openDataset(readPathAsFiles(demoDataPath())), {}, { calibration: o.images ?? 1000, validation: 100 });
+  const graph = ws.graph;
   const search = async (evaluator: Evaluator, label: string) => {
     const t0 = performance.now();
     const r = await runSearch(method, { graph, evaluator, budget: 0.01, stats: data.stats, seed: 0 });
@@ -40,7 +40,7 @@ export async function runSearchBench(o: SearchBenchOptions = {}): Promise<Search
     log(`search bench: ${label}: ${r.evaluations} evaluations in ${s.toFixed(2)} s`);
     return { s, evaluations: r.evaluations };
   };
-  const { search: inProcess } = session.evaluators();
+  const { search: inProcess } = ws.evaluators();
   const fast = await search(inProcess, 'optimised');
   inProcess.optimised = false;
   const slow = await search(inProcess, 'without caches and early stops');

@@ -1,13 +1,13 @@
 // workers_speedup in Node: the paper's Sequential CNN (mnist_seq_large.h5) on the MNIST test set,
 // the first evaluations of the paper search scored by 2 worker threads against 1 (workers-core.ts).
 import { join } from 'node:path';
-import { nodeSession } from '../src/cli/inputs.ts';
+import { nodeWorkspace } from '../src/cli/inputs.ts';
 import { workerPool } from '../src/cli/pool.ts';
 import { projectRoot } from '../src/cli/project.ts';
 import { openDataset, openModel } from '../src/formats/index.ts';
 import { readPathAsFiles } from '../src/formats/node-files.ts';
 import type { Method } from '../src/search/scorer.ts';
-import { PROXY_IMAGES } from '../src/worker/session.ts';
+import { PROXY_IMAGES } from '../src/app/load-data.ts';
 import { timeSearch } from './workers-core.ts';
 
 export const fixtures = join(projectRoot(), '..', 'shared', 'fixtures');
@@ -38,11 +38,11 @@ export interface WorkersBenchResult {
   workers_speedup: number;
 }
 
-async function seqLargeSearch(o: WorkersBenchOptions) {
-  const session = await nodeSession();
-  session.setModel(await openModel(readPathAsFiles(join(fixtures, 'paper', 'mnist_seq_large.h5'))));
-  const data = session.setData(await openDataset(readPathAsFiles(join(fixtures, 'mnist'))), {}, { calibration: o.images ?? 1000, validation: 10 });
-  return { data, search: { graph: session.graph!, stats: data.stats, method: o.method ?? 'paper', evaluations: o.evaluations ?? 40 } };
+export async function seqLargeSearch(o: WorkersBenchOptions) {
+  const ws = await nodeWorkspace();
+  ws.setModel(await openModel(readPathAsFiles(join(fixtures, 'paper', 'mnist_seq_large.h5'))));
+  const data = ws.setData(await openDataset(readPathAsFiles(join(fixtures, 'mnist'))), {}, { calibration: o.images ?? 1000, validation: 10 });
+  return { data, search: { graph: ws.graph, stats: data.stats, method: o.method ?? 'paper', evaluations: o.evaluations ?? 40 } };
 }
 
 /** The search on `workers` threads: what the browser bench compares its Web Workers with. */

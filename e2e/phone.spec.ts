@@ -50,6 +50,11 @@ test('at 390 px nothing scrolls sideways at any step; slider and progress are an
   await page.getByTestId('chart-memory').getByText('The numbers').click();
   await expect(page.getByTestId('chart-memory').locator('table')).toContainText('uniform 8-bit');
   await fitsAndShoot(page, 'phone-4-chart-numbers');
+  // Editing formats by hand and a preprocessing change waiting for confirmation fit too.
+  await page.getByTestId('edit-formats').click();
+  await page.getByTestId('prep-range').selectOption('-1..1');
+  await expect(page.getByTestId('prep-confirm')).toBeVisible();
+  await fitsAndShoot(page, 'phone-5-editing-and-confirm');
 
   expect(foreignRequests).toEqual([]);
   expect(pageErrors).toEqual([]);

@@ -6,7 +6,8 @@ import { createBrowserEngine } from '../../src/engine/load-browser.ts';
 import { openDataset, openModel } from '../../src/formats/index.ts';
 import type { Method } from '../../src/search/scorer.ts';
 import { webShardPool } from '../../src/worker/shard-pool.ts';
-import { PROXY_IMAGES, Session } from '../../src/worker/session.ts';
+import { PROXY_IMAGES } from '../../src/app/load-data.ts';
+import { Workspace } from '../../src/app/workspace.ts';
 import { timeSearch } from '../workers-core.ts';
 
 declare global {
@@ -27,14 +28,14 @@ async function main(): Promise<void> {
   const fixtures = q.get('fixtures')!;
   const workers = Number(q.get('workers') ?? 2);
   const method = (q.get('method') ?? 'paper') as Method;
-  const session = new Session(await createBrowserEngine());
-  session.setModel(await openModel([await file(`${fixtures}paper/mnist_seq_large.h5`, 'mnist_seq_large.h5')]));
+  const ws = new Workspace(await createBrowserEngine());
+  ws.setModel(await openModel([await file(`${fixtures}paper/mnist_seq_large.h5`, 'mnist_seq_large.h5')]));
   const idx = ['t10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz'];
-  const data = session.setData(await openDataset(await Promise.all(idx.map((n) => file(`${fixtures}mnist/${n}`, `mnist/${n}`)))), {},
+  const data = ws.setData(await openDataset(await Promise.all(idx.map((n) => file(`${fixtures}mnist/${n}`, `mnist/${n}`)))), {},
     { calibration: Number(q.get('images') ?? 1000), validation: 10 });
-  const pool = await webShardPool(session.graph!, data.calibration, PROXY_IMAGES, workers);
+  const pool = await webShardPool(ws.graph, data.calibration, PROXY_IMAGES, workers);
   try {
-    const t = await timeSearch({ graph: session.graph!, stats: data.stats, method, evaluations: Number(q.get('evaluations') ?? 40) }, pool);
+    const t = await timeSearch({ graph: ws.graph, stats: data.stats, method, evaluations: Number(q.get('evaluations') ?? 40) }, pool);
     log(`browser: mnist_seq_large, ${method}, ${workers} Web Worker(s): ${t.evaluations} evaluations in ${t.seconds.toFixed(2)} s`);
     window.workersResult = { model: 'mnist_seq_large', method, images: data.calibration.labels.length, workers, ...t };
   } finally {

@@ -2,14 +2,13 @@
 // with --export, the downloads of DESIGN.md §9 (DESIGN.md §8).
 import { relative } from 'node:path';
 import type { Method, Progress } from '../search/scorer.ts';
-import { Workspace } from '../worker/workspace.ts';
-import { exportKinds, writeExports } from '../worker/exports.ts';
+import { exportKinds, writeExports } from '../app/exports.ts';
+import { PROXY_IMAGES } from '../app/load-data.ts';
 import { type ParsedArgs, UsageError, numberFlag, stringFlag } from './args.ts';
 import { INPUT_FLAGS, loadInputs } from './inputs.ts';
 import { workerPool } from './pool.ts';
 import { OutDir } from './out-dir.ts';
 import { writeErr } from './terminal.ts';
-import { PROXY_IMAGES } from '../worker/session.ts';
 
 export const QUANTIZE_FLAGS = { ...INPUT_FLAGS, budget: 'value', method: 'value', bits: 'value', confidence: 'value', workers: 'value', out: 'value', export: 'value', force: 'switch' } as const;
 
@@ -36,10 +35,9 @@ export async function quantizeCommand(args: ParsedArgs): Promise<number> {
   const log = writeErr;
 
   const t0 = performance.now();
-  const { session, data } = await loadInputs(args, log);
-  log(`${session.graph!.name}: float accuracy ${(data.floatAcc.calibration * 100).toFixed(2)}% on ${data.calibration.labels.length} calibration images, ${(data.floatAcc.validation * 100).toFixed(2)}% on ${data.validation.labels.length} held out`);
-  const ws = new Workspace(session);
-  const pool = workers > 1 ? await workerPool(session.graph!, data.calibration, PROXY_IMAGES, workers) : undefined;
+  const { workspace: ws, data } = await loadInputs(args, log);
+  log(`${ws.graph.name}: float accuracy ${(data.floatAcc.calibration * 100).toFixed(2)}% on ${data.calibration.labels.length} calibration images, ${(data.floatAcc.validation * 100).toFixed(2)}% on ${data.validation.labels.length} held out`);
+  const pool = workers > 1 ? await workerPool(ws.graph, data.calibration, PROXY_IMAGES, workers) : undefined;
   let lastLine = 0;
   const view = await ws.run({ method, budget, bits, confidence, seed }, (p) => {
     const now = performance.now();

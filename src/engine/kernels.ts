@@ -22,8 +22,6 @@ export interface KernelExports {
   alloc(bytes: number): P;
   free(ptr: P): void;
   relaxedSimd(): number;
-  dot_i16_simd(a: P, b: P, n: number): number;
-  dot_i16_scalar(a: P, b: P, n: number): number;
   /** Benchmark probes (assembly/peak.ts); peak_dot_i8 returns -1 in the plain SIMD build. */
   peak_dot_i16(iters: number, seed: number): number;
   peak_dot_i8(iters: number, seed: number): number;

@@ -8,9 +8,6 @@ import { EngineEvaluator, type ImageSet } from './engine-evaluator.ts';
 import type { EvalOptions, EvalResult } from './evaluator.ts';
 import { PoolEvaluator, type Shard, type ShardSet, dealShard } from './pool-evaluator.ts';
 
-/** The batch a shard's engine runs (the session's own engine uses the same). */
-const SHARD_BATCH = 32;
-
 export interface ShardInit {
   graph: Graph;
   set: ShardSet;
@@ -103,7 +100,7 @@ export function serveShard(makeEngine: () => Promise<Engine>, reply: (m: ShardRe
     if ('init' in m) {
       const { graph, set, errors } = m.init;
       evaluator = makeEngine().then((engine) => {
-        engine.load(graph, SHARD_BATCH);
+        engine.load(graph);
         return new EngineEvaluator(engine, set, set.proxyTotal, errors && new Int32Array(errors));
       });
       evaluator.then(() => reply({ ready: true }), (e) => reply({ failed: messageOf(e) }));

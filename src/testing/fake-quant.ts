@@ -4,16 +4,16 @@
 // the result equals the integer arithmetic; it only has to be plausible, the real scores come
 // from the engine. Caches every node's output per chunk of images (keyed by the configuration
 // that produced it) and recomputes from the first node whose formats changed.
-import type { QuantConfig } from '../../core/config.ts';
-import { floatConfig } from '../../core/config.ts';
-import type { Format } from '../../core/format.ts';
-import type { Activation, Graph, GraphNode } from '../../core/graph.ts';
-import { elementCount } from '../../core/graph.ts';
-import { formatOwner } from '../../core/cost.ts';
-import type { ActivationStats, NodeStats } from '../../core/tensors.ts';
-import { firstDifference } from '../../core/tensors.ts';
-import { FloatOutputs } from '../distortion.ts';
-import type { EvalOptions, EvalResult, Evaluator, Subset } from '../evaluator.ts';
+import type { QuantConfig } from '../core/config.ts';
+import { floatConfig } from '../core/config.ts';
+import type { Format } from '../core/format.ts';
+import type { Activation, Graph, GraphNode } from '../core/graph.ts';
+import { elementCount } from '../core/graph.ts';
+import { formatOwner } from '../core/cost.ts';
+import type { ActivationStats, NodeStats } from '../core/tensors.ts';
+import { firstDifference } from '../core/tensors.ts';
+import { FloatOutputs } from '../search/distortion.ts';
+import type { EvalOptions, EvalResult, Evaluator, Subset } from '../search/evaluator.ts';
 
 const roundTo = (x: number, frac: number): number => Math.floor(x * 2 ** frac + 0.5) * 2 ** -frac;
 

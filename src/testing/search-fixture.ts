@@ -1,7 +1,7 @@
 // The shared setup of the search tests: the tiny model on 400 search and 400 held-out digits,
 // with fresh fake-quant evaluators per run (a proxy of 100 images).
-import type { Graph } from '../../core/graph.ts';
-import type { ActivationStats } from '../../core/tensors.ts';
+import type { Graph } from '../core/graph.ts';
+import type { ActivationStats } from '../core/tensors.ts';
 import { FakeQuantEvaluator } from './fake-quant.ts';
 import type { TinyData } from './tiny-model.ts';
 import { tinyData, tinyModel } from './tiny-model.ts';

@@ -5,8 +5,8 @@ import type { Graph } from '../core/graph.ts';
 import type { ReportJson } from '../core/report.ts';
 import { elementCount } from '../core/graph.ts';
 import { quantizeTensor } from '../core/quantize.ts';
-import { ExportError, type TestVectors, cSizes, dequantizedGraph, writeC, writeFxp, writeReport, writeTfjs } from '../export/index.ts';
-import type { CMemory, ExportFile } from './contract.ts';
+import { type ExportFile, ExportError, type TestVectors, cSizes, dequantizedGraph, writeC, writeFxp, writeReport, writeTfjs } from '../export/index.ts';
+import type { CMemory } from '../worker/contract.ts';
 import type { Workspace } from './workspace.ts';
 
 export const EXPORT_KINDS = ['json', 'c', 'tfjs', 'report'] as const;
@@ -24,8 +24,6 @@ export function exportKinds(list: string | undefined): ExportKind[] {
   return [...new Set(kinds)] as ExportKind[];
 }
 
-const MIME: Record<string, string> = { json: 'application/json', bin: 'application/octet-stream', csv: 'text/csv', h: 'text/x-c', c: 'text/x-c', md: 'text/markdown' };
-const mimeOf = (name: string) => MIME[name.split('.').pop() ?? ''] ?? 'application/octet-stream';
 
 const TEST_VECTORS = 16;
 
@@ -33,12 +31,12 @@ const TEST_VECTORS = 16;
 function engineTestVectors(ws: Workspace, graph: Graph, config: QuantConfig): TestVectors {
   const input = config.nodes[0]?.output;
   if (!input) throw new ExportError('the C export needs a fixed-point input format; this configuration keeps the input in float');
-  const set = ws.session.data!.validation;
+  const set = ws.data!.validation;
   const elems = elementCount(graph.nodes[0].shape);
   const n = Math.min(TEST_VECTORS, set.labels.length);
   const images = set.images.slice(0, n * elems);
-  ws.session.engine.setConfig(config);
-  const out = ws.session.engine.trace(images, [graph.output])[graph.output];
+  ws.engine.setConfig(config);
+  const out = ws.engine.trace(images, [graph.output])[graph.output];
   if (!out || out.kind !== 'fixed') throw new ExportError('the C export needs a fixed-point output format; this configuration keeps the logits in float');
   const per = elementCount(graph.nodes[graph.output].shape);
   return {
@@ -52,15 +50,15 @@ function engineTestVectors(ws: Workspace, graph: Graph, config: QuantConfig): Te
  * weights and biases, run in float by the engine (the export's tests check tfjs agrees).
  */
 export function tfjsAccuracy(ws: Workspace, graph: Graph, config: QuantConfig): { acc: number; floatAcc: number; images: number } {
-  const data = ws.session.data!;
-  const engine = ws.session.engine;
+  const data = ws.data!;
+  const engine = ws.engine;
   const set = data.validation;
   try {
-    engine.load(dequantizedGraph(graph, config), 32);
+    engine.load(dequantizedGraph(graph, config));
     const r = engine.run(set.images, set.labels);
     return { acc: r.correct / set.labels.length, floatAcc: data.floatAcc.validation, images: set.labels.length };
   } finally {
-    engine.load(graph, 32);
+    engine.load(graph);
   }
 }
 
@@ -75,7 +73,7 @@ export function cMemory(ws: Workspace): CMemory {
 export async function writeExports(ws: Workspace, kinds: readonly string[], reportOverride?: ReportJson): Promise<ExportFile[]> {
   const { graph, config, report: built } = ws.result();
   const report = reportOverride ?? built;
-  const out: { name: string; data: Uint8Array | string }[] = [];
+  const out: ExportFile[] = [];
   for (const kind of kinds) {
     switch (kind) {
       case 'json':
@@ -98,5 +96,5 @@ export async function writeExports(ws: Workspace, kinds: readonly string[], repo
         throw new ExportError(`unknown export kind ${kind}`);
     }
   }
-  return out.map((f) => ({ ...f, mime: mimeOf(f.name) }));
+  return out;
 }

@@ -1,11 +1,11 @@
 // Uniform configurations for tests and benchmarks: every tensor at `bits` with its no-clipping
 // fractional length (weights from their values, activations from float statistics).
-import type { NodeFormats, QuantConfig } from '../../core/config.ts';
-import type { Format } from '../../core/format.ts';
-import { noClipFrac } from '../../core/format.ts';
-import type { Graph } from '../../core/graph.ts';
-import { isParamNode, ownsOutputFormat } from '../../core/graph.ts';
-import type { TensorStats } from '../../core/tensor-stats.ts';
+import type { NodeFormats, QuantConfig } from '../core/config.ts';
+import type { Format } from '../core/format.ts';
+import { noClipFrac } from '../core/format.ts';
+import type { Graph } from '../core/graph.ts';
+import { isParamNode, ownsOutputFormat } from '../core/graph.ts';
+import type { TensorStats } from '../core/tensor-stats.ts';
 
 const maxAbs = (a: ArrayLike<number>): number => {
   let m = 0;

@@ -1,12 +1,12 @@
 // Seeded random graphs, configurations and images for the engine's property tests: every node
 // kind, odd shapes, strides, dilation, padding, and formats of 1–16 bits (biases to 32) with
 // negative and large fractional lengths, signed and unsigned, some tensors left float.
-import type { NodeFormats, QuantConfig } from '../../core/config.ts';
-import type { Format } from '../../core/format.ts';
-import { noClipFrac } from '../../core/format.ts';
-import type { Activation, Epilogue, Graph, GraphNode, Pads, Shape3 } from '../../core/graph.ts';
-import { elementCount, isParamNode, windowOut } from '../../core/graph.ts';
-import { seededRandom } from '../../core/random.ts';
+import type { NodeFormats, QuantConfig } from '../core/config.ts';
+import type { Format } from '../core/format.ts';
+import { noClipFrac } from '../core/format.ts';
+import type { Activation, Epilogue, Graph, GraphNode, Pads, Shape3 } from '../core/graph.ts';
+import { elementCount, isParamNode, windowOut } from '../core/graph.ts';
+import { seededRandom } from '../core/random.ts';
 
 export interface Rng {
   (): number;

@@ -1,11 +1,11 @@
 // Test support: activation statistics from float runs, and the plausible configurations the
 // export tests use (mixed widths with no-clipping fracs, as a search would produce).
-import type { QuantConfig } from '../../core/config.ts';
-import { floatConfig } from '../../core/config.ts';
-import { forwardFloat } from '../../core/float-reference.ts';
-import type { Graph } from '../../core/graph.ts';
-import type { NodeStats, TensorRef } from '../../core/tensors.ts';
-import { noClipFormat, quantTensors, withFormat } from '../../core/tensors.ts';
+import type { QuantConfig } from '../core/config.ts';
+import { floatConfig } from '../core/config.ts';
+import { forwardFloat } from '../core/float-reference.ts';
+import type { Graph } from '../core/graph.ts';
+import type { NodeStats, TensorRef } from '../core/tensors.ts';
+import { noClipFormat, quantTensors, withFormat } from '../core/tensors.ts';
 
 export function activationStats(graph: Graph, images: Float32Array[]): NodeStats[] {
   const stats: NodeStats[] = graph.nodes.map(() => ({ maxAbs: 0, min: Infinity }));

@@ -4,7 +4,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ExportFile } from '../files.ts';
+import type { ExportFile } from '../export/files.ts';
 
 export const CFLAGS = ['-std=c99', '-Wall', '-Wextra', '-Werror', '-O2'];
 /** Also checked: ISO C without extensions, shadowing, and conversions that change a value's sign. */

