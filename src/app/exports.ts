@@ -37,7 +37,7 @@ function engineTestVectors(ws: Workspace, graph: Graph, config: QuantConfig): Te
   const images = set.images.slice(0, n * elems);
   ws.engine.setConfig(config);
   const out = ws.engine.trace(images, [graph.output])[graph.output];
-  if (!out || out.kind !== 'fixed') throw new ExportError('the C export needs a fixed-point output format; this configuration keeps the logits in float');
+  if (out?.kind !== 'fixed') throw new ExportError('the C export needs a fixed-point output format; this configuration keeps the logits in float');
   const per = elementCount(graph.nodes[graph.output].shape);
   return {
     inputs: Array.from({ length: n }, (_, i) => quantizeTensor(images.subarray(i * elems, (i + 1) * elems), input)),
