@@ -47,19 +47,16 @@ function engineTestVectors(ws: Workspace, graph: Graph, config: QuantConfig): Te
 
 /**
  * Held-out accuracy of what the TensorFlow.js export computes: the graph with dequantized
- * weights and biases, run in float by the engine (the export's tests check tfjs agrees).
+ * weights and biases, run in float by an engine of its own (the workspace's keeps its model,
+ * configuration and caches; the export's tests check tfjs agrees).
  */
 export function tfjsAccuracy(ws: Workspace, graph: Graph, config: QuantConfig): { acc: number; floatAcc: number; images: number } {
   const data = ws.data!;
-  const engine = ws.engine;
   const set = data.validation;
-  try {
-    engine.load(dequantizedGraph(graph, config));
-    const r = engine.run(set.images, set.labels);
-    return { acc: r.correct / set.labels.length, floatAcc: data.floatAcc.validation, images: set.labels.length };
-  } finally {
-    engine.load(graph);
-  }
+  const engine = ws.engine.sibling();
+  engine.load(dequantizedGraph(graph, config));
+  const r = engine.run(set.images, set.labels);
+  return { acc: r.correct / set.labels.length, floatAcc: data.floatAcc.validation, images: set.labels.length };
 }
 
 /** Memory of the C download of the current result (what its model_q.h states). */
