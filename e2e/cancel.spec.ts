@@ -3,14 +3,11 @@
 // next search starts, and a model dropped during a search cancels it first and says so.
 // Workers are told apart by the Web Lock each holds for its whole life (src/worker/lifetime.ts).
 import type { Page } from '@playwright/test';
-import { test, expect } from './fixtures.ts';
+import { openDemo, test, expect } from './fixtures.ts';
 
 const shared = new URL('../../shared/fixtures/', import.meta.url).pathname;
 
-test.beforeEach(async ({ page }) => {
-  await page.goto('/');
-  await expect(page.getByTestId('float-acc')).toHaveText('99.00%', { timeout: 60_000 });
-});
+test.beforeEach(async ({ page }) => openDemo(page));
 
 test.afterEach(async ({ foreignRequests, pageErrors }) => {
   expect(foreignRequests).toEqual([]);
@@ -84,4 +81,15 @@ test('a model dropped during a search cancels it first and the page says so', as
   await page.getByTestId('method').selectOption('uniform');
   await page.getByTestId('run').click();
   await expect(page.getByTestId('results-panel')).toContainText('uniform search', { timeout: 60_000 });
+});
+
+test('a data set dropped during a search cancels it first and the page says so', async ({ page }) => {
+  await page.getByTestId('run').click();
+  await expect(page.getByTestId('progress')).toContainText('evaluations', { timeout: 90_000 });
+  const mnist = `${shared}mnist/`;
+  await page.getByTestId('data-drop-files').setInputFiles([`${mnist}t10k-images-idx3-ubyte.gz`, `${mnist}t10k-labels-idx1-ubyte.gz`]);
+  await expect(page.getByTestId('run-error')).toHaveText('Search cancelled to load the new data set. Run it again when ready.');
+  await expect(page.getByTestId('data-summary')).toContainText('10,000', { timeout: 60_000 });
+  await expect(page.getByTestId('cancel')).toHaveCount(0);
+  expect(Object.values(await liveWorkers(page))).toEqual([1]);
 });

@@ -1,9 +1,8 @@
 // The engine panel names the Wasm build in use and the kernel each layer runs on.
-import { test, expect } from './fixtures.ts';
+import { openDemo, test, expect } from './fixtures.ts';
 
 test('the engine panel shows the build and, after a search, the integer kernel of every layer', async ({ page, foreignRequests, pageErrors }) => {
-  await page.goto('/');
-  await expect(page.getByTestId('float-acc')).toHaveText('99.00%', { timeout: 60_000 });
+  await openDemo(page);
   const panel = page.getByTestId('engine-panel');
   // Chromium has relaxed SIMD, so the worker runs the relaxed build.
   await expect(panel.getByTestId('engine-build')).toHaveText('relaxed-simd');

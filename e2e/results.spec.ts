@@ -74,6 +74,11 @@ test('frontier: live points and ETA, both charts, click a point, per-layer view,
   await page.getByTestId('chart-memory').locator('circle.front').first().dispatchEvent('click');
   await expect.poll(() => big(page, 'card-memory')).not.toBe(memoryBefore);
   await shot(page, '03-point-clicked');
+  // The keyboard reaches frontier points too: the last one (most accurate) by Enter.
+  const clicked = await big(page, 'card-memory');
+  await page.getByTestId('chart-memory').locator('circle.front').last().focus();
+  await page.keyboard.press('Enter');
+  await expect.poll(() => big(page, 'card-memory')).not.toBe(clicked);
 
   // Per-layer view: bit-width bars, a histogram with the format's range, readable formats.
   await expect(page.getByTestId('bitwidth-bars').locator('.recharts-bar-rectangle').first()).toBeVisible();

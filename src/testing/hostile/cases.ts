@@ -6,7 +6,8 @@ import { closeSync, createWriteStream, mkdirSync, openSync, symlinkSync, writeFi
 import { join } from 'node:path';
 import { constants, createGzip } from 'node:zlib';
 import { strToU8, zipSync } from 'fflate';
-import { bmp8, demoModel, idx, jpegClaiming, png, type Json } from './bytes.ts';
+import { SUPPORTED_OPS } from '../../formats/onnx/import.ts';
+import { bmp8, conv, dense, demoModel, flatten, gap, idx, jpegClaiming, kerasH5, layersModel, maxPool, onnxWith, png, type Json } from './bytes.ts';
 
 type Files = Record<string, Uint8Array>;
 
@@ -79,7 +80,7 @@ export const CASES: HostileCase[] = [
     message: 'huge.png: it is 30000×30000 pixels; the limit is 16.8 million pixels per image: resize it',
   },
   {
-    id: 'jpeg-30000', item: 1, use: 'data', target: 'digits',
+    id: 'jpeg-30000', item: 1, use: 'data', target: 'digits', page: true,
     files: classFolders({ 'digits/1/huge.jpg': jpegClaiming(30000, 30000) }),
     message: 'huge.jpg: it is 30000×30000 pixels; the limit is 16.8 million pixels per image: resize it',
   },
@@ -97,7 +98,7 @@ export const CASES: HostileCase[] = [
     message: 't10k-images-idx3-ubyte is truncated: its header announces 100000000×28×28 = 78400000000 bytes but 64 follow',
   },
   {
-    id: 'zip-bomb', item: 1, use: 'data', made: true, page: true,
+    id: 'zip-bomb', item: 1, use: 'data', made: true,
     files: () => ({ 'bomb.zip': zipOfZeros(300) }),
     message: 'bomb.zip inflates to more than 256 MiB, the limit for an archive: unpack it and use the part you need',
   },
@@ -110,7 +111,7 @@ export const CASES: HostileCase[] = [
     message: 't10k-images-idx3-ubyte.gz inflates to more than 256 MiB, the limit for an archive: unpack it and use the part you need',
   },
   {
-    id: 'tfjs-tensor-1e10', item: 1, use: 'model', target: 'model.json',
+    id: 'tfjs-tensor-1e10', item: 1, use: 'model', target: 'model.json', page: true,
     files: demoWith((j) => { j.weightsManifest[0].weights[4].shape = [100000, 100000]; }),
     message: 'weight fc1/kernel declares 100000×100000 = 10000 million values; the limit is 67.1 million per tensor',
   },
@@ -175,5 +176,116 @@ export const CASES: HostileCase[] = [
   {
     id: 'out-proc', item: 3, use: 'none', command: 'quantize', args: ['--out', '/proc/x'],
     message: '--out /proc/x cannot be created (noent); give a folder you can write to',
+  },
+  // ── 4. Raw internal errors ────────────────────────────────────────────────────────────────
+  {
+    id: 'zero-padding-50000', item: 4, use: 'model', target: 'model.json', page: true,
+    files: () => layersModel('pad', [28, 28, 1], [{ cls: 'ZeroPadding2D', config: { name: 'pad', padding: [[50000, 50000], [50000, 50000]] } }, conv('conv', 2, 3, 1), gap(), dense('out', 10, 2)]),
+    message: "layer pad (pad) outputs 100028×100028×1 = 10005.6 million values per image; the limit is 4.2 million per activation tensor: use a smaller input size",
+  },
+  {
+    id: 'input-4000', item: 4, use: 'model', target: 'model.json', page: true,
+    files: () => layersModel('big', [4000, 4000, 1], [conv('conv', 8, 3, 1), gap(), dense('out', 10, 8)]),
+    message: "the input conv_input outputs 4000×4000×1 = 16 million values per image; the limit is 4.2 million per activation tensor: use a smaller input size",
+  },
+  {
+    id: 'input-100000', item: 4, use: 'model', target: 'model.json',
+    files: () => layersModel('huge', [100000, 100000, 1], [conv('conv', 2, 3, 1), gap(), dense('out', 10, 2)]),
+    message: "the input conv_input outputs 100000×100000×1 = 10000 million values per image; the limit is 4.2 million per activation tensor: use a smaller input size",
+  },
+  {
+    id: 'input-negative', item: 4, use: 'model', target: 'model.json',
+    files: () => layersModel('neg', [-28, 28, 1], [conv('conv', 2, 3, 1), gap(), dense('out', 10, 2)]),
+    message: "input conv_input has shape [-28, 28, 1]; every dimension but the batch must be fixed",
+  },
+  {
+    id: 'conv-0-filters', item: 4, use: 'model', target: 'model.json', page: true,
+    files: () => layersModel('zero', [28, 28, 1], [conv('conv', 0, 3, 1), gap(), dense('out', 10, 0)]),
+    message: "layer conv (Conv2D): filters is 0; it must be a whole number ≥ 1",
+  },
+  {
+    id: 'dense-0-units', item: 4, use: 'model', target: 'model.json', page: true,
+    files: () => layersModel('zero', [28, 28, 1], [flatten(), dense('hidden', 0, 784), dense('out', 10, 0)]),
+    message: "layer hidden (Dense): units is 0; it must be a whole number ≥ 1",
+  },
+  {
+    id: 'strides-0', item: 4, use: 'model', target: 'model.json', page: true,
+    files: () => layersModel('s0', [28, 28, 1], [conv('conv', 2, 3, 1, { strides: [0, 0] }), gap(), dense('out', 10, 2)]),
+    message: "layer conv (Conv2D): strides is [0,0]; it must be a whole number ≥ 1 in each dimension",
+  },
+  {
+    id: 'pool-0', item: 4, use: 'model', target: 'model.json',
+    files: () => layersModel('p0', [28, 28, 1], [conv('conv', 2, 3, 1), maxPool('pool', 0), gap(), dense('out', 10, 2)]),
+    message: "layer pool (MaxPooling2D): strides is [0,0]; it must be a whole number ≥ 1 in each dimension",
+  },
+  ...['__proto__', 'hasOwnProperty', 'constructor', 'toString'].map((op): HostileCase => ({
+    id: `onnx-op-${op.replace(/_/g, '')}`, item: 4, use: 'model', target: 'model.onnx', page: op === '__proto__',
+    files: { 'model.onnx': onnxWith({ op, inputs: ['r'], outputs: ['y'], name: 'evil' }) },
+    message: `ONNX node "evil" (op ${op}, opset 13) is not supported. Supported ops: ${SUPPORTED_OPS.join(', ')}.`,
+  })),
+  {
+    id: 'onnx-init-1e10', item: 1, use: 'model', target: 'model.onnx', page: true,
+    files: { 'model.onnx': onnxWith(undefined, { dims: [100000, 100000], data: [] }) },
+    message: "ONNX initializer \"W\" declares 100000×100000 = 10000 million values; the limit is 67.1 million per tensor.",
+  },
+  {
+    id: 'onnx-init-negative', item: 4, use: 'model', target: 'model.onnx',
+    files: { 'model.onnx': onnxWith(undefined, { dims: [-3, 2, 3, 3], data: [] }) },
+    message: "ONNX initializer \"W\" has shape -3×2×3×3: every size must be a whole number ≥ 0; the file is damaged.",
+  },
+  {
+    id: 'h5-unwritten-30m', item: 1, use: 'model', target: 'model.h5', page: true,
+    files: async (root) => ({ 'model.h5': await kerasH5(root, [30_000_000, 10]) }),
+    message: "weight /model_weights/fc2/fc2/kernel:0 declares 30000000×10 = 300 million values; the limit is 67.1 million per tensor",
+  },
+  {
+    id: 'h5-unwritten-1e10', item: 1, use: 'model', target: 'model.h5',
+    files: async (root) => ({ 'model.h5': await kerasH5(root, [100_000, 100_000]) }),
+    message: "weight /model_weights/fc2/fc2/kernel:0 declares 100000×100000 = 10000 million values; the limit is 67.1 million per tensor",
+  },
+  // ── 5. Silent nonsense ────────────────────────────────────────────────────────────────────
+  {
+    id: 'idx-0x0', item: 5, use: 'data', target: '', page: true,
+    files: { 't10k-images-idx3-ubyte': idx([10, 0, 0]), 't10k-labels-idx1-ubyte': idx([10]) },
+    message: "t10k-images-idx3-ubyte declares images of 0×0 pixels: an image needs at least one pixel (damaged or not an images file)",
+  },
+  {
+    id: 'idx-28x0', item: 5, use: 'data', target: '', page: true,
+    files: { 't10k-images-idx3-ubyte': idx([10, 28, 0]), 't10k-labels-idx1-ubyte': idx([10]) },
+    message: "t10k-images-idx3-ubyte declares images of 28×0 pixels: an image needs at least one pixel (damaged or not an images file)",
+  },
+  {
+    id: 'idx-labels-200', item: 5, use: 'data', target: '', page: true,
+    files: { 't10k-images-idx3-ubyte': idx([10, 28, 28]), 't10k-labels-idx1-ubyte': idx([10], Uint8Array.from({ length: 10 }, (_, i) => 200 + i)) },
+    message: "the data set has 210 classes but the model has 10 outputs: the data does not match the model (one class per output)",
+  },
+  {
+    id: 'classes-15-for-10-outputs', item: 5, use: 'data', target: 'digits', page: true,
+    files: Object.fromEntries(Array.from({ length: 15 }, (_, k) => [`digits/c${String(k).padStart(2, '0')}/a.png`, png(28, 28)])),
+    message: "the data set has 15 classes but the model has 10 outputs: the data does not match the model (one class per output)",
+  },
+  {
+    id: 'one-class-folder', item: 5, use: 'data', target: 'digits',
+    files: { 'digits/7/a.png': png(28, 28), 'digits/7/b.png': png(28, 28), 'digits/7/c.png': png(28, 28) },
+    message: "digits holds only one class folder (7); a labelled data set needs one sub-folder per class. For unlabeled images, put them directly in the folder you give",
+  },
+  {
+    id: 'labels-txt-duplicate', item: 5, use: 'data', target: 'digits', page: true,
+    files: classFolders({ 'digits/labels.txt': strToU8('0\n1\n1\n') }),
+    message: "digits/labels.txt lists the class 1 twice; every class needs one line of its own",
+  },
+  {
+    id: 'budget-empty', item: 5, use: 'none', command: 'quantize', args: ['--budget=', '--out', '{dir}/out'],
+    message: "--budget got \"\", which is not a valid value",
+  },
+  {
+    id: 'mean-3-on-grey', item: 5, use: 'none', args: ['--mean', '0.1,0.2,0.3'],
+    message: "mean has 3 values but the model takes grey (1-channel) images: give 1",
+  },
+  // ── 8. Names echoed to the terminal ───────────────────────────────────────────────────────
+  {
+    id: 'layer-name-newline-escape', item: 8, use: 'model', target: 'model.json', page: true,
+    files: () => layersModel('evil', [28, 28, 1], [conv('bad\nname\u001b[31m', 0, 3, 1), gap(), dense('out', 10, 0)]),
+    message: "layer bad\\nname\\x1b[31m (Conv2D): filters is 0; it must be a whole number ≥ 1",
   },
 ];
