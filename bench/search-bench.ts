@@ -33,7 +33,7 @@ export async function runSearchBench(o: SearchBenchOptions = {}): Promise<Search
   const log = o.log ?? ((s: string) => process.stderr.write(`${s}\n`));
   const session = await nodeSession();
   session.setModel(await openModel(readPathAsFiles(demoModelPath())));
-  const data = session.setData(await openDataset(readPathAsFiles(demoDataPath())), {}, { calibration: o.images ?? 1000, validation: 100 });
+  const data = session.setData(await openDataset(readPathAsFiles(demoDataPath())), {}, { search: o.images ?? 1000, validation: 100 });
   const graph = session.graph!;
   const search = async (evaluator: Evaluator, label: string) => {
     const t0 = performance.now();

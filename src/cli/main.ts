@@ -8,13 +8,19 @@ import { QUANTIZE_FLAGS, quantizeCommand } from './quantize.ts';
 const HELP = `fixpoint — fixed-point quantization of CNNs
 
   fixpoint eval  [--model PATH] [--data PATH] [--json] [--range 0,1] [--mean M] [--std S]
-                 [--resize HxW] [--calibration 1000] [--validation 1000] [--seed 0]
-                 float accuracy of a model on the calibration and held-out images
+                 [--resize HxW] [--search N] [--confirmation N] [--validation N] [--seed 0]
+                 float accuracy of a model on the search and held-out images
   fixpoint quantize [--model PATH] [--data PATH] [--budget 1] [--method frontier|paper|naive|uniform]
-                 [--bits 8] [--confidence 0] [--calibration 1000] [--validation 1000] [--range 0,1] [--mean M[,M,M]]
+                 [--bits 8] [--search N] [--confirmation N] [--validation N] [--range 0,1] [--mean M[,M,M]]
                  [--std S[,S,S]] [--resize HxW] [--workers N] [--seed 0] [--out DIR]
-                 [--export json,c,tfjs,report]
-                 search per-tensor formats within the loss budget (percent); writes DIR/report.json
+                 [--export json,c,tfjs,report] [--strict] [--confirm-z 1.645] [--confidence 0]
+                 search per-tensor formats within the loss budget (percent); writes DIR/report.json.
+                 --strict: exit status 3 when the held-out loss is above the budget
+
+Images are split (seeded) into search, confirmation and held-out parts. By default every image
+is used: 40% / 30% / the rest, with at most 1,000 search and 2,000 confirmation images (a data set
+with its own test part, like the demo's, keeps it as the held-out part and halves the rest).
+--calibration is the older name of --search.
   fixpoint bench [--json] [--images 1000] [--repeats 3] [--skip engine|search]
                  speed ratios measured in one run (engine vs TensorFlow.js, search optimisations, workers)
   fixpoint help  this text

@@ -21,6 +21,13 @@ const countEqual = (a: ArrayLike<number>, b: ArrayLike<number>, n: number): numb
   return k;
 };
 
+/** Images among the first n where the float model is wrong and `pred` is right. */
+const countGained = (pred: ArrayLike<number>, labels: ArrayLike<number>, floatPred: ArrayLike<number>, n: number): number => {
+  let k = 0;
+  for (let i = 0; i < n; i++) if (pred[i] === labels[i] && floatPred[i] !== labels[i]) k++;
+  return k;
+};
+
 interface Part {
   images: Float32Array;
   labels: Int32Array;
@@ -76,7 +83,7 @@ export class EngineEvaluator implements Evaluator {
     } catch (e) {
       // A configuration whose exact sums would need more than 64 bits cannot run: to the search
       // it is simply unusable (every answer counted wrong), never a crash.
-      if (e instanceof ConfigRangeError) return { correct: 0, agree: 0, total: n, stoppedEarly: true };
+      if (e instanceof ConfigRangeError) return { correct: 0, agree: 0, gained: 0, total: n, stoppedEarly: true };
       throw e;
     }
     // Nothing before the first node whose formats changed since this part's last run can differ.
@@ -96,7 +103,8 @@ export class EngineEvaluator implements Evaluator {
     // Unseen images count as right: an upper bound, so the loss is a lower bound (EvalResult).
     const distortion = opts.distortion && r.outputs ? p.floatOutputs!.klSum(r.outputs, 0, seen) / n : undefined;
     return {
-      correct: right + (n - seen), agree: agree + (n - seen), total: n, stoppedEarly: r.stoppedEarly,
+      correct: right + (n - seen), agree: agree + (n - seen), gained: countGained(r.predictions, p.labels, p.floatPredictions, seen),
+      total: n, stoppedEarly: r.stoppedEarly,
       ...(distortion !== undefined ? { distortion } : {}),
     };
   }

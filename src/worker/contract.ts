@@ -2,6 +2,7 @@
 // and the client; everything heavy lives behind the worker boundary.
 import type { QuantConfig } from '../core/config.ts';
 import type { Format } from '../core/format.ts';
+import type { LossFigure } from '../core/loss-figure.ts';
 import type { NodeKind } from '../core/graph.ts';
 import type { GraphSummary } from '../core/summary.ts';
 import type { WasmSupport } from '../engine/wasm-support.ts';
@@ -9,7 +10,7 @@ import type { FileEntry } from '../formats/types.ts';
 import type { Method, Progress } from '../search/scorer.ts';
 import type { Preprocessing, SplitSettings } from './session.ts';
 
-export type { FileEntry, Method, Preprocessing, Progress, QuantConfig, SplitSettings };
+export type { FileEntry, LossFigure, Method, Preprocessing, Progress, QuantConfig, SplitSettings };
 
 export interface SelfTestResult {
   support: WasmSupport;
@@ -38,9 +39,11 @@ export interface DataInfo {
   images: number;
   classes: string[];
   labelsFrom: 'given' | 'float-model';
+  /** Images in each part of the split: search (named calibration, as in report.json), confirmation, held out. */
   calibration: number;
+  confirmation: number;
   validation: number;
-  floatAcc: { calibration: number; validation: number };
+  floatAcc: { calibration: number; confirmation: number; validation: number };
   /** A few calibration images with their labels and the float model's answers. */
   samples: Sample[];
   /** Set when the float accuracy is near chance: the preprocessing is probably wrong. */
@@ -76,6 +79,16 @@ export interface ResultPoint {
   validation_acc: number;
   calibration_loss: number;
   validation_loss: number;
+  /** Each loss with its 95% interval and counts; confirmation null when there are no such images. */
+  search: LossFigure;
+  confirmation: LossFigure | null;
+  validation: LossFigure;
+  /** The budget this point was picked for (the run's, or the slider's). */
+  budget: number;
+  /** The held-out loss is above `budget`. */
+  over_budget: boolean;
+  /** Plain sentences: over budget, too few images to judge the budget (core/loss-figure.ts). */
+  warnings: string[];
   input: Format | null;
   layers: LayerRow[];
 }
@@ -83,6 +96,9 @@ export interface ResultPoint {
 export interface FrontierDot {
   calibration_loss: number;
   loss_bound: number;
+  /** Loss and its one-sided bound on the confirmation images, when the point was confirmed. */
+  confirmation_loss: number | null;
+  confirmation_upper: number | null;
   memory_kb: number;
   mult_cost: number;
   mult_cost_paper: number;
@@ -94,8 +110,10 @@ export interface RunRequest {
   budget: number;
   bits?: number;
   seed?: number;
-  /** Standard errors added to a loss before comparing it with the budget (default 0). */
+  /** Standard errors added to a search loss before comparing it with the budget (default 0). */
   confidence?: number;
+  /** One-sided z of frontier's confirmation bound (default search/confirm.ts CONFIRM_Z). */
+  confirmZ?: number;
 }
 
 export interface RunView {
@@ -107,6 +125,16 @@ export interface RunView {
   baseline8: ResultPoint;
   chosen: ResultPoint;
   frontier: FrontierDot[];
+  /** How the pick was made: on confirmation images (frontier) or in-sample on the search images. */
+  pick: PickRule;
+}
+
+export interface PickRule {
+  on: 'confirmation' | 'search';
+  /** One-sided z of the confirmation bound (null for in-sample picks). */
+  z: number | null;
+  /** Evaluations spent confirming. */
+  evaluations: number;
 }
 
 export interface ExportFile {

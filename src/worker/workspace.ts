@@ -7,13 +7,14 @@ import { configCost, type CostReport } from '../core/cost.ts';
 import type { Format } from '../core/format.ts';
 import type { Graph } from '../core/graph.ts';
 import { nodeMacs, nodeParams, ownsOutputFormat } from '../core/graph.ts';
+import { checkBudget, lossFigure, type LossFigure } from '../core/loss-figure.ts';
 import { buildReport, type ReportJson } from '../core/report.ts';
 import { openDataset, openModel } from '../formats/index.ts';
 import type { Dataset, FileEntry } from '../formats/types.ts';
-import { type Evaluator, relativeLoss } from '../search/evaluator.ts';
+import type { Evaluator } from '../search/evaluator.ts';
 import { pickForBudget, runSearch, type SearchResult } from '../search/run.ts';
 import type { Progress } from '../search/scorer.ts';
-import type { Costs, DataInfo, LayerRow, ModelInfo, ResultPoint, RunRequest, RunView, Sample } from './contract.ts';
+import type { Costs, DataInfo, LayerRow, ModelInfo, PickRule, ResultPoint, RunRequest, RunView, Sample } from './contract.ts';
 import { type Preprocessing, Session, type SplitSettings } from './session.ts';
 
 const SAMPLES = 24;
@@ -44,6 +45,7 @@ export class Workspace {
   /** The configuration the downloads describe: the search's choice, or the slider's pick. */
   private current: ResultPoint | null = null;
   private baseline: ResultPoint | null = null;
+  private rule: PickRule | null = null;
 
   constructor(readonly session: Session) {}
 
@@ -107,8 +109,8 @@ export class Workspace {
     const classes = d.dataset.classes;
     const name = (k: number) => classes[k] ?? String(k);
     const samples: Sample[] = [];
-    for (let j = 0; j < Math.min(SAMPLES, d.split.calibration.length); j++) {
-      const img = d.dataset.images[d.split.calibration[j]];
+    for (let j = 0; j < Math.min(SAMPLES, d.split.search.length); j++) {
+      const img = d.dataset.images[d.split.search[j]];
       samples.push({ width: img.width, height: img.height, channels: img.channels, pixels: img.pixels.slice(), label: name(d.calibration.labels[j]), prediction: name(d.calibration.floatPredictions[j]) });
     }
     const chance = 1 / Math.max(2, classes.length);
@@ -117,26 +119,44 @@ export class Workspace {
       : null;
     return {
       name: d.dataset.name, images: d.dataset.images.length, classes, labelsFrom: d.labelsFrom,
-      calibration: d.calibration.labels.length, validation: d.validation.labels.length, floatAcc: d.floatAcc, samples, warning,
+      calibration: d.calibration.labels.length, confirmation: d.confirmation.labels.length, validation: d.validation.labels.length,
+      floatAcc: d.floatAcc, samples, warning,
     };
   }
 
-  /** Scores a configuration on the calibration and held-out images. */
-  async point(config: QuantConfig): Promise<ResultPoint> {
+  /** Scores a configuration on the search, confirmation and held-out images and judges it against `budget`. */
+  async point(config: QuantConfig, budget: number = this.current?.budget ?? this.last?.budget ?? 0.01): Promise<ResultPoint> {
     const graph = this.graph;
-    const { search, validation } = this.session.evaluators();
-    const cal = await search.evaluate(config);
-    const val = await validation.evaluate(config);
+    const { search, confirmation, validation } = this.session.evaluators();
+    const figure = async (ev: Evaluator): Promise<LossFigure> => {
+      const r = await ev.evaluate(config);
+      return lossFigure({ correct: r.correct, gained: r.gained ?? 0, total: r.total }, ev.floatCorrect);
+    };
+    const cal = await figure(search);
+    const conf = confirmation ? await figure(confirmation) : null;
+    const val = await figure(validation);
+    const check = checkBudget(budget, val, conf, this.rule?.on === 'confirmation' ? this.rule.z : null);
     return {
       config,
       costs: costsOf(configCost(graph, config)),
       calibration_acc: cal.correct / cal.total,
       validation_acc: val.correct / val.total,
-      calibration_loss: relativeLoss(search.floatCorrect, cal.correct),
-      validation_loss: relativeLoss(validation.floatCorrect, val.correct),
+      calibration_loss: cal.loss,
+      validation_loss: val.loss,
+      search: cal, confirmation: conf, validation: val,
+      budget, over_budget: check.overBudget, warnings: check.warnings,
       input: (config.nodes[0]?.output as Format | null | undefined) ?? null,
       layers: layerRows(graph, config),
     };
+  }
+
+  /** A point picked for `budget` from the last run, with a warning when no configuration fit. */
+  private async picked(config: QuantConfig | null, budget: number): Promise<ResultPoint | null> {
+    const last = this.last!;
+    const fallback = !config && this.rule?.on === 'confirmation';
+    const p = config ? await this.point(config, budget) : fallback ? await this.point(last.chosen.config, budget) : null;
+    if (p && fallback) p.warnings.push(`No configuration was confirmed within the ${(budget * 100).toFixed(2)}% budget; this is the safest one the search found.`);
+    return p;
   }
 
   /** Searches; `evaluator` replaces the session's own engine for scoring (e.g. a worker pool). */
@@ -144,19 +164,26 @@ export class Workspace {
     const graph = this.graph;
     const data = this.session.data;
     if (!data) throw new Error('Load calibration data first.');
+    const own = this.session.evaluators();
     const result = await runSearch(req.method, {
-      graph, evaluator: evaluator ?? this.session.evaluators().search, budget: req.budget, stats: data.stats, seed: req.seed ?? 0, bits: req.bits, confidence: req.confidence, onProgress, signal,
+      graph, evaluator: evaluator ?? own.search, confirmation: own.confirmation, confirmZ: req.confirmZ,
+      budget: req.budget, stats: data.stats, seed: req.seed ?? 0, bits: req.bits, confidence: req.confidence, onProgress, signal,
     });
     this.last = result;
-    const [chosen, baseline8] = [await this.point(result.chosen.config), await this.point(result.baseline8.config)];
+    const c = result.confirmation;
+    this.rule = c ? { on: 'confirmation', z: c.z, evaluations: c.evaluations } : { on: 'search', z: null, evaluations: 0 };
+    const fits = pickForBudget(result.frontier, req.budget);
+    const chosen = (await this.picked(c ? fits?.config ?? null : result.chosen.config, req.budget))!;
+    const baseline8 = await this.point(result.baseline8.config, req.budget);
     this.current = chosen;
     this.baseline = baseline8;
     return {
-      method: result.method, budget: result.budget, evaluations: result.evaluations, seconds: result.seconds,
+      method: result.method, budget: result.budget, evaluations: result.evaluations + (c?.evaluations ?? 0), seconds: result.seconds,
       float: { costs: costsOf(result.float.cost), calibration_acc: data.floatAcc.calibration, validation_acc: data.floatAcc.validation },
-      baseline8, chosen,
+      baseline8, chosen, pick: this.rule,
       frontier: result.frontier.map((p) => ({
         calibration_loss: p.calibration_loss, loss_bound: p.loss_bound, memory_kb: p.memory_kb, mult_cost: p.mult_cost, mult_cost_paper: p.mult_cost_paper,
+        confirmation_loss: p.confirmation?.loss ?? null, confirmation_upper: p.confirmation?.upper ?? null,
       })),
     };
   }
@@ -167,15 +194,15 @@ export class Workspace {
 
   async pick(budget: number): Promise<ResultPoint | null> {
     if (!this.last) throw new Error('Run a search first.');
-    const p = pickForBudget(this.last.frontier, budget);
+    const p = await this.picked(pickForBudget(this.last.frontier, budget)?.config ?? null, budget);
     if (!p) return null;
-    this.current = await this.point(p.config);
+    this.current = p;
     return this.current;
   }
 
   /** Makes a configuration (edited by hand) the one the downloads describe. */
   async use(config: QuantConfig): Promise<ResultPoint> {
-    this.current = await this.point(config);
+    this.current = await this.point(config, this.current?.budget ?? this.last?.budget ?? 0);
     return this.current;
   }
 
@@ -185,15 +212,22 @@ export class Workspace {
     const data = this.session.data;
     if (!this.last || !this.current || !this.baseline || !data) throw new Error('Run a search first: the downloads hold its result.');
     const cur = this.current;
-    const total = data.calibration.labels.length;
+    const b8 = this.baseline;
     const report = buildReport({
       graph,
       result: {
         ...this.last,
-        chosen: { config: cur.config, correct: Math.round(cur.calibration_acc * total), total, calibration_loss: cur.calibration_loss },
+        // The picked point's own budget and exact counts (the slider may have moved since the run).
+        budget: cur.budget,
+        chosen: { config: cur.config, correct: cur.search.correct, total: cur.search.total, calibration_loss: cur.calibration_loss },
       },
-      data: { calibration: total, validation: data.validation.labels.length, labels: data.labelsFrom },
-      validation: { float: data.floatAcc.validation, quantized: cur.validation_acc, baseline8: this.baseline.validation_acc },
+      data: {
+        calibration: data.calibration.labels.length, confirmation: data.confirmation.labels.length,
+        validation: data.validation.labels.length, labels: data.labelsFrom,
+      },
+      validation: { float: data.floatAcc.validation, quantized: cur.validation_acc, baseline8: b8.validation_acc },
+      figures: { quantized: cur, baseline8: b8 },
+      judgement: { run_budget: this.last.budget, over_budget: cur.over_budget, warnings: cur.warnings, pick: this.rule! },
     });
     return { graph, config: cur.config, report };
   }

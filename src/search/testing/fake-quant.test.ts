@@ -37,7 +37,7 @@ describe('fake-quant test evaluator', () => {
     expect(stopped.total - stopped.correct).toBeGreaterThan(10);
     // Against the float model's answers: a float configuration agrees everywhere.
     const same = await e.evaluate(floatConfig(f.graph.nodes.length), { target: 'float', maxErrors: 0 });
-    expect(same).toEqual({ correct: e.floatCorrect, agree: 400, total: 400, stoppedEarly: false });
+    expect(same).toEqual({ correct: e.floatCorrect, agree: 400, gained: 0, total: 400, stoppedEarly: false });
   });
 
   it('rejects a cache hint that promises more than is true', async () => {

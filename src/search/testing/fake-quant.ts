@@ -146,6 +146,7 @@ export class FakeQuantEvaluator implements Evaluator {
     const byFloat = opts.target === 'float';
     let errors = 0;
     let disagree = 0;
+    let gained = 0;
     let kl = 0;
     let startNode = -1;
     for (let k = 0; k * this.chunk < n; k++) {
@@ -160,14 +161,15 @@ export class FakeQuantEvaluator implements Evaluator {
         const i = k * this.chunk + j;
         if (pred[j] !== this.labels[i]) errors++;
         if (pred[j] !== this.floatPred[i]) disagree++;
+        if (pred[j] === this.labels[i] && this.floatPred[i] !== this.labels[i]) gained++;
       }
       if (opts.maxErrors !== undefined && (byFloat ? disagree : errors) > opts.maxErrors) {
         this.calls.push({ subset, firstChangedNode: opts.firstChangedNode, maxErrors: opts.maxErrors, startNode, stoppedEarly: true });
-        return { correct: n - errors, agree: n - disagree, total: n, stoppedEarly: true, ...(opts.distortion ? { distortion: kl / n } : {}) };
+        return { correct: n - errors, agree: n - disagree, gained, total: n, stoppedEarly: true, ...(opts.distortion ? { distortion: kl / n } : {}) };
       }
     }
     this.calls.push({ subset, firstChangedNode: opts.firstChangedNode, maxErrors: opts.maxErrors, startNode, stoppedEarly: false });
-    return { correct: n - errors, agree: n - disagree, total: n, stoppedEarly: false, ...(opts.distortion ? { distortion: kl / n } : {}) };
+    return { correct: n - errors, agree: n - disagree, gained, total: n, stoppedEarly: false, ...(opts.distortion ? { distortion: kl / n } : {}) };
   }
 
   private runChunk(config: QuantConfig, k: number): ChunkCache {

@@ -1,7 +1,7 @@
 // The page: model → data → search → result → downloads. State that the worker holds is
 // mirrored here only as what is shown; a failed step keeps everything the user already had.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { DataInfo, FileEntry, Method, ModelInfo, Preprocessing, Progress, ResultPoint, RunView } from '../../worker/contract.ts';
+import type { DataInfo, FileEntry, Method, ModelInfo, Preprocessing, Progress, ResultPoint, RunView, SplitSettings } from '../../worker/contract.ts';
 import { errorText } from '../common/format.ts';
 import { DataPanel } from '../data/DataPanel.tsx';
 import { ExportPanel } from '../export/ExportPanel.tsx';
@@ -76,8 +76,8 @@ export function App() {
 
   useEffect(() => { void loadDemo(); }, [loadDemo]);
 
-  const changePrep = (p: Preprocessing) => step('data', 'data', async () => {
-    setData(await session.reprocess(p));
+  const changePrep = (p: Preprocessing, split?: SplitSettings) => step('data', 'data', async () => {
+    setData(await session.reprocess(p, split));
     setPrep(p);
     setModel(await session.api.modelInfo());
     forgetRun();
@@ -126,7 +126,7 @@ export function App() {
         </ErrorBoundary>
         <ErrorBoundary>
           <DataPanel data={data} prep={prep} busy={busy === 'data'} disabled={!model} error={errors.data ?? null}
-            onFiles={(f) => void loadData(f)} onPrep={(p) => void changePrep(p)} />
+            onFiles={(f) => void loadData(f)} onPrep={(p) => void changePrep(p)} onSplit={(sp) => void changePrep(prep, sp)} />
         </ErrorBoundary>
         <ErrorBoundary>
           <RunPanel budget={budget} method={method} ready={!!model && !!data && busy === null} running={busy === 'run'}

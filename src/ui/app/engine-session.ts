@@ -1,7 +1,7 @@
 // The page's side of a session: the worker client plus what is needed to rebuild the worker's
 // state after a cancel (which terminates the worker): the model and data files as given, and
 // the preprocessing settings.
-import type { DataInfo, FileEntry, ModelInfo, Preprocessing, Progress, RunRequest, RunView } from '../../worker/contract.ts';
+import type { DataInfo, FileEntry, ModelInfo, Preprocessing, Progress, RunRequest, RunView, SplitSettings } from '../../worker/contract.ts';
 import { EngineClient } from '../../worker/client.ts';
 import * as Comlink from 'comlink';
 
@@ -10,6 +10,7 @@ export class EngineSession {
   private modelFiles: FileEntry[] | null = null;
   private dataFiles: FileEntry[] | null = null;
   private prep: Preprocessing = {};
+  private split: SplitSettings = {};
   private restoring: Promise<void> | null = null;
 
   async loadModel(files: FileEntry[]): Promise<ModelInfo> {
@@ -21,16 +22,17 @@ export class EngineSession {
 
   async loadData(files: FileEntry[], prep: Preprocessing): Promise<DataInfo> {
     await this.restoring;
-    const info = await this.client.api.loadData(files, prep);
+    const info = await this.client.api.loadData(files, prep, this.split);
     this.dataFiles = files;
     this.prep = prep;
     return info;
   }
 
-  async reprocess(prep: Preprocessing): Promise<DataInfo> {
+  async reprocess(prep: Preprocessing, split: SplitSettings = this.split): Promise<DataInfo> {
     await this.restoring;
-    const info = await this.client.api.reprocess(prep);
+    const info = await this.client.api.reprocess(prep, split);
     this.prep = prep;
+    this.split = split;
     return info;
   }
 
@@ -45,9 +47,10 @@ export class EngineSession {
     const model = this.modelFiles;
     const data = this.dataFiles;
     const prep = this.prep;
+    const split = this.split;
     this.restoring = (async () => {
       if (model) await this.client.api.loadModel(model);
-      if (model && data) await this.client.api.loadData(data, prep);
+      if (model && data) await this.client.api.loadData(data, prep, split);
     })();
     return this.restoring;
   }

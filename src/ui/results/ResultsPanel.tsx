@@ -1,6 +1,6 @@
 // Step 4: the result — costs against float and uniform 8-bit, accuracy on the search and the
 // held-out images, the frontier, and the per-layer formats.
-import type { ResultPoint, RunView } from '../../worker/contract.ts';
+import type { LossFigure, ResultPoint, RunView } from '../../worker/contract.ts';
 import { big, fmt, kb, pct } from '../common/format.ts';
 import { FrontierChart } from './FrontierChart.tsx';
 
@@ -11,6 +11,16 @@ interface Props {
 }
 
 const reduction = (x: number, base: number) => (base > 0 ? 1 - x / base : 0);
+
+/** A loss with its 95% interval, flagged when above the budget. */
+function Loss({ f, budget, testId }: { f: LossFigure; budget: number; testId?: string }) {
+  const over = f.loss > budget + 1e-12;
+  return (
+    <span className={over ? 'over-budget' : undefined} data-testid={testId}>
+      {pct(f.loss)} <span className="hint">(95% {pct(f.ci[0])} to {pct(f.ci[1])}, {f.total} images)</span>{over ? ' — over budget' : ''}
+    </span>
+  );
+}
 
 export function ResultsPanel({ run, picked, budget }: Props) {
   const base = run.baseline8;
@@ -39,11 +49,21 @@ export function ResultsPanel({ run, picked, budget }: Props) {
               <div className="big-number">{pct(reduction(picked.costs.mult_cost_paper, base.costs.mult_cost_paper), 1)}</div>
               cheaper multiplications than 8-bit (paper's measure)
             </div>
-            <div className="card" data-testid="card-accuracy">
+            <div className={picked.over_budget ? 'card over-budget' : 'card'} data-testid="card-accuracy">
               <div className="big-number" data-testid="heldout-loss">{pct(picked.validation_loss)}</div>
-              held-out loss ({pct(picked.validation_acc)} vs float {pct(run.float.validation_acc)}); {pct(picked.calibration_loss)} on the search images
+              held-out loss ({pct(picked.validation_acc)} vs float {pct(run.float.validation_acc)})
+              {picked.over_budget ? <strong data-testid="over-budget"> — over the {pct(picked.budget, 1)} budget</strong> : <> — within the {pct(picked.budget, 1)} budget</>}
             </div>
           </div>
+          {picked.warnings.map((w) => <p key={w} className="warning" role="alert" data-testid="result-warning">{w}</p>)}
+          <ul className="losses" data-testid="loss-list">
+            <li>held out: <Loss f={picked.validation} budget={picked.budget} testId="loss-heldout" /></li>
+            {picked.confirmation && <li>confirmation{run.pick.on === 'confirmation' ? ' (the pick was made here)' : ''}: <Loss f={picked.confirmation} budget={picked.budget} testId="loss-confirmation" /></li>}
+            <li>search: <Loss f={picked.search} budget={picked.budget} testId="loss-search" /></li>
+          </ul>
+          {run.method === 'paper' && (
+            <p className="hint" data-testid="paper-note">As the paper did, this method searches and judges on the same images (in-sample); the held-out loss shows what that costs.</p>
+          )}
           <FrontierChart frontier={run.frontier} picked={picked} baselineKb={base.costs.memory_kb} budget={budget} />
           <table data-testid="cost-table">
             <thead><tr><th /><th>float</th><th>uniform 8-bit</th><th>this result</th><th>vs 8-bit</th></tr></thead>
