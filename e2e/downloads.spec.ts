@@ -1,44 +1,60 @@
-// Downloads as a person gets them: the report and the C reference, whose `make test` must pass.
+// Downloads as a person gets them: each button names the zip it saves and the files inside, and
+// the zip holds exactly those; the C reference's `make test` passes bit for bit.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { unzipSync } from 'fflate';
+import type { Page } from '@playwright/test';
 import { test, expect } from './fixtures.ts';
 
-test('after a search: report and C downloads; the C passes make test bit for bit', async ({ page, foreignRequests, pageErrors }) => {
+/** Clicks a download button; checks the saved name is the one the button shows and returns the zip's files. */
+async function download(page: Page, id: string): Promise<Record<string, Uint8Array>> {
+  const button = page.getByTestId(`download-${id}`);
+  const promised = (await button.getByTestId('zip-name').textContent())!;
+  const [file] = await Promise.all([page.waitForEvent('download'), button.click()]);
+  expect(file.suggestedFilename()).toBe(promised);
+  return unzipSync(new Uint8Array(readFileSync(await file.path())));
+}
+
+const text = (b: Uint8Array) => new TextDecoder().decode(b);
+
+test('after a search: every download is the zip its button names, holding the files it lists', async ({ page, foreignRequests, pageErrors }) => {
   await page.goto('/');
   await expect(page.getByTestId('float-acc')).toHaveText('99.40%', { timeout: 60_000 });
   await page.getByTestId('method').selectOption('uniform');
   await page.getByTestId('run').click();
   await expect(page.getByTestId('results-panel')).toContainText('uniform search', { timeout: 60_000 });
 
-  const [report] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-report').click()]);
-  expect(report.suggestedFilename()).toBe('lenet5_mnist-report.zip');
-  const files = unzipSync(new Uint8Array(readFileSync(await report.path())));
-  const json = JSON.parse(new TextDecoder().decode(files['report.json']));
+  const report = await download(page, 'report');
+  expect(Object.keys(report).sort()).toEqual(['layers.csv', 'report.json']);
+  const json = JSON.parse(text(report['report.json']));
   expect(json.method).toBe('uniform');
   expect(json.model.name).toBe('lenet5_mnist');
   expect(json.float.validation_acc).toBe(0.985);
-  expect(new TextDecoder().decode(files['layers.csv'])).toContain('conv1');
+  expect(text(report['layers.csv'])).toContain('conv1');
 
-  const [c] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-c').click()]);
+  const c = await download(page, 'c');
+  expect(Object.keys(c).sort()).toEqual(['Makefile', 'README.md', 'model_q.c', 'model_q.h', 'test_main.c', 'test_vectors.h'].map((f) => `c/${f}`));
   const dir = mkdtempSync(join(tmpdir(), 'fixpoint-e2e-c-'));
-  for (const [name, data] of Object.entries(unzipSync(new Uint8Array(readFileSync(await c.path()))))) {
-    writeFileSync(join(dir, name.replace(/^c\//, '')), data);
-  }
+  for (const [name, data] of Object.entries(c)) writeFileSync(join(dir, name.replace(/^c\//, '')), data);
   expect(execFileSync('make', ['test'], { cwd: dir, encoding: 'utf8' })).toContain('all 16 test vectors bit-exact');
 
-  const [fxp] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-json').click()]);
-  const packed = unzipSync(new Uint8Array(readFileSync(await fxp.path())));
-  const manifest = JSON.parse(new TextDecoder().decode(packed['model.fxp.json']));
-  expect(manifest.format).toBe('fixpoint-model');
-  expect(packed['model.fxp.bin'].length).toBeGreaterThan(0);
+  const fxp = await download(page, 'fxp');
+  expect(Object.keys(fxp).sort()).toEqual(['model.fxp.bin', 'model.fxp.json']);
+  expect(JSON.parse(text(fxp['model.fxp.json'])).format).toBe('fixpoint-model');
+  expect(fxp['model.fxp.bin'].length).toBeGreaterThan(0);
 
-  const [tfjs] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-tfjs').click()]);
-  const tfjsFiles = unzipSync(new Uint8Array(readFileSync(await tfjs.path())));
-  expect(JSON.parse(new TextDecoder().decode(tfjsFiles['tfjs/model.json'])).format).toBe('layers-model');
-  expect(new TextDecoder().decode(tfjsFiles['tfjs/README.md'])).toContain('Activation quantization is not in this model');
+  const tfjs = await download(page, 'tfjs');
+  expect(Object.keys(tfjs)).toHaveLength(3);
+  expect(JSON.parse(text(tfjs['tfjs/model.json'])).format).toBe('layers-model');
+  expect(text(tfjs['tfjs/README.md'])).toContain('Activation quantization is not in this model');
+
+  // Download all: the four above in one zip, byte for byte the same files.
+  const all = await download(page, 'all');
+  expect(Object.keys(all).sort()).toEqual([...Object.keys(report), ...Object.keys(c), ...Object.keys(fxp), ...Object.keys(tfjs)].sort());
+  expect(all['model.fxp.bin']).toEqual(fxp['model.fxp.bin']);
+  expect(text(all['c/model_q.c'])).toBe(text(c['c/model_q.c']));
   await expect(page.getByTestId('export-error')).toHaveCount(0);
 
   expect(foreignRequests).toEqual([]);

@@ -7,6 +7,7 @@ import type { NodeKind } from '../core/graph.ts';
 import type { GraphSummary } from '../core/summary.ts';
 import type { WasmSupport } from '../engine/wasm-support.ts';
 import type { FileEntry } from '../formats/types.ts';
+import type { SearchResult } from '../search/run.ts';
 import type { Method, Progress } from '../search/scorer.ts';
 import type { Preprocessing, SplitSettings } from './session.ts';
 
@@ -137,6 +138,12 @@ export interface PickRule {
   evaluations: number;
 }
 
+/** A finished search as the page keeps it across reloads: the whole result and the configuration picked from it. */
+export interface SavedSearch {
+  result: SearchResult;
+  picked: QuantConfig | null;
+}
+
 export interface ExportFile {
   name: string;
   data: Uint8Array | string;
@@ -157,6 +164,10 @@ export interface WorkerApi {
   run(request: RunRequest, onProgress: (p: Progress) => void): Promise<RunView>;
   /** The cheapest frontier point of the last run within `budget`, re-scored on the held-out images. */
   pick(budget: number): Promise<ResultPoint | null>;
+  /** The last search, for the page to keep across a reload (null before any). */
+  savedSearch(): Promise<SearchResult | null>;
+  /** Brings back a saved search over the same model and data: its view and the point picked then. */
+  restoreSearch(saved: SavedSearch): Promise<{ run: RunView; picked: ResultPoint }>;
   /** Scores a configuration edited by hand. */
   evaluate(config: QuantConfig): Promise<ResultPoint>;
   exportFiles(kinds: string[]): Promise<ExportFile[]>;

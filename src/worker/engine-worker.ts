@@ -72,6 +72,12 @@ const api: WorkerApi = {
   reprocess: async (prep, split) => (await ws()).reprocess(prep, split),
   run: async (request, onProgress) => (await ws()).run(request, throttled(onProgress)),
   pick: async (budget) => (await ws()).pick(budget),
+  savedSearch: async () => (await ws()).lastSearch,
+  restoreSearch: async ({ result, picked }) => {
+    const w = await ws();
+    const run = await w.adopt(result, picked ?? undefined);
+    return { run, picked: w.currentPoint! };
+  },
   evaluate: async (config) => (await ws()).point(config),
   exportFiles: async (kinds) => writeExports(await ws(), kinds),
 };

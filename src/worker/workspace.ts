@@ -169,13 +169,25 @@ export class Workspace {
       graph, evaluator: evaluator ?? own.search, confirmation: own.confirmation, confirmZ: req.confirmZ,
       budget: req.budget, stats: data.stats, seed: req.seed ?? 0, bits: req.bits, confidence: req.confidence, onProgress, signal,
     });
+    return this.adopt(result);
+  }
+
+  /**
+   * Makes a search result the one the slider and downloads use, scoring its choice and the 8-bit
+   * baseline on both image sets. A result saved before a reload comes back through here too, with
+   * the configuration that was picked then (it is scored again: the data is the same, the code may not be).
+   */
+  async adopt(result: SearchResult, picked?: QuantConfig): Promise<RunView> {
+    const data = this.session.data;
+    if (!data) throw new Error('Load calibration data first.');
     this.last = result;
-    const c = result.confirmation;
+    // A result saved before confirmation existed has no `confirmation`: it was picked in-sample.
+    const c = result.confirmation ?? null;
     this.rule = c ? { on: 'confirmation', z: c.z, evaluations: c.evaluations } : { on: 'search', z: null, evaluations: 0 };
-    const fits = pickForBudget(result.frontier, req.budget);
-    const chosen = (await this.picked(c ? fits?.config ?? null : result.chosen.config, req.budget))!;
-    const baseline8 = await this.point(result.baseline8.config, req.budget);
-    this.current = chosen;
+    const fits = pickForBudget(result.frontier, result.budget);
+    const chosen = (await this.picked(c ? fits?.config ?? null : result.chosen.config, result.budget))!;
+    const baseline8 = await this.point(result.baseline8.config, result.budget);
+    this.current = picked ? await this.point(picked, result.budget) : chosen;
     this.baseline = baseline8;
     return {
       method: result.method, budget: result.budget, evaluations: result.evaluations + (c?.evaluations ?? 0), seconds: result.seconds,
@@ -190,6 +202,11 @@ export class Workspace {
 
   get lastSearch(): SearchResult | null {
     return this.last;
+  }
+
+  /** The configuration the downloads describe now. */
+  get currentPoint(): ResultPoint | null {
+    return this.current;
   }
 
   async pick(budget: number): Promise<ResultPoint | null> {

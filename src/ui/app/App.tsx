@@ -1,18 +1,21 @@
 // The page: model → data → search → result → downloads. State that the worker holds is
 // mirrored here only as what is shown; a failed step keeps everything the user already had.
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { DataInfo, FileEntry, Method, ModelInfo, Preprocessing, Progress, ResultPoint, RunView, SplitSettings } from '../../worker/contract.ts';
 import { errorText } from '../common/format.ts';
 import { DataPanel } from '../data/DataPanel.tsx';
-import { ExportPanel } from '../export/ExportPanel.tsx';
 import { ModelPanel } from '../model/ModelPanel.tsx';
-import { ResultsPanel } from '../results/ResultsPanel.tsx';
 import { RunPanel } from '../run/RunPanel.tsx';
 import { EngineStatus } from '../status/EngineStatus.tsx';
 import { EngineSession, fetchDemoFiles } from './engine-session.ts';
 import { ErrorBoundary } from './ErrorBoundary.tsx';
+import { clearSaved, loadSaved, type Saved, save, type Source } from './saved-state.ts';
 
-type Busy = null | 'model' | 'data' | 'run';
+type Busy = null | 'model' | 'data' | 'run' | 'result';
+
+// Charts and zip writing load with the first result, keeping the first page small.
+const ResultsPanel = lazy(() => import('../results/ResultsPanel.tsx').then((m) => ({ default: m.ResultsPanel })));
+const ExportPanel = lazy(() => import('../export/ExportPanel.tsx').then((m) => ({ default: m.ExportPanel })));
 
 export function App() {
   const session = useMemo(() => new EngineSession(), []);
@@ -27,6 +30,8 @@ export function App() {
   const [run, setRun] = useState<RunView | null>(null);
   const [picked, setPicked] = useState<ResultPoint | null>(null);
   const pickSeq = useRef(0);
+  /** False until the work kept from the last visit is back (or found missing): nothing is saved before. */
+  const [ready, setReady] = useState(false);
 
   const fail = (key: string, e: unknown) => setErrors((x) => ({ ...x, [key]: errorText(e) }));
 
@@ -43,25 +48,41 @@ export function App() {
     }
   }, []);
 
+  /** Keeps one part of the work in this browser; a failure (quota, private mode) is said, not fatal. */
+  const keep = useCallback(<K extends keyof Saved>(key: K, value: Saved[K] | undefined) => {
+    save(key, value).catch((e: unknown) => setErrors((x) => ({
+      ...x, saved: `This browser did not keep the ${key} (${errorText(e)}); it will not come back after a reload.`,
+    })));
+  }, []);
+
   /** A new model or new data invalidates the last search. */
-  const forgetRun = () => {
+  const forgetRun = useCallback(() => {
     setRun(null);
     setPicked(null);
-  };
+    keep('search', undefined);
+    keep('picked', undefined);
+  }, [keep]);
 
-  const loadModel = useCallback((files: FileEntry[]) => step('model', 'model', async () => {
+  // Files still being read (a large .h5 takes seconds): the panel says so from the first moment.
+  const loadModel = useCallback((reading: Promise<FileEntry[]>) => step('model', 'model', async () => {
+    const files = await reading;
+    if (files.length === 0) return;
     setModel(await session.loadModel(files));
+    keep('model', { kind: 'files', files });
     forgetRun();
     // The worker re-preprocessed the data already loaded for the new model's input.
     setData(await session.api.dataInfo());
-  }), [session, step]);
+  }), [session, step, keep, forgetRun]);
 
-  const loadData = useCallback((files: FileEntry[]) => step('data', 'data', async () => {
+  const loadData = useCallback((reading: Promise<FileEntry[]>) => step('data', 'data', async () => {
+    const files = await reading;
+    if (files.length === 0) return;
     setData(await session.loadData(files, prep));
+    keep('data', { kind: 'files', files });
     // With data the layer table gains activation ranges.
     setModel(await session.api.modelInfo());
     forgetRun();
-  }), [session, step, prep]);
+  }), [session, step, prep, keep, forgetRun]);
 
   const loadDemo = useCallback(() => step('model', 'model', async () => {
     setErrors((x) => ({ ...x, data: null }));
@@ -71,10 +92,99 @@ export function App() {
     setPrep({});
     setData(await session.loadData(demo.data, {}));
     setModel(await session.api.modelInfo());
+    keep('model', { kind: 'demo' });
+    keep('data', { kind: 'demo' });
     forgetRun();
-  }), [session, step]);
+  }), [session, step, keep, forgetRun]);
 
-  useEffect(() => { void loadDemo(); }, [loadDemo]);
+  /** Loads again what was kept: model, then data with its settings, then the search's result. */
+  const restore = useCallback(async (saved: Saved & { model: Source }) => {
+    const settings = saved.settings;
+    if (settings) {
+      setPrep(settings.prep);
+      setBudget(settings.budget);
+      setMethod(settings.method);
+    }
+    const demo = saved.model.kind === 'demo' || saved.data?.kind === 'demo' ? fetchDemoFiles() : null;
+    const files = async (src: Source, part: 'model' | 'data') => (src.kind === 'files' ? src.files : (await demo!)[part]);
+    const again = (what: string, e: unknown) => `${what} kept from your last visit could not be loaded again: ${errorText(e)}`;
+    await step('model', 'model', async () => {
+      try {
+        setModel(await session.loadModel(await files(saved.model, 'model')));
+      } catch (e) {
+        throw new Error(again('The model', e));
+      }
+    });
+    if (!saved.data) return;
+    await step('data', 'data', async () => {
+      try {
+        setData(await session.loadData(await files(saved.data!, 'data'), settings?.prep ?? {}));
+        setModel(await session.api.modelInfo());
+      } catch (e) {
+        throw new Error(again('The data', e));
+      }
+    });
+    if (!saved.search) return;
+    await step('result', 'run', async () => {
+      try {
+        const back = await session.api.restoreSearch({ result: saved.search!, picked: saved.picked ?? null });
+        setRun(back.run);
+        setPicked(back.picked);
+      } catch (e) {
+        throw new Error(again('The search result', e));
+      }
+    });
+  }, [session, step]);
+
+  // First the work kept from the last visit; on a first visit (or after Clear) the demo.
+  const started = useRef(false);
+  useEffect(() => {
+    if (started.current) return;
+    started.current = true;
+    void (async () => {
+      const saved = await loadSaved().catch((): Saved => ({}));
+      if (saved.model) await restore({ ...saved, model: saved.model });
+      else await loadDemo();
+      setReady(true);
+    })();
+  }, [restore, loadDemo]);
+
+  // Settings and the picked configuration are kept whenever they change; the search's whole
+  // result once, when it arrives.
+  useEffect(() => {
+    if (ready && model) keep('settings', { prep, budget, method });
+  }, [ready, model, prep, budget, method, keep]);
+  useEffect(() => {
+    if (!ready || !run) return;
+    session.api.savedSearch().then((r) => r && keep('search', r), () => {});
+  }, [ready, run, session, keep]);
+  useEffect(() => {
+    if (ready && run && picked) keep('picked', picked.config);
+  }, [ready, run, picked, keep]);
+
+  /** Forgets everything: the worker (and any search in it), what is shown and what is kept. */
+  const clearAll = async () => {
+    session.reset();
+    setBusy(null);
+    setProgress(null);
+    setModel(null);
+    setData(null);
+    setRun(null);
+    setPicked(null);
+    setPrep({});
+    setBudget(0.01);
+    setMethod('frontier');
+    setErrors({});
+    await clearSaved().catch((e: unknown) => fail('saved', e));
+  };
+
+  // Leaving or reloading the page ends a search: the browser asks first.
+  useEffect(() => {
+    if (busy !== 'run') return;
+    const ask = (e: BeforeUnloadEvent) => { e.preventDefault(); e.returnValue = ''; };
+    window.addEventListener('beforeunload', ask);
+    return () => window.removeEventListener('beforeunload', ask);
+  }, [busy]);
 
   const changePrep = (p: Preprocessing, split?: SplitSettings) => step('data', 'data', async () => {
     setData(await session.reprocess(p, split));
@@ -119,6 +229,11 @@ export function App() {
       <header className="app-header">
         <h1>Fixpoint</h1>
         <p className="tagline">Fixed-point quantization of trained CNNs for embedded inference. Everything runs locally in this page: nothing is uploaded.</p>
+        <p className="kept hint">
+          Your model, data, settings and last result are kept in this browser for your next visit.{' '}
+          <button type="button" className="secondary" onClick={() => void clearAll()} data-testid="clear">Clear</button>
+        </p>
+        {errors.saved && <p className="warning" role="alert" data-testid="saved-error">{errors.saved}</p>}
       </header>
       <main>
         <ErrorBoundary>
@@ -133,16 +248,19 @@ export function App() {
             hasResult={!!run} progress={progress} error={errors.run ?? null}
             onBudget={(b) => void changeBudget(b)} onMethod={setMethod} onRun={() => void startRun()} onCancel={() => void cancel()} />
         </ErrorBoundary>
-        {run && (
-          <ErrorBoundary>
-            <ResultsPanel run={run} picked={picked} budget={budget} />
-          </ErrorBoundary>
-        )}
-        {run && picked && model && (
-          <ErrorBoundary>
-            <ExportPanel modelName={model.name} fetchFiles={(k) => session.api.exportFiles([k])} />
-          </ErrorBoundary>
-        )}
+        {busy === 'result' && <p className="panel" role="status" data-testid="restoring">Bringing back the last result…</p>}
+        <Suspense fallback={<p className="panel" role="status">Loading the result view…</p>}>
+          {run && (
+            <ErrorBoundary>
+              <ResultsPanel run={run} picked={picked} budget={budget} />
+            </ErrorBoundary>
+          )}
+          {run && picked && model && (
+            <ErrorBoundary>
+              <ExportPanel modelName={model.name} fetchFiles={(k) => session.api.exportFiles(k)} />
+            </ErrorBoundary>
+          )}
+        </Suspense>
         <ErrorBoundary>
           <EngineStatus client={session.client} />
         </ErrorBoundary>

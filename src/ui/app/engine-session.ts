@@ -55,6 +55,15 @@ export class EngineSession {
     return this.restoring;
   }
 
+  /** Ends the worker (and any search in it) and forgets the files: a fresh start. */
+  reset(): void {
+    this.client.cancel();
+    this.modelFiles = null;
+    this.dataFiles = null;
+    this.prep = {};
+    this.restoring = null;
+  }
+
   get api() {
     return this.client.api;
   }

@@ -10,21 +10,21 @@ interface Props {
   folders?: boolean;
   busy?: boolean;
   testId: string;
-  onFiles(files: FileEntry[]): void;
+  /** Called at once with the files still being read, so the page can say so before they arrive. */
+  onFiles(files: Promise<FileEntry[]>): void;
 }
 
 export function DropZone({ label, hint, accept, folders, busy, testId, onFiles }: Props) {
   const [over, setOver] = useState(false);
   const files = useRef<HTMLInputElement>(null);
   const folder = useRef<HTMLInputElement>(null);
-  const take = (p: Promise<FileEntry[]>) => p.then((f) => f.length > 0 && onFiles(f));
   return (
     <div
       className={`dropzone${over ? ' over' : ''}${busy ? ' busy' : ''}`}
       data-testid={testId}
       onDragOver={(e) => { e.preventDefault(); setOver(true); }}
       onDragLeave={() => setOver(false)}
-      onDrop={(e) => { e.preventDefault(); setOver(false); void take(readDataTransfer(e.dataTransfer)); }}
+      onDrop={(e) => { e.preventDefault(); setOver(false); onFiles(readDataTransfer(e.dataTransfer)); }}
     >
       <strong>{label}</strong>
       <div className="hint">{hint}</div>
@@ -33,11 +33,11 @@ export function DropZone({ label, hint, accept, folders, busy, testId, onFiles }
         {folders && <button type="button" className="secondary" disabled={busy} onClick={() => folder.current?.click()}>Choose a folder…</button>}
       </div>
       <input ref={files} type="file" multiple accept={accept} hidden data-testid={`${testId}-files`}
-        onChange={(e) => { if (e.target.files) void take(readFileList(e.target.files)); e.target.value = ''; }} />
+        onChange={(e) => { if (e.target.files) onFiles(readFileList(e.target.files)); e.target.value = ''; }} />
       {folders && (
         <input ref={folder} type="file" hidden data-testid={`${testId}-folder`}
           {...({ webkitdirectory: '', directory: '' } as Record<string, string>)}
-          onChange={(e) => { if (e.target.files) void take(readFileList(e.target.files)); e.target.value = ''; }} />
+          onChange={(e) => { if (e.target.files) onFiles(readFileList(e.target.files)); e.target.value = ''; }} />
       )}
     </div>
   );

@@ -11,7 +11,7 @@ interface Props {
   busy: boolean;
   disabled: boolean;
   error: string | null;
-  onFiles(files: FileEntry[]): void;
+  onFiles(files: Promise<FileEntry[]>): void;
   onPrep(prep: Preprocessing): void;
   onSplit(split: SplitSettings): void;
 }

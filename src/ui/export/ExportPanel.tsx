@@ -1,4 +1,5 @@
-// Step 5: downloads. Writers run in the worker; several files of one kind come as one zip.
+// Step 5: downloads. Writers run in the worker; several files of one kind come as one zip, and
+// each button names the zip it saves and the files inside, so nothing arrives unannounced.
 import { useState } from 'react';
 import { zipSync } from 'fflate';
 import type { ExportFile } from '../../worker/contract.ts';
@@ -6,15 +7,27 @@ import { errorText } from '../common/format.ts';
 
 interface Props {
   modelName: string;
-  fetchFiles(kind: string): Promise<ExportFile[]>;
+  fetchFiles(kinds: string[]): Promise<ExportFile[]>;
 }
 
-const KINDS = [
-  { kind: 'json', label: 'Quantized weights', detail: 'model.fxp.json + packed model.fxp.bin' },
-  { kind: 'c', label: 'C99 reference', detail: 'model_q.h/.c, test vectors, Makefile: make test checks bit-exactness' },
-  { kind: 'tfjs', label: 'TensorFlow.js model', detail: 'model.json + weights with the quantized values' },
-  { kind: 'report', label: 'Report', detail: 'report.json and layers.csv' },
+interface Kind {
+  /** Export kinds the worker writes (src/worker/exports.ts). */
+  kinds: string[];
+  label: string;
+  /** The zip's name after the model's name. */
+  zip: string;
+  holds: string;
+}
+
+const KINDS: Kind[] = [
+  { kinds: ['json'], zip: 'fxp', label: 'Quantized weights', holds: 'model.fxp.json (graph, formats, layout) and model.fxp.bin (integers packed at their bit widths)' },
+  { kinds: ['c'], zip: 'c', label: 'C99 reference', holds: 'c/ with model_q.h, model_q.c, test_vectors.h, test_main.c, Makefile, README.md; make test checks it bit for bit' },
+  { kinds: ['tfjs'], zip: 'tfjs', label: 'TensorFlow.js model', holds: 'tfjs/ with model.json, its weight file (the quantized values) and README.md' },
+  { kinds: ['report'], zip: 'report', label: 'Report', holds: 'report.json and layers.csv' },
 ];
+const ALL: Kind = { kinds: KINDS.flatMap((k) => k.kinds), zip: 'all', label: 'Download all', holds: 'everything above in one zip' };
+
+const zipName = (modelName: string, k: Kind) => `${modelName}-${k.zip}.zip`;
 
 function save(name: string, data: Uint8Array | string, mime: string) {
   const blob = new Blob([typeof data === 'string' ? data : new Uint8Array(data)], { type: mime });
@@ -30,17 +43,14 @@ function save(name: string, data: Uint8Array | string, mime: string) {
 export function ExportPanel({ modelName, fetchFiles }: Props) {
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const download = async (kind: string) => {
-    setBusy(kind);
+  const download = async (k: Kind) => {
+    setBusy(k.zip);
     setError(null);
     try {
-      const files = await fetchFiles(kind);
-      if (files.length === 1) save(files[0].name, files[0].data, files[0].mime);
-      else {
-        const enc = new TextEncoder();
-        const zip = zipSync(Object.fromEntries(files.map((f) => [f.name, typeof f.data === 'string' ? enc.encode(f.data) : f.data])));
-        save(`${modelName}-${kind}.zip`, zip, 'application/zip');
-      }
+      const files = await fetchFiles(k.kinds);
+      const enc = new TextEncoder();
+      const zip = zipSync(Object.fromEntries(files.map((f) => [f.name, typeof f.data === 'string' ? enc.encode(f.data) : f.data])));
+      save(zipName(modelName, k), zip, 'application/zip');
     } catch (e) {
       setError(errorText(e));
     } finally {
@@ -51,9 +61,10 @@ export function ExportPanel({ modelName, fetchFiles }: Props) {
     <section className="panel" data-testid="export-panel" aria-labelledby="exp-h">
       <h2 id="exp-h">5. Download</h2>
       <div className="downloads">
-        {KINDS.map((k) => (
-          <button key={k.kind} type="button" className="secondary" disabled={busy !== null} onClick={() => void download(k.kind)} data-testid={`download-${k.kind}`}>
-            {busy === k.kind ? 'Preparing…' : k.label}<br /><small>{k.detail}</small>
+        {[...KINDS, ALL].map((k) => (
+          <button key={k.zip} type="button" className={k === ALL ? '' : 'secondary'} disabled={busy !== null} onClick={() => void download(k)} data-testid={`download-${k.zip}`}>
+            {busy === k.zip ? 'Preparing…' : k.label}<br />
+            <small><span data-testid="zip-name">{zipName(modelName, k)}</span>: {k.holds}</small>
           </button>
         ))}
       </div>

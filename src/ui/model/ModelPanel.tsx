@@ -7,7 +7,7 @@ interface Props {
   model: ModelInfo | null;
   busy: boolean;
   error: string | null;
-  onFiles(files: FileEntry[]): void;
+  onFiles(files: Promise<FileEntry[]>): void;
   onDemo(): void;
 }
 
@@ -26,8 +26,9 @@ export function ModelPanel({ model, busy, error, onFiles, onDemo }: Props) {
         <button type="button" className="secondary" onClick={onDemo} disabled={busy}>Use the demo (LeNet-5, MNIST)</button>
       </div>
       {error && <p className="error" role="alert" data-testid="model-error">{error}</p>}
-      {busy && !model && <p>Reading the model…</p>}
-      {model && (
+      {busy && <p role="status" data-testid="model-reading">Reading the model…</p>}
+      {/* The old table goes at once: it no longer describes what is being loaded. */}
+      {model && !busy && (
         <>
           <p data-testid="model-summary">
             <strong>{model.name}</strong>: input {model.inputShape.join('×')}, {model.nodes.length} nodes,{' '}

@@ -24,7 +24,8 @@ const METHODS: { id: Method; label: string }[] = [
   { id: 'uniform', label: 'uniform 8-bit — what commercial tools do' },
 ];
 
-export const MAX_BUDGET = 0.05;
+/** The slider's range; a frontier search walks to max(5%, budget), so larger budgets mean a longer search. */
+export const MAX_BUDGET = 0.1;
 
 export function RunPanel({ budget, method, ready, running, hasResult, progress, error, onBudget, onMethod, onRun, onCancel }: Props) {
   const eta = progress?.etaSeconds;
@@ -36,7 +37,7 @@ export function RunPanel({ budget, method, ready, running, hasResult, progress, 
           Accuracy-loss budget <strong data-testid="budget-value">{pct(budget, 1)}</strong>
           <input
             type="range" min={0.001} max={MAX_BUDGET} step={0.001} value={budget} data-testid="budget"
-            aria-label="accuracy-loss budget" onChange={(e) => onBudget(Number(e.target.value))}
+            aria-label="accuracy-loss budget" aria-valuetext={pct(budget, 1)} onChange={(e) => onBudget(Number(e.target.value))}
           />
         </label>
         <label>
@@ -52,8 +53,8 @@ export function RunPanel({ budget, method, ready, running, hasResult, progress, 
       {hasResult && !running && <p className="hint">Moving the slider picks the cheapest configuration of the frontier within the budget, without searching again.</p>}
       {running && (
         <div className="progress" data-testid="progress">
-          <progress max={1} value={progress?.fraction ?? 0} />
-          <span>
+          <progress max={1} value={progress?.fraction ?? 0} aria-label="search progress" />
+          <span role="status" aria-live="polite" data-testid="progress-text">
             {progress ? `${progress.phase}${progress.tensor ? ` · ${progress.tensor}` : ''} · ${progress.evaluations} evaluations` : 'starting…'}
             {eta != null && Number.isFinite(eta) ? ` · about ${Math.max(1, Math.round(eta))} s left` : ''}
             {progress?.best ? ` · best so far ${progress.best.memory_kb.toFixed(1)} KB at ${pct(progress.best.calibration_loss)} loss` : ''}

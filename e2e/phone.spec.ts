@@ -1,0 +1,41 @@
+// A phone-sized screen (390 px) through every step: the page never grows wider than the screen,
+// and the controls say what they are to a screen reader. Screenshots of each step are saved
+// with the test results (test-results/e2e/<test>/phone-*.png).
+import type { Page } from '@playwright/test';
+import { test, expect } from './fixtures.ts';
+
+test.use({ viewport: { width: 390, height: 844 } });
+
+async function fitsAndShoot(page: Page, name: string) {
+  // Any element pushing past the right edge widens the document and makes it scroll sideways.
+  await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  await page.screenshot({ path: test.info().outputPath(`${name}.png`), fullPage: true });
+}
+
+test('at 390 px nothing scrolls sideways at any step; slider and progress are announced', async ({ page, foreignRequests, pageErrors }) => {
+  await page.goto('/');
+  await expect(page.getByTestId('float-acc')).toHaveText('99.00%', { timeout: 60_000 });
+  await fitsAndShoot(page, 'phone-1-demo-loaded');
+
+  const slider = page.getByRole('slider', { name: 'accuracy-loss budget' });
+  await expect(slider).toHaveAttribute('aria-valuetext', '1.0%');
+  await expect(slider).toHaveAttribute('max', '0.1');
+  await slider.fill('0.02');
+  await expect(slider).toHaveAttribute('aria-valuetext', '2.0%');
+
+  await page.getByTestId('run').click();
+  await expect(page.getByRole('progressbar', { name: 'search progress' })).toBeVisible();
+  await expect(page.getByTestId('progress-text')).toHaveAttribute('aria-live', 'polite');
+  await expect(page.getByTestId('progress-text')).toContainText('evaluations');
+  await fitsAndShoot(page, 'phone-2-searching');
+  await page.getByTestId('cancel').click();
+
+  await page.getByTestId('method').selectOption('uniform');
+  await page.getByTestId('run').click();
+  await expect(page.getByTestId('results-panel')).toContainText('uniform search', { timeout: 60_000 });
+  await expect(page.getByTestId('export-panel')).toBeVisible();
+  await fitsAndShoot(page, 'phone-3-result-and-downloads');
+
+  expect(foreignRequests).toEqual([]);
+  expect(pageErrors).toEqual([]);
+});
