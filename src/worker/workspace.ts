@@ -150,7 +150,7 @@ export class Workspace {
     };
   }
 
-  /** A point picked for `budget` from the last run, with a warning when no configuration fit. */
+  /** The run's pick for `budget`; with confirmation and nothing confirmed, the run's fallback (the safest point) with a warning. */
   private async picked(config: QuantConfig | null, budget: number): Promise<ResultPoint | null> {
     const last = this.last!;
     const fallback = !config && this.rule?.on === 'confirmation';
@@ -211,8 +211,10 @@ export class Workspace {
 
   async pick(budget: number): Promise<ResultPoint | null> {
     if (!this.last) throw new Error('Run a search first.');
-    const p = await this.picked(pickForBudget(this.last.frontier, budget)?.config ?? null, budget);
-    if (!p) return null;
+    // The slider says plainly when nothing fits (the page: "raise the budget").
+    const fit = pickForBudget(this.last.frontier, budget);
+    if (!fit) return null;
+    const p = await this.point(fit.config, budget);
     this.current = p;
     return this.current;
   }
