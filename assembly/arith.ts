@@ -1,5 +1,5 @@
 // Exact integer helpers shared by the integer kernels (DESIGN.md §4). The TypeScript side
-// (src/engine/plan.ts) proves the magnitude bounds these rely on before a kernel is chosen.
+// (src/engine/prepare.ts) proves the magnitude bounds these rely on before a kernel is chosen.
 
 /** Activation codes shared with src/engine/kernels.ts. */
 export const ACT_LINEAR = 0;

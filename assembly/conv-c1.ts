@@ -6,7 +6,8 @@
 // (w[ky][kx][c], w[ky][kx+1][c]) repeated four times, per (ky, pair, channel) — see
 // Engine.upload. The sums are the exact integer sums (same bounds as the i16 GEMM), so the
 // results equal every other path bit for bit.
-import { epiFastSplat } from './epilogue';
+import { IntEpiBlock } from './blocks';
+import { epiFastSplat, fastShift } from './epilogue';
 
 /**
  * src: the zero-padded input narrowed to i16 (batch × Hp × Wp), windows inside it; output
@@ -14,17 +15,8 @@ import { epiFastSplat } from './epilogue';
  */
 export function conv_c1_i16(src: usize, Hp: i32, Wp: i32, kh: i32, kw: i32, OH: i32, OW: i32, batch: i32, wp: usize, N: i32, blk: usize, dst: usize): void {
   const pairs = (kw + 1) >> 1;
-  const act = load<i32>(blk);
-  const alpha = load<i32>(blk, 4);
-  const hasEpi = load<i32>(blk, 8);
-  const S = load<i32>(blk, 12);
-  const lo = load<i32>(blk, 16);
-  const hi = load<i32>(blk, 20);
-  const qs = <usize>load<u32>(blk, 28);
-  const bt = <usize>load<u32>(blk, 36);
-  const st = <usize>load<u32>(blk, 40);
-  const maxQ = load<i32>(blk, 44);
-  const t = S > 0 ? 0 : (-S < 17 ? -S : 17);
+  const e = changetype<IntEpiBlock>(blk);
+  const t = fastShift(e.S);
   const rowBytes = <usize>Wp << 1;
   const tapStride = <usize>N << 4; // bytes per (ky, pair): N vectors
   for (let n = 0; n < batch; n++) {
@@ -59,14 +51,14 @@ export function conv_c1_i16(src: usize, Hp: i32, Wp: i32, kh: i32, kw: i32, OH: 
           }
           const out = rowOut + (<usize>(ox * N + c0) << 2);
           const ps = <usize>N << 2;
-          storeChannel(out, epiFastSplat(a0, c0, act, alpha, hasEpi, S, t, lo, hi, maxQ, qs, bt, st), ps, valid);
-          if (cn > 1) storeChannel(out + 4, epiFastSplat(a1, c0 + 1, act, alpha, hasEpi, S, t, lo, hi, maxQ, qs, bt, st), ps, valid);
-          if (cn > 2) storeChannel(out + 8, epiFastSplat(a2, c0 + 2, act, alpha, hasEpi, S, t, lo, hi, maxQ, qs, bt, st), ps, valid);
-          if (cn > 3) storeChannel(out + 12, epiFastSplat(a3, c0 + 3, act, alpha, hasEpi, S, t, lo, hi, maxQ, qs, bt, st), ps, valid);
-          if (cn > 4) storeChannel(out + 16, epiFastSplat(a4, c0 + 4, act, alpha, hasEpi, S, t, lo, hi, maxQ, qs, bt, st), ps, valid);
-          if (cn > 5) storeChannel(out + 20, epiFastSplat(a5, c0 + 5, act, alpha, hasEpi, S, t, lo, hi, maxQ, qs, bt, st), ps, valid);
-          if (cn > 6) storeChannel(out + 24, epiFastSplat(a6, c0 + 6, act, alpha, hasEpi, S, t, lo, hi, maxQ, qs, bt, st), ps, valid);
-          if (cn > 7) storeChannel(out + 28, epiFastSplat(a7, c0 + 7, act, alpha, hasEpi, S, t, lo, hi, maxQ, qs, bt, st), ps, valid);
+          storeChannel(out, epiFastSplat(a0, c0, e, t), ps, valid);
+          if (cn > 1) storeChannel(out + 4, epiFastSplat(a1, c0 + 1, e, t), ps, valid);
+          if (cn > 2) storeChannel(out + 8, epiFastSplat(a2, c0 + 2, e, t), ps, valid);
+          if (cn > 3) storeChannel(out + 12, epiFastSplat(a3, c0 + 3, e, t), ps, valid);
+          if (cn > 4) storeChannel(out + 16, epiFastSplat(a4, c0 + 4, e, t), ps, valid);
+          if (cn > 5) storeChannel(out + 20, epiFastSplat(a5, c0 + 5, e, t), ps, valid);
+          if (cn > 6) storeChannel(out + 24, epiFastSplat(a6, c0 + 6, e, t), ps, valid);
+          if (cn > 7) storeChannel(out + 28, epiFastSplat(a7, c0 + 7, e, t), ps, valid);
         }
       }
     }

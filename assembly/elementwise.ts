@@ -13,7 +13,7 @@ export function add_int(A: usize, B: usize, dst: usize, count: i32, sa: i32, sb:
   }
 }
 
-/** i32x4 version for bounds that keep every intermediate below 2^31 (src/engine/plan.ts). */
+/** i32x4 version for bounds that keep every intermediate below 2^31 (src/engine/prepare.ts). */
 export function add_int_fast(A: usize, B: usize, dst: usize, count: i32, sa: i32, sb: i32, act: i32, maxQ: i32, alpha: i32, S: i32, lo: i32, hi: i32): void {
   const zero = i32x4.splat(0);
   const vmax = i32x4.splat(maxQ);

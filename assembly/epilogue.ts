@@ -1,57 +1,58 @@
 // Epilogues: bias, activation, batch-norm epilogue and requantisation of GEMM / depthwise /
 // affine accumulators, written out as an NHWC tensor (row r, channel n → dst[r·ldd + n]).
 //
-// Integer block (i32 words; written by src/engine/params.ts):
-//   0 act, 1 alpha (slope in Q(16,15)), 2 hasEpi, 3 S (output shift), 4 lo, 5 hi,
-//   6 bt64 ptr (i64 bias term per channel), 7 qs ptr (i32 epilogue scale), 8 st64 ptr (i64
-//   epilogue shift term), 9 bt32 ptr, 10 st32 ptr (i32 copies for the fast path), 11 maxQ32,
-//   12-13 maxQ64 (i64 relu ceiling at the accumulator's fractional length).
-// Float block: 0 act, 1 alpha (f32), 2 maxV (f32), 3 hasEpi, 4 bias ptr, 5 scale ptr, 6 shift ptr.
+// Each kernel reads its node's control block (IntEpiBlock / FloatEpiBlock, assembly/blocks.ts).
 import { ACT_LEAKY, ACT_RELU, ACT_RELU_MAX, act64, requant64 } from './arith';
+import { FloatEpiBlock, IntEpiBlock } from './blocks';
 
 /**
  * The i32x4 epilogue of one vector of 4 channels at byte offset `o` of the per-channel arrays
  * (the fast path's bounds hold), for kernels that apply it right after their sums
- * (gemm_i16_epi): the same arithmetic as epi_int_fast. `t` = min(-S, 17) when S ≤ 0.
+ * (gemm_i16_epi): the same arithmetic as epi_int_fast. `t` = fastShift(S).
  */
-@inline export function epiFastVec(acc: v128, o: usize, act: i32, alpha: i32, hasEpi: i32, S: i32, t: i32, lo: i32, hi: i32, maxQ: i32,
-  qs: usize, bt: usize, st: usize): v128 {
+@inline export function epiFastVec(acc: v128, o: usize, e: IntEpiBlock, t: i32): v128 {
+  const act = e.act, S = e.S;
   const zero = i32x4.splat(0);
-  let v = i32x4.add(acc, v128.load(bt + o));
+  let v = i32x4.add(acc, v128.load(e.bt32 + o));
   if (act == ACT_RELU) v = i32x4.max_s(v, zero);
-  else if (act == ACT_RELU_MAX) v = i32x4.min_s(i32x4.max_s(v, zero), i32x4.splat(maxQ));
+  else if (act == ACT_RELU_MAX) v = i32x4.min_s(i32x4.max_s(v, zero), i32x4.splat(e.maxQ32));
   else if (act == ACT_LEAKY) {
-    const l = i32x4.shr_s(i32x4.add(i32x4.mul(v, i32x4.splat(alpha)), i32x4.splat(16384)), 15);
+    const l = i32x4.shr_s(i32x4.add(i32x4.mul(v, i32x4.splat(e.alpha)), i32x4.splat(16384)), 15);
     v = v128.bitselect(l, v, i32x4.lt_s(v, zero));
   }
-  if (hasEpi) v = i32x4.add(i32x4.mul(v, v128.load(qs + o)), v128.load(st + o));
+  if (e.hasEpi) v = i32x4.add(i32x4.mul(v, v128.load(e.qs + o)), v128.load(e.st32 + o));
   if (S > 0) v = i32x4.shr_s(i32x4.add(v, i32x4.splat(1 << (S - 1))), S);
   else {
     const b = 1 << (17 - t);
     v = i32x4.shl(i32x4.min_s(i32x4.max_s(v, i32x4.splat(-b)), i32x4.splat(b)), t);
   }
-  return i32x4.min_s(i32x4.max_s(v, i32x4.splat(lo)), i32x4.splat(hi));
+  return i32x4.min_s(i32x4.max_s(v, i32x4.splat(e.lo)), i32x4.splat(e.hi));
 }
 
 /** epiFastVec for 4 values of one channel c (its per-channel parameters splatted). */
-@inline export function epiFastSplat(acc: v128, c: i32, act: i32, alpha: i32, hasEpi: i32, S: i32, t: i32, lo: i32, hi: i32, maxQ: i32,
-  qs: usize, bt: usize, st: usize): v128 {
+@inline export function epiFastSplat(acc: v128, c: i32, e: IntEpiBlock, t: i32): v128 {
+  const act = e.act, S = e.S;
   const o = <usize>c << 2;
   const zero = i32x4.splat(0);
-  let v = i32x4.add(acc, i32x4.splat(load<i32>(bt + o)));
+  let v = i32x4.add(acc, i32x4.splat(load<i32>(e.bt32 + o)));
   if (act == ACT_RELU) v = i32x4.max_s(v, zero);
-  else if (act == ACT_RELU_MAX) v = i32x4.min_s(i32x4.max_s(v, zero), i32x4.splat(maxQ));
+  else if (act == ACT_RELU_MAX) v = i32x4.min_s(i32x4.max_s(v, zero), i32x4.splat(e.maxQ32));
   else if (act == ACT_LEAKY) {
-    const l = i32x4.shr_s(i32x4.add(i32x4.mul(v, i32x4.splat(alpha)), i32x4.splat(16384)), 15);
+    const l = i32x4.shr_s(i32x4.add(i32x4.mul(v, i32x4.splat(e.alpha)), i32x4.splat(16384)), 15);
     v = v128.bitselect(l, v, i32x4.lt_s(v, zero));
   }
-  if (hasEpi) v = i32x4.add(i32x4.mul(v, i32x4.splat(load<i32>(qs + o))), i32x4.splat(load<i32>(st + o)));
+  if (e.hasEpi) v = i32x4.add(i32x4.mul(v, i32x4.splat(load<i32>(e.qs + o))), i32x4.splat(load<i32>(e.st32 + o)));
   if (S > 0) v = i32x4.shr_s(i32x4.add(v, i32x4.splat(1 << (S - 1))), S);
   else {
     const b = 1 << (17 - t);
     v = i32x4.shl(i32x4.min_s(i32x4.max_s(v, i32x4.splat(-b)), i32x4.splat(b)), t);
   }
-  return i32x4.min_s(i32x4.max_s(v, i32x4.splat(lo)), i32x4.splat(hi));
+  return i32x4.min_s(i32x4.max_s(v, i32x4.splat(e.lo)), i32x4.splat(e.hi));
+}
+
+/** Left shift of the fast epilogue when S ≤ 0 (values are clamped first so it cannot overflow). */
+@inline export function fastShift(S: i32): i32 {
+  return S > 0 ? 0 : (-S < 17 ? -S : 17);
 }
 
 /** Stores the first min(count, 4) lanes. */
@@ -64,16 +65,17 @@ import { ACT_LEAKY, ACT_RELU, ACT_RELU_MAX, act64, requant64 } from './arith';
 
 /** Exact generic epilogue in i64 (scalar). C holds i32 (is64 = 0) or i64 (is64 = 1) sums. */
 export function epi_int(blk: usize, C: usize, is64: i32, ldc: i32, rows: i32, N: i32, dst: usize, ldd: i32): void {
-  const act = load<i32>(blk);
-  const alpha = load<i32>(blk, 4);
-  const hasEpi = load<i32>(blk, 8);
-  const S = load<i32>(blk, 12);
-  const lo = load<i32>(blk, 16);
-  const hi = load<i32>(blk, 20);
-  const bt = <usize>load<u32>(blk, 24);
-  const qs = <usize>load<u32>(blk, 28);
-  const st = <usize>load<u32>(blk, 32);
-  const maxQ = load<i64>(blk, 48);
+  const e = changetype<IntEpiBlock>(blk);
+  const act = e.act;
+  const alpha = e.alpha;
+  const hasEpi = e.hasEpi;
+  const S = e.S;
+  const lo = e.lo;
+  const hi = e.hi;
+  const bt = e.bt64;
+  const qs = e.qs;
+  const st = e.st64;
+  const maxQ = e.maxQ64;
   for (let r = 0; r < rows; r++) {
     const d = dst + (<usize>r * ldd << 2);
     for (let n = 0; n < N; n++) {
@@ -87,20 +89,21 @@ export function epi_int(blk: usize, C: usize, is64: i32, ldc: i32, rows: i32, N:
 }
 
 /**
- * The same in i32x4 lanes, for nodes whose bounds (src/engine/plan.ts) keep every
+ * The same in i32x4 lanes, for nodes whose bounds (src/engine/prepare.ts) keep every
  * intermediate, rounding constant included, below 2^31, and 1 ≤ S ≤ 30 or -14 ≤ S ≤ 0.
  */
 export function epi_int_fast(blk: usize, C: usize, ldc: i32, rows: i32, N: i32, dst: usize, ldd: i32): void {
-  const act = load<i32>(blk);
-  const alpha = load<i32>(blk, 4);
-  const hasEpi = load<i32>(blk, 8);
-  const S = load<i32>(blk, 12);
-  const lo = load<i32>(blk, 16);
-  const hi = load<i32>(blk, 20);
-  const qs = <usize>load<u32>(blk, 28);
-  const bt = <usize>load<u32>(blk, 36);
-  const st = <usize>load<u32>(blk, 40);
-  const maxQ = load<i32>(blk, 44);
+  const e = changetype<IntEpiBlock>(blk);
+  const act = e.act;
+  const alpha = e.alpha;
+  const hasEpi = e.hasEpi;
+  const S = e.S;
+  const lo = e.lo;
+  const hi = e.hi;
+  const qs = e.qs;
+  const bt = e.bt32;
+  const st = e.st32;
+  const maxQ = e.maxQ32;
   const zero = i32x4.splat(0);
   const vmax = i32x4.splat(maxQ);
   const valpha = i32x4.splat(alpha);
@@ -108,7 +111,7 @@ export function epi_int_fast(blk: usize, C: usize, ldc: i32, rows: i32, N: i32, 
   const vlo = i32x4.splat(lo);
   const vhi = i32x4.splat(hi);
   const round = i32x4.splat(S > 0 ? 1 << (S - 1) : 0);
-  const t = S > 0 ? 0 : (-S < 17 ? -S : 17);
+  const t = fastShift(S);
   const clampB = i32x4.splat(1 << (17 - (t < 17 ? t : 17)));
   const clampNB = i32x4.neg(clampB);
   // Whole vectors per row: lanes past N write into the next row (rewritten next) or into the
@@ -150,13 +153,14 @@ export function epi_int_fast(blk: usize, C: usize, ldc: i32, rows: i32, N: i32, 
 
 /** Float epilogue: v = C + bias, activation, then v·scale + shift with an epilogue; f32 out (whole vectors, as epi_int_fast). */
 export function epi_f32(blk: usize, C: usize, ldc: i32, rows: i32, N: i32, dst: usize, ldd: i32): void {
-  const act = load<i32>(blk);
-  const alpha = load<f32>(blk, 4);
-  const maxV = load<f32>(blk, 8);
-  const hasEpi = load<i32>(blk, 12);
-  const bias = <usize>load<u32>(blk, 16);
-  const scale = <usize>load<u32>(blk, 20);
-  const shift = <usize>load<u32>(blk, 24);
+  const e = changetype<FloatEpiBlock>(blk);
+  const act = e.act;
+  const alpha = e.alpha;
+  const maxV = e.maxV;
+  const hasEpi = e.hasEpi;
+  const bias = e.bias;
+  const scale = e.scale;
+  const shift = e.shift;
   const vmax = f32x4.splat(maxV);
   const valpha = f32x4.splat(alpha);
   for (let r = 0; r < rows; r++) {
@@ -172,13 +176,14 @@ export function epi_f32(blk: usize, C: usize, ldc: i32, rows: i32, N: i32, dst: 
 }
 
 export function epi_f32_scalar(blk: usize, C: usize, ldc: i32, rows: i32, N: i32, dst: usize, ldd: i32): void {
-  const act = load<i32>(blk);
-  const alpha = load<f32>(blk, 4);
-  const maxV = load<f32>(blk, 8);
-  const hasEpi = load<i32>(blk, 12);
-  const bias = <usize>load<u32>(blk, 16);
-  const scale = <usize>load<u32>(blk, 20);
-  const shift = <usize>load<u32>(blk, 24);
+  const e = changetype<FloatEpiBlock>(blk);
+  const act = e.act;
+  const alpha = e.alpha;
+  const maxV = e.maxV;
+  const hasEpi = e.hasEpi;
+  const bias = e.bias;
+  const scale = e.scale;
+  const shift = e.shift;
   for (let r = 0; r < rows; r++) {
     const c = C + (<usize>r * ldc << 2);
     const d = dst + (<usize>r * ldd << 2);

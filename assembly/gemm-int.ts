@@ -1,7 +1,7 @@
 // Integer GEMM: C[m][n] = Σ_k A[m][k]·B[n][k] over k in [k0, k0 + kLen). A is the im2col panel
 // (one row per output pixel), B the packed weights (one row per output channel), both with the
 // reduction axis contiguous so each lane accumulates a strided part of one dot product and a
-// final horizontal add combines them. The caller (src/engine/plan.ts) has proved that every
+// final horizontal add combines them. The caller (src/engine/prepare.ts) has proved that every
 // partial sum fits in 31 bits before it picks a 32-bit kernel; otherwise it slices K so each
 // slice fits (and adds the slices in 64 bits) or uses gemm_i64.
 //
@@ -16,7 +16,8 @@
   return i32x4.add(i32x4.shuffle(ab, cd, 0, 1, 4, 5), i32x4.shuffle(ab, cd, 2, 3, 6, 7));
 }
 
-import { epiFastVec, storeLanes } from './epilogue';
+import { IntEpiBlock } from './blocks';
+import { epiFastVec, fastShift, storeLanes } from './epilogue';
 
 // Weights are packed in groups of 4 output channels, chunk by chunk along K, so the
 // micro-kernel streams one pointer: group g starts at g·Kp·4 values; its chunk c (8 values of
@@ -80,17 +81,8 @@ export function gemm_i16(A: usize, lda: i32, B: usize, ldb: i32, C: usize, ldc: 
  * stored: dst[m][n] for m < rows, n < Nout (row stride Nout). Saves the accumulator round trip.
  */
 export function gemm_i16_epi(A: usize, lda: i32, B: usize, ldb: i32, blk: usize, dst: usize, rows: i32, M: i32, Nout: i32, kLen: i32): void {
-  const act = load<i32>(blk);
-  const alpha = load<i32>(blk, 4);
-  const hasEpi = load<i32>(blk, 8);
-  const S = load<i32>(blk, 12);
-  const lo = load<i32>(blk, 16);
-  const hi = load<i32>(blk, 20);
-  const qs = <usize>load<u32>(blk, 28);
-  const bt = <usize>load<u32>(blk, 36);
-  const st = <usize>load<u32>(blk, 40);
-  const maxQ = load<i32>(blk, 44);
-  const t = S > 0 ? 0 : (-S < 17 ? -S : 17);
+  const e = changetype<IntEpiBlock>(blk);
+  const t = fastShift(e.S);
   const aStride = <usize>lda << 1;
   const groupBytes = <usize>ldb << 3;
   const kBytes = <usize>kLen << 1;
@@ -123,8 +115,8 @@ export function gemm_i16_epi(A: usize, lda: i32, B: usize, ldb: i32, blk: usize,
       }
       const o = <usize>n << 2;
       const d0 = dst + ((<usize>m * Nout + n) << 2);
-      if (m < rows) storeLanes(d0, epiFastVec(hsum4(s00, s01, s02, s03), o, act, alpha, hasEpi, S, t, lo, hi, maxQ, qs, bt, st), Nout - n);
-      if (m + 1 < rows) storeLanes(d0 + (<usize>Nout << 2), epiFastVec(hsum4(s10, s11, s12, s13), o, act, alpha, hasEpi, S, t, lo, hi, maxQ, qs, bt, st), Nout - n);
+      if (m < rows) storeLanes(d0, epiFastVec(hsum4(s00, s01, s02, s03), o, e, t), Nout - n);
+      if (m + 1 < rows) storeLanes(d0 + (<usize>Nout << 2), epiFastVec(hsum4(s10, s11, s12, s13), o, e, t), Nout - n);
     }
     b += groupBytes;
   }
@@ -200,17 +192,8 @@ export function gemm_i8r(A: usize, lda: i32, B: usize, ldb: i32, C: usize, ldc: 
 export function gemm_i8r_epi(A: usize, lda: i32, B: usize, ldb: i32, blk: usize, dst: usize, rows: i32, M: i32, Nout: i32, kLen: i32): void {
   if (ASC_FEATURE_RELAXED_SIMD) {
     const k0 = 0;
-    const act = load<i32>(blk);
-    const alpha = load<i32>(blk, 4);
-    const hasEpi = load<i32>(blk, 8);
-    const S = load<i32>(blk, 12);
-    const lo = load<i32>(blk, 16);
-    const hi = load<i32>(blk, 20);
-    const qs = <usize>load<u32>(blk, 28);
-    const bt = <usize>load<u32>(blk, 36);
-    const st = <usize>load<u32>(blk, 40);
-    const maxQ = load<i32>(blk, 44);
-    const t = S > 0 ? 0 : (-S < 17 ? -S : 17);
+    const e = changetype<IntEpiBlock>(blk);
+    const t = fastShift(e.S);
     const aStride = <usize>lda;
     const groupBytes = <usize>ldb << 2;
     let b = B + (<usize>k0 << 2);
@@ -242,8 +225,8 @@ export function gemm_i8r_epi(A: usize, lda: i32, B: usize, ldb: i32, blk: usize,
         }
         const o = <usize>n << 2;
         const d0 = dst + ((<usize>m * Nout + n) << 2);
-        if (m < rows) storeLanes(d0, epiFastVec(hsum4(s00, s01, s02, s03), o, act, alpha, hasEpi, S, t, lo, hi, maxQ, qs, bt, st), Nout - n);
-        if (m + 1 < rows) storeLanes(d0 + (<usize>Nout << 2), epiFastVec(hsum4(s10, s11, s12, s13), o, act, alpha, hasEpi, S, t, lo, hi, maxQ, qs, bt, st), Nout - n);
+        if (m < rows) storeLanes(d0, epiFastVec(hsum4(s00, s01, s02, s03), o, e, t), Nout - n);
+        if (m + 1 < rows) storeLanes(d0 + (<usize>Nout << 2), epiFastVec(hsum4(s10, s11, s12, s13), o, e, t), Nout - n);
       }
       b += groupBytes;
     }

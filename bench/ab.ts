@@ -6,13 +6,15 @@ import { demoGraph, h5Graph, mnistDigits } from '../src/engine/testing/models.ts
 import { uniformConfig } from '../src/engine/testing/uniform.ts';
 import { floatConfig } from '../src/core/config.ts';
 
-// With the same file twice and a fifth argument, B flips an engine tuning switch instead.
+// With the same file twice and a fifth argument (narrowInputs, fuseEpilogue or directC1), B runs
+// with that tuning switch off instead.
 const [fa, fb, which = 'demo', bits = '8', flip] = process.argv.slice(2);
 const g = which === 'seq' ? await h5Graph('mnist_seq_large.h5') : await demoGraph();
 const d = mnistDigits(which === 'seq' ? 200 : 1000);
-const engines = [fa, fb].map((f) => createEngineSync({ simd: new Uint8Array(readFileSync(f)) }, { relaxed: false }));
+if (flip && !(['narrowInputs', 'fuseEpilogue', 'directC1'] as const).includes(flip as never)) throw new Error(`${flip}: not a tuning switch (narrowInputs, fuseEpilogue, directC1)`);
+const options = [{ relaxed: false }, { relaxed: false, ...(flip ? { [flip]: false } : {}) }];
+const engines = [fa, fb].map((f, j) => createEngineSync({ simd: new Uint8Array(readFileSync(f)) }, options[j]));
 const stats = (() => { const e = engines[0]; e.load(g, 32); return e.activationStats(d.images.subarray(0, 100 * 784)); })();
-if (flip) (engines[1] as unknown as Record<string, boolean>)[flip] = !(engines[1] as unknown as Record<string, boolean>)[flip];
 for (const e of engines) { e.load(g, 32); e.setConfig(bits === 'float' ? floatConfig(g.nodes.length) : uniformConfig(g, stats, Number(bits))); }
 const best = [Infinity, Infinity];
 for (let round = 0; round < 30; round++) {

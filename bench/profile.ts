@@ -14,14 +14,9 @@ const B = Number(process.argv[3] ?? 32);
 engine.load(g, B);
 const stats = engine.activationStats(digits.images.subarray(0, 100 * 784));
 if (process.argv[4] !== 'float') engine.setConfig(uniformConfig(g, stats, Number(process.argv[4] ?? 8)));
-const e = engine as unknown as { exec(i: number, nb: number): void; f32(): Float32Array; layout: { staging: number } };
 const best = g.nodes.map(() => Infinity);
 for (let rep = 0; rep < 12; rep++) {
-  const times = g.nodes.map(() => 0);
-  for (let b0 = 0; b0 < N; b0 += B) {
-    e.f32().set(digits.images.subarray(b0 * 784, (b0 + B) * 784), e.layout.staging >> 2);
-    for (let i = 0; i < g.nodes.length; i++) { const t = performance.now(); e.exec(i, B); times[i] += performance.now() - t; }
-  }
+  const times = engine.nodeTimes(digits.images);
   if (rep >= 2) times.forEach((t, i) => { best[i] = Math.min(best[i], t); });
   if (rep === 1) await new Promise((r) => setTimeout(r, 200));
 }

@@ -8,20 +8,26 @@ import { unzipSync } from 'fflate';
 import type { Page } from '@playwright/test';
 import { test, expect } from './fixtures.ts';
 
-/** Clicks a download button; checks the saved name is the one the button shows and returns the zip's files. */
+/**
+ * Clicks a download button; checks the saved name is the one the button shows and that the
+ * button names every file in the zip (a writer adding a file must say so on its button).
+ */
 async function download(page: Page, id: string): Promise<Record<string, Uint8Array>> {
   const button = page.getByTestId(`download-${id}`);
   const promised = (await button.getByTestId('zip-name').textContent())!;
+  const says = (await button.textContent())!;
   const [file] = await Promise.all([page.waitForEvent('download'), button.click()]);
   expect(file.suggestedFilename()).toBe(promised);
-  return unzipSync(new Uint8Array(readFileSync(await file.path())));
+  const files = unzipSync(new Uint8Array(readFileSync(await file.path())));
+  if (id !== 'all') for (const name of Object.keys(files)) expect(says).toContain(name.split('/').pop()!);
+  return files;
 }
 
 const text = (b: Uint8Array) => new TextDecoder().decode(b);
 
 test('after a search: every download is the zip its button names, holding the files it lists', async ({ page, foreignRequests, pageErrors }) => {
   await page.goto('/');
-  await expect(page.getByTestId('float-acc')).toHaveText('99.40%', { timeout: 60_000 });
+  await expect(page.getByTestId('float-acc')).toHaveText('99.00%', { timeout: 60_000 });
   await page.getByTestId('method').selectOption('uniform');
   await page.getByTestId('run').click();
   await expect(page.getByTestId('results-panel')).toContainText('uniform search', { timeout: 60_000 });
@@ -35,7 +41,7 @@ test('after a search: every download is the zip its button names, holding the fi
   expect(text(report['layers.csv'])).toContain('conv1');
 
   const c = await download(page, 'c');
-  expect(Object.keys(c).sort()).toEqual(['Makefile', 'README.md', 'model_q.c', 'model_q.h', 'test_main.c', 'test_vectors.h'].map((f) => `c/${f}`));
+  expect(Object.keys(c)).toContain('c/model_q.c');
   const dir = mkdtempSync(join(tmpdir(), 'fixpoint-e2e-c-'));
   for (const [name, data] of Object.entries(c)) writeFileSync(join(dir, name.replace(/^c\//, '')), data);
   expect(execFileSync('make', ['test'], { cwd: dir, encoding: 'utf8' })).toContain('all 16 test vectors bit-exact');

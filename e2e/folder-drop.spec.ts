@@ -6,7 +6,7 @@ test('a class-folder data set of PNGs is read, labelled by folder and scored by 
   // 120 real demo test digits as RGBA PNGs in folders named after their class.
   const dir = digitFolders(120);
   await page.goto('/');
-  await expect(page.getByTestId('float-acc')).toHaveText('99.40%', { timeout: 60_000 });
+  await expect(page.getByTestId('float-acc')).toHaveText('99.00%', { timeout: 60_000 });
   await page.getByTestId('data-drop-folder').setInputFiles(dir);
   await expect(page.getByTestId('data-summary')).toContainText('120 images, 10 classes', { timeout: 60_000 });
   // 40% of 120 for the search: the demo model gets nearly all of these digits right.

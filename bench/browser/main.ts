@@ -7,6 +7,7 @@ import * as tfwasm from '@tensorflow/tfjs-backend-wasm';
 import type { Graph } from '../../src/core/graph.ts';
 import { createEngineSync } from '../../src/engine/engine.ts';
 import { instantiateKernels } from '../../src/engine/kernels.ts';
+import { kernelTimer } from '../../src/engine/kernel-timer.ts';
 import { loadEngineWasmBrowser } from '../../src/engine/load-browser.ts';
 import { kerasH5Format } from '../../src/formats/keras-h5/index.ts';
 import { tfjsLayersFormat } from '../../src/formats/tfjs-layers/index.ts';
@@ -109,20 +110,14 @@ async function profile(): Promise<void> {
   const modules = await loadEngineWasmBrowser();
   const set = await demoImages(1000);
   const m = await lenet();
-  const e = createEngineSync(modules);
+  const { instrument, times } = kernelTimer();
+  const e = createEngineSync(modules, { instrument });
   e.load(m.graph, 32);
   const stats = e.activationStats(set.images.subarray(0, 200 * 784));
   e.setConfig(uniformConfig(m.graph, stats, 8));
   for (let i = 0; i < 5; i++) e.run(set.images, null);
   await new Promise((r) => setTimeout(r, 500));
-  const holder = e as unknown as { k: Record<string, unknown> };
-  const k: Record<string, unknown> = { ...holder.k };
-  holder.k = k;
-  const times = new Map<string, number>();
-  for (const [name, fn] of Object.entries(k)) {
-    if (typeof fn !== 'function') continue;
-    k[name] = (...args: unknown[]) => { const t = performance.now(); const r = (fn as (...a: unknown[]) => unknown)(...args); times.set(name, (times.get(name) ?? 0) + performance.now() - t); return r; };
-  }
+  times.clear();
   const t0 = performance.now();
   e.run(set.images, null);
   log(`total ${(performance.now() - t0).toFixed(1)} ms, paths ${e.nodePaths().join(',')}`);

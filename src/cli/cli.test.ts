@@ -1,10 +1,10 @@
 // The command line as a script would use it: exit codes, stdout JSON, report.json's normative
 // fields (DESIGN.md §8), and eval --config reproducing the quantized accuracy of the report.
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { make, objectSections, rodataBytes } from '../export/testing/cc.ts';
 import { main } from './main.ts';
 
 async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -117,12 +117,17 @@ describe('fixpoint quantize', () => {
     expect(r.stderr).toContain('warning: Too few held-out images to judge a 1.00% budget');
   });
 
-  it('--export c writes C whose make test matches the engine bit for bit', async () => {
+  it('--export c writes C whose make test matches the engine bit for bit and whose flash is weights_kb', async () => {
     const out = mkdtempSync(join(tmpdir(), 'fixpoint-c-'));
-    const r = await run(['quantize', '--method', 'uniform', '--out', out, '--export', 'c']);
+    const r = await run(['quantize', '--out', out, '--export', 'c,report']);
     expect(r.code).toBe(0);
-    const log = execFileSync('make', ['test'], { cwd: join(out, 'c'), encoding: 'utf8' });
-    expect(log).toContain('PASS: lenet5_mnist: all 16 test vectors bit-exact');
+    const dir = join(out, 'c');
+    expect(make(dir, 'test')).toContain('PASS: lenet5_mnist: all 16 test vectors bit-exact');
+    // The searched widths are stored packed: .rodata is report.json's weights_kb (issue 14).
+    const weightBytes = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')).quantized.weights_kb * 1024;
+    const tensors = (readFileSync(join(dir, 'model_q.c'), 'utf8').match(/^static const \w+ \w+\[\d+\] = \{$/gm) ?? []).length;
+    expect(tensors).toBeGreaterThanOrEqual(8);
+    expect(Math.abs(rodataBytes(objectSections(dir)) - weightBytes)).toBeLessThanOrEqual(0.02 * weightBytes + 64 * tensors);
   });
 
   it('--export tfjs writes a model tf.loadLayersModel loads, with the accuracy its README states', async () => {

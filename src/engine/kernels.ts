@@ -24,6 +24,8 @@ export interface KernelExports {
   relaxedSimd(): number;
   dot_i16_simd(a: P, b: P, n: number): number;
   dot_i16_scalar(a: P, b: P, n: number): number;
+  /** Field offsets and sizes of assembly/blocks.ts (22 i32 at dst). */
+  block_layout(dst: P): void;
 
   quantize_cols: Cols<[scale: number, lo: number, hi: number]>;
   quantize_cols_scalar: Cols<[scale: number, lo: number, hi: number]>;

@@ -3,6 +3,7 @@
 // big enough for any of its packings, and scratch for im2col panels and accumulators.
 import type { Graph, GraphNode } from '../core/graph.ts';
 import { elementCount } from '../core/graph.ts';
+import { FLOAT_EPI_BLOCK, INT_EPI_BLOCK } from './blocks.ts';
 import type { KernelExports } from './kernels.ts';
 
 export const roundUp = (x: number, m: number): number => Math.ceil(x / m) * m;
@@ -151,7 +152,7 @@ export function planLayout(g: Graph, batch: number, wasm: KernelExports): Layout
     params.push({
       wInt: alloc(wElems * 4), wF32: alloc(wElems * 4), wAux: aux ? alloc(aux) : 0,
       bt64: alloc(Np * 8), st64: alloc(Np * 8), qs: alloc(Np * 4), bt32: alloc(Np * 4), st32: alloc(Np * 4),
-      fbias: alloc(Np * 4), fscale: alloc(Np * 4), fshift: alloc(Np * 4), blkInt: alloc(64), blkF: alloc(32), Np,
+      fbias: alloc(Np * 4), fscale: alloc(Np * 4), fshift: alloc(Np * 4), blkInt: alloc(INT_EPI_BLOCK.size), blkF: alloc(FLOAT_EPI_BLOCK.size), Np,
     });
   });
   const c64Elems = maxTile * maxNp;

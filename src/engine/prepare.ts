@@ -58,25 +58,30 @@ export interface FloatEpilogue {
   shift: Float32Array | null;
 }
 
-export interface PreparedNode {
-  mode: 'int' | 'float' | 'alias' | 'none';
-  out: Domain;
-  path: NodePath;
-  /** Integer GEMM / depthwise / affine. */
-  intWeights?: Int32Array;
-  relaxedOffset?: number;
-  sliceK?: number;
-  intEpi?: IntEpilogue;
-  /** Float path. */
-  floatWeights?: Float32Array;
-  floatEpi?: FloatEpilogue;
-  /** add / standalone activation / pooling in integers. */
-  shifts?: number[];
-  S?: number;
-  maxQ?: bigint;
-  alpha?: number;
-  fast?: boolean;
-}
+export type FixedDomain = Extract<Domain, { kind: 'fixed' }>;
+
+/** Integer GEMM / depthwise / affine kernel families. */
+export type IntParamPath = 'i8-relaxed' | 'i16' | 'i16-sliced' | 'i16-split' | 'i64' | 'i32';
+
+/** What one node executes under a configuration: `op` says which fields exist. */
+export type PreparedNode =
+  | { op: 'input'; path: 'input'; out: Domain }
+  /** Output is the input's memory (reshape, linear activation). */
+  | { op: 'alias'; path: 'alias'; out: Domain }
+  /** Float activation, pad, pooling or concat: no parameters; a fixed `out` is quantized after. */
+  | { op: 'float'; path: 'float'; out: Domain }
+  | { op: 'float-add'; path: 'float'; out: Domain; epi: FloatEpilogue }
+  /** conv2d / depthwise / dense / affine in float32 with (fake-quantized) weights. */
+  | { op: 'float-params'; path: 'float'; out: Domain; weights: Float32Array; epi: FloatEpilogue }
+  /** Integer pad (a plain copy). */
+  | { op: 'int'; path: 'int'; out: FixedDomain }
+  | { op: 'int-act'; path: 'int'; out: FixedDomain; maxQ: bigint; alpha: number }
+  /** `fast`: the i32x4 kernel's bounds hold. */
+  | { op: 'int-pool'; path: 'int'; out: FixedDomain; fast: boolean }
+  | { op: 'int-concat'; path: 'int'; out: FixedDomain; shifts: number[] }
+  | { op: 'int-add'; path: 'int'; out: FixedDomain; shifts: number[]; S: number; fast: boolean; maxQ: bigint; alpha: number }
+  /** conv2d / depthwise / dense / affine in integers; sliceK and relaxedOffset matter to the GEMM paths. */
+  | { op: 'int-params'; path: IntParamPath; out: FixedDomain; weights: Int32Array; epi: IntEpilogue; relaxedOffset: number; sliceK: number };
 
 export interface PrepareOptions {
   relaxed: boolean;
@@ -185,32 +190,34 @@ export function prepareNode(g: Graph, i: number, f: NodeFormats, inDomains: Doma
 
   switch (n.kind) {
     case 'input':
-      return { mode: 'none', out: outDomain, path: 'input' };
+      return { op: 'input', out: outDomain, path: 'input' };
     case 'reshape':
-      return { mode: 'alias', out: inDomains[0], path: 'alias' };
+      return { op: 'alias', out: inDomains[0], path: 'alias' };
     case 'activation': {
-      if (isAlias(n)) return { mode: 'alias', out: inDomains[0], path: 'alias' };
+      if (isAlias(n)) return { op: 'alias', out: inDomains[0], path: 'alias' };
       const d = inDomains[0];
-      if (d.kind === 'float') return { mode: 'float', out: d, path: 'float' };
+      if (d.kind === 'float') return { op: 'float', out: d, path: 'float' };
       let maxQ = reluCeilQ(n.activation, d.format.frac) ?? 0n;
       if (maxQ > BigInt(I31)) maxQ = BigInt(I31);
       if (maxQ < 0n) maxQ = 0n;
-      return { mode: 'int', out: d, path: 'int', maxQ, alpha: n.activation.type === 'leakyRelu' ? slopeQ(n.activation.alpha) : 0 };
+      return { op: 'int-act', out: d, path: 'int', maxQ, alpha: n.activation.type === 'leakyRelu' ? slopeQ(n.activation.alpha) : 0 };
     }
-    case 'pad':
-      return { mode: inDomains[0].kind === 'fixed' ? 'int' : 'float', out: inDomains[0], path: inDomains[0].kind === 'fixed' ? 'int' : 'float' };
+    case 'pad': {
+      const d = inDomains[0];
+      return d.kind === 'fixed' ? { op: 'int', out: d, path: 'int' } : { op: 'float', out: d, path: 'float' };
+    }
     case 'maxPool':
     case 'avgPool': {
       const d = inDomains[0];
-      if (d.kind === 'float') return { mode: 'float', out: d, path: 'float' };
+      if (d.kind === 'float') return { op: 'float', out: d, path: 'float' };
       const count = n.pool[0] * n.pool[1];
-      return { mode: 'int', out: d, path: 'int', fast: n.kind === 'maxPool' || count * maxAbsOf(d.format) <= I31 };
+      return { op: 'int-pool', out: d, path: 'int', fast: n.kind === 'maxPool' || count * maxAbsOf(d.format) <= I31 };
     }
     case 'concat': {
       if (allFixed && f.output) {
-        return { mode: 'int', out: outDomain, path: 'int', shifts: inDomains.map((_, k) => fixedIn(k).frac - f.output!.frac) };
+        return { op: 'int-concat', out: { kind: 'fixed', format: f.output }, path: 'int', shifts: inDomains.map((_, k) => fixedIn(k).frac - f.output!.frac) };
       }
-      return { mode: 'float', out: outDomain, path: 'float' };
+      return { op: 'float', out: outDomain, path: 'float' };
     }
     case 'add': {
       if (allFixed && f.output) {
@@ -228,11 +235,11 @@ export function prepareNode(g: Graph, i: number, f: NodeFormats, inDomains: Doma
         if (n.activation.type === 'leakyRelu' && sB * 32768 + 16384 > I31) fast = false;
         if (S > 0 && (S > 30 || sB + 2 ** (S - 1) > I31)) fast = false;
         return {
-          mode: 'int', out: outDomain, path: 'int', shifts, S, fast,
+          op: 'int-add', out: { kind: 'fixed', format: f.output }, path: 'int', shifts, S, fast,
           maxQ, alpha: n.activation.type === 'leakyRelu' ? slopeQ(n.activation.alpha) : 0,
         };
       }
-      return { mode: 'float', out: outDomain, path: 'float', floatEpi: floatEpilogue(n.activation, null, 0, null, null) };
+      return { op: 'float-add', out: outDomain, path: 'float', epi: floatEpilogue(n.activation, null, 0, null, null) };
     }
     case 'affine': {
       const C = n.shape[2];
@@ -244,12 +251,12 @@ export function prepareNode(g: Graph, i: number, f: NodeFormats, inDomains: Doma
         const accBound = Array.from(qs, (q) => maxIn * Math.abs(q));
         const i32 = Math.max(0, ...accBound) <= I31;
         const epi = intEpilogue(name, n.activation, F, accBound, f.output, { q: quantizeTensor(n.shift, f.bias), frac: f.bias.frac }, null, null, i32);
-        return { mode: 'int', out: outDomain, path: i32 ? 'i32' : 'i64', intWeights: qs, intEpi: epi };
+        return { op: 'int-params', out: { kind: 'fixed', format: f.output }, path: i32 ? 'i32' : 'i64', weights: qs, epi, relaxedOffset: 0, sliceK: 0 };
       }
       return {
-        mode: 'float', out: outDomain, path: 'float',
-        floatWeights: effectiveParam(n.scale, f.weights),
-        floatEpi: floatEpilogue(n.activation, effectiveParam(n.shift, f.bias), C, null, null),
+        op: 'float-params', out: outDomain, path: 'float',
+        weights: effectiveParam(n.scale, f.weights),
+        epi: floatEpilogue(n.activation, effectiveParam(n.shift, f.bias), C, null, null),
       };
     }
     case 'conv2d':
@@ -260,9 +267,9 @@ export function prepareNode(g: Graph, i: number, f: NodeFormats, inDomains: Doma
       const intMode = allFixed && !!f.weights && (!n.bias || !!f.bias) && (!epi || (!!f.scale && !!f.shift)) && !!f.output;
       if (!intMode) {
         return {
-          mode: 'float', out: outDomain, path: 'float',
-          floatWeights: effectiveParam(n.kernel, f.weights),
-          floatEpi: floatEpilogue(n.activation, n.bias ? effectiveParam(n.bias, f.bias) : null, N,
+          op: 'float-params', out: outDomain, path: 'float',
+          weights: effectiveParam(n.kernel, f.weights),
+          epi: floatEpilogue(n.activation, n.bias ? effectiveParam(n.bias, f.bias) : null, N,
             epi ? effectiveParam(epi.scale, f.scale) : null, epi ? effectiveParam(epi.shift, f.shift) : null),
         };
       }
@@ -291,12 +298,12 @@ export function prepareNode(g: Graph, i: number, f: NodeFormats, inDomains: Doma
       if (n.kind === 'depthwiseConv2d') {
         const i32 = maxIn * maxAbsSum <= I31;
         return {
-          mode: 'int', out: outDomain, path: i32 ? 'i32' : 'i64', intWeights: qw,
-          intEpi: intEpilogue(name, n.activation, F, accBound, f.output!, bias, ep, null, i32),
+          op: 'int-params', out: { kind: 'fixed', format: f.output! }, path: i32 ? 'i32' : 'i64', weights: qw, relaxedOffset: 0, sliceK: 0,
+          epi: intEpilogue(name, n.activation, F, accBound, f.output!, bias, ep, null, i32),
         };
       }
       const dims = gemmDims(g, n)!;
-      let path: NodePath = 'i64';
+      let path: IntParamPath = 'i64';
       let relaxedOffset = 0;
       let sliceK = dims.Kp;
       const wI8 = wmin >= -128 && wmax <= 127;
@@ -325,8 +332,8 @@ export function prepareNode(g: Graph, i: number, f: NodeFormats, inDomains: Doma
       const corr = relaxedOffset ? sum.map((s) => BigInt(relaxedOffset) * BigInt(s)) : null;
       const acc32 = path === 'i8-relaxed' || path === 'i16';
       return {
-        mode: 'int', out: outDomain, path, intWeights: qw, relaxedOffset, sliceK,
-        intEpi: intEpilogue(name, n.activation, F, accBound, f.output!, bias, ep, corr, acc32),
+        op: 'int-params', out: { kind: 'fixed', format: f.output! }, path, weights: qw, relaxedOffset, sliceK,
+        epi: intEpilogue(name, n.activation, F, accBound, f.output!, bias, ep, corr, acc32),
       };
     }
   }

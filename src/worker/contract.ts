@@ -44,11 +44,14 @@ export interface DataInfo {
   calibration: number;
   confirmation: number;
   validation: number;
-  floatAcc: { calibration: number; confirmation: number; validation: number };
+  /** Float accuracy on each part, and on search and confirmation together (`calibrationAll`, what the page shows). */
+  floatAcc: { calibration: number; confirmation: number; validation: number; calibrationAll: number };
   /** A few calibration images with their labels and the float model's answers. */
   samples: Sample[];
   /** Set when the float accuracy is near chance: the preprocessing is probably wrong. */
   warning: string | null;
+  /** How images of another size or colour than the model's input are adapted; null when all fit. */
+  adapted: string | null;
 }
 
 export interface Costs {
@@ -115,6 +118,8 @@ export interface RunRequest {
   confidence?: number;
   /** One-sided z of frontier's confirmation bound (default search/confirm.ts CONFIRM_Z). */
   confirmZ?: number;
+  /** Web Workers that score the search images (default 1: the engine worker itself). */
+  workers?: number;
 }
 
 export interface RunView {

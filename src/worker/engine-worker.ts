@@ -9,7 +9,9 @@ import type { Progress } from '../search/scorer.ts';
 import type { SelfTestResult, WorkerApi } from './contract.ts';
 import { fetchDemoSet } from './demo-data.ts';
 import { writeExports } from './exports.ts';
-import { Session } from './session.ts';
+import { holdGenerationLock } from './lifetime.ts';
+import { PROXY_IMAGES, Session } from './session.ts';
+import { closeShardPool, shardPool } from './shard-pool.ts';
 import { Workspace } from './workspace.ts';
 
 interface SkeletonExports {
@@ -18,6 +20,8 @@ interface SkeletonExports {
   dot_i16_simd(a: number, b: number, n: number): number;
   dot_i16_scalar(a: number, b: number, n: number): number;
 }
+
+holdGenerationLock();
 
 const NO_SIMD = 'This browser does not support WebAssembly SIMD, which the Fixpoint engine needs. Use a current Chrome, Edge, Firefox or Safari (2021 or later).';
 
@@ -70,7 +74,17 @@ const api: WorkerApi = {
     return w.session.data ? w.dataInfo() : null;
   },
   reprocess: async (prep, split) => (await ws()).reprocess(prep, split),
-  run: async (request, onProgress) => (await ws()).run(request, throttled(onProgress)),
+  async run(request, onProgress) {
+    const w = await ws();
+    const { graph, data } = w.session;
+    const pool = graph && data ? await shardPool(graph, data, request.workers ?? 1, PROXY_IMAGES) : null;
+    try {
+      return await w.run(request, throttled(onProgress), undefined, pool ?? undefined);
+    } catch (e) {
+      closeShardPool();
+      throw e;
+    }
+  },
   pick: async (budget) => (await ws()).pick(budget),
   savedSearch: async () => (await ws()).lastSearch,
   restoreSearch: async ({ result, picked }) => {

@@ -3,6 +3,7 @@
 // frontier the budget slider picks from without searching again. Environment-neutral, so the
 // Node tests drive exactly what the browser worker runs.
 import type { QuantConfig } from '../core/config.ts';
+import { describeAdaptation } from '../core/adaptation.ts';
 import { configCost, type CostReport } from '../core/cost.ts';
 import type { Format } from '../core/format.ts';
 import type { Graph } from '../core/graph.ts';
@@ -15,7 +16,7 @@ import type { Evaluator } from '../search/evaluator.ts';
 import { pickForBudget, runSearch, type SearchResult } from '../search/run.ts';
 import type { Progress } from '../search/scorer.ts';
 import type { Costs, DataInfo, LayerRow, ModelInfo, PickRule, ResultPoint, RunRequest, RunView, Sample } from './contract.ts';
-import { type Preprocessing, Session, type SplitSettings } from './session.ts';
+import { type Preprocessing, preprocessFor, Session, type SplitSettings } from './session.ts';
 
 const SAMPLES = 24;
 
@@ -113,6 +114,8 @@ export class Workspace {
       const img = d.dataset.images[d.split.search[j]];
       samples.push({ width: img.width, height: img.height, channels: img.channels, pixels: img.pixels.slice(), label: name(d.calibration.labels[j]), prediction: name(d.calibration.floatPredictions[j]) });
     }
+    const nS = d.calibration.labels.length;
+    const nC = d.confirmation.labels.length;
     const chance = 1 / Math.max(2, classes.length);
     const warning = d.labelsFrom === 'given' && d.floatAcc.calibration < 2 * chance
       ? `The float model gets only ${(d.floatAcc.calibration * 100).toFixed(1)}% of these images right, close to chance (${(chance * 100).toFixed(0)}%). Check the preprocessing (value range, mean, std) and that the data matches the model.`
@@ -120,7 +123,8 @@ export class Workspace {
     return {
       name: d.dataset.name, images: d.dataset.images.length, classes, labelsFrom: d.labelsFrom,
       calibration: d.calibration.labels.length, confirmation: d.confirmation.labels.length, validation: d.validation.labels.length,
-      floatAcc: d.floatAcc, samples, warning,
+      floatAcc: { ...d.floatAcc, calibrationAll: (d.floatAcc.calibration * nS + d.floatAcc.confirmation * nC) / Math.max(1, nS + nC) }, samples, warning,
+      adapted: describeAdaptation(d.dataset.images, preprocessFor(this.graph, d.dataset, this.prep)),
     };
   }
 

@@ -27,7 +27,7 @@ describe.skipIf(!hasCC())('C export', () => {
 
   it('passes its own `make test` and agrees with the reference on 200 more images', () => {
     const res = exportSmall(g, config);
-    expect(res.files.map((f) => f.name).sort()).toEqual(['Makefile', 'README.md', 'model_q.c', 'model_q.h', 'test_main.c', 'test_vectors.h']);
+    expect(res.files.map((f) => f.name).sort()).toEqual(['Makefile', 'README.md', 'bench_main.c', 'model_q.c', 'model_q.h', 'test_main.c', 'test_vectors.h']);
     const dir = writeFiles(res.files);
     try {
       expect(make(dir, 'test')).toMatch(/^PASS: small: all 16 test vectors bit-exact \(4 logits each\)$/m);
@@ -65,12 +65,13 @@ describe.skipIf(!hasCC())('C export', () => {
       expect(code, f.name).not.toMatch(/\b(float|double|malloc|calloc|realloc|free)\b/);
     }
     const c = text(files, 'model_q.c');
-    // 6-bit weights in int8_t, 24-bit biases in int32_t, unsigned 8-bit activations in uint8_t.
-    const f = config.nodes[1];
-    expect(f.weights!.bits).toBeLessThanOrEqual(8);
-    expect(c).toMatch(/static const int8_t w_conv\[54\]/);
-    expect(c).toMatch(new RegExp(`static const int${f.bias!.bits <= 16 ? 16 : 32}_t b_conv\\[3\\]`));
-    expect(c).toMatch(/static uint8_t buf_u8_0\[\d+\];/);
+    // 54 weights of 7 bits packed in 48 bytes, 3 biases of 20 bits in 8; 16-bit biases and
+    // shifts stay int16_t; 8-bit activations share an int8_t arena.
+    expect([config.nodes[1].weights!.bits, config.nodes[1].bias!.bits, config.nodes[3].bias!.bits]).toEqual([7, 20, 16]);
+    expect(c).toContain('static const uint8_t w_conv[48] = {');
+    expect(c).toContain('static const uint8_t b_conv[8] = {');
+    expect(c).toContain('static const int16_t b_mix[4] = {');
+    expect(c).toContain('static int8_t fxp_arena[FXP_SMALL_ACTIVATION_BYTES];');
     expect(text(files, 'model_q.h')).toContain('void fixpoint_small_run(const uint8_t *input, int8_t *logits);');
     expect(text(files, 'model_q.h')).toContain('int fixpoint_small_argmax(const int8_t *logits);');
     expect(text(files, 'model_q.h')).toMatch(/#define FXP_SMALL_CONV_W_BITS \d+/);
@@ -87,7 +88,7 @@ describe.skipIf(!hasCC())('C export', () => {
       const code = f.data as string;
       for (const name of [...hostile, bad.name]) expect(code, f.name).not.toContain(name);
       expect(code, f.name).not.toContain('system(');
-      if (f.name !== 'test_main.c') expect(code, f.name).not.toContain('<stdio.h>');
+      if (f.name !== 'test_main.c' && f.name !== 'bench_main.c') expect(code, f.name).not.toContain('<stdio.h>');
       // Every comment closes where it should: no comment text outside the generator's own.
       expect(code.split('/*').length, f.name).toBe(code.split('*/').length);
     }

@@ -1,12 +1,13 @@
 // Property test: random graphs of every node kind with random formats (1–16 bits, biases to 32,
 // signed and unsigned, negative and large fracs), exported to C and compiled with strict
-// warnings and the undefined-behaviour sanitizer, must reproduce the reference bit for bit.
+// warnings and the undefined-behaviour sanitizer, must reproduce the reference bit for bit; and
+// so must every packed width from 1 to 16 bits (31 for biases), signed and unsigned.
 import { describe, expect, it } from 'vitest';
 import type { QuantConfig } from '../../core/config.ts';
 import type { Format } from '../../core/format.ts';
 import { forwardFloat } from '../../core/float-reference.ts';
 import type { Graph } from '../../core/graph.ts';
-import { elementCount } from '../../core/graph.ts';
+import { elementCount, isParamNode } from '../../core/graph.ts';
 import type { Rng } from '../../engine/testing/random-graph.ts';
 import { randomConfig, randomGraph, randomImages, rng } from '../../engine/testing/random-graph.ts';
 import type { ExportFile } from '../files.ts';
@@ -41,7 +42,42 @@ function configFor(r: Rng, g: Graph, imgs: Float32Array[], wild: boolean): Quant
   return c;
 }
 
+/** Every weight and scale at `bits` (biases and shifts at 2·bits − 1), integer bits kept. */
+function withWidth(c: QuantConfig, bits: number, signed: boolean): QuantConfig {
+  const at = (f: Format | null | undefined, b: number) => (f ? { bits: b, frac: f.frac + b - f.bits, signed } : f);
+  return { nodes: c.nodes.map((n) => ({ ...n, weights: at(n.weights, bits), scale: at(n.scale, bits), bias: at(n.bias, 2 * bits - 1), shift: at(n.shift, 2 * bits - 1) })) };
+}
+
 describe.skipIf(!hasCC())('C export of random graphs', () => {
+  it('reads packed parameters of every width from 1 to 16 bits, signed and unsigned, exactly', () => {
+    const exports: Array<{ model: string; files: ExportFile[] }> = [];
+    const kinds = new Set<string>();
+    for (let bits = 1; bits <= 16; bits++) {
+      for (const signed of [true, false]) {
+        const seed = 2000 + 2 * bits + (signed ? 0 : 1);
+        const r = rng(seed);
+        let g = randomGraph(r, { maxNodes: 10 });
+        while (!g.nodes.some(isParamNode)) g = randomGraph(r, { maxNodes: 10 });
+        const imgs = imagesFor(r, g, 3);
+        const c = withWidth(configFor(r, g, imgs, false), bits, signed);
+        const res = buildCExport(g, c, { testVectors: referenceTestVectors(g, c, imgs), modelName: `w${bits}${signed ? 's' : 'u'}` });
+        const src = res.files.find((f) => f.name === 'model_q.c')!.data as string;
+        if (bits !== 8 && bits !== 16) expect(src, res.model).toContain(`packed, ${bits} bits a value`);
+        exports.push({ model: res.model, files: res.files });
+        g.nodes.forEach((n) => { if (n.kind !== 'input') kinds.add(n.kind); });
+      }
+    }
+    expect([...kinds]).toEqual(expect.arrayContaining(['conv2d', 'depthwiseConv2d', 'dense', 'affine']));
+    const out = checkModels(exports, FLAGS);
+    try {
+      expect(out.stdout).toBe(`checked 32 models, 0 mismatches\n`);
+      expect(out.status).toBe(0);
+    } finally {
+      removeDir(out.dir);
+    }
+  });
+
+
   for (const wild of [false, true]) {
     it(`matches the reference bit for bit (${wild ? 'far-off fracs' : 'plausible fracs'})`, () => {
       const exports: Array<{ model: string; files: ExportFile[] }> = [];

@@ -3,7 +3,7 @@
 // `>>` of negative values implementation-defined and `<<` of them undefined, so right shifts go
 // through unsigned arithmetic on an offset value and left shifts are multiplications.
 
-const DEFS: Record<string, { text: string }> = {
+const ARITH: Record<string, { text: string }> = {
   fxp_sr32: {
     text: `/* shiftRound(a, s) = floor((a + 2^(s-1)) / 2^s) for 1 <= s <= 31 (DESIGN.md section 4: half rounds up).
    Computed on a + 2^31 as unsigned, so the result is well defined for negative a. Callers guarantee
@@ -54,16 +54,80 @@ static int64_t fxp_fdiv64(int64_t a, int64_t b)
   },
 };
 
+// Readers of the packed parameter streams (storage.ts): value i occupies stream bits
+// [i·bits, (i+1)·bits), bit k of the stream being bit k mod 8 of byte k/8. They read only the bytes
+// that hold the value, so an array needs no padding after its last value.
+const BITS_READERS: Record<string, { text: string }> = {
+  fxp_bits_s: {
+    text: `/* Value i of a packed stream of signed (two's complement) integers of 1 <= bits <= 16. */
+static int32_t fxp_bits_s(const uint8_t *src, uint32_t i, int bits)
+{
+    const uint32_t bit = i * (uint32_t)bits;
+    const uint8_t *p = src + (bit >> 3);
+    const int lo = (int)(bit & 7u);
+    const uint32_t sign = (uint32_t)1 << (bits - 1);
+    uint32_t w = p[0];
+    if (lo + bits > 8) w |= (uint32_t)p[1] << 8;
+    if (lo + bits > 16) w |= (uint32_t)p[2] << 16;
+    return (int32_t)(((w >> lo) & ((sign << 1) - 1u)) ^ sign) - (int32_t)sign;
+}`,
+  },
+  fxp_bits_u: {
+    text: `/* Value i of a packed stream of unsigned integers of 1 <= bits <= 16. */
+static int32_t fxp_bits_u(const uint8_t *src, uint32_t i, int bits)
+{
+    const uint32_t bit = i * (uint32_t)bits;
+    const uint8_t *p = src + (bit >> 3);
+    const int lo = (int)(bit & 7u);
+    uint32_t w = p[0];
+    if (lo + bits > 8) w |= (uint32_t)p[1] << 8;
+    if (lo + bits > 16) w |= (uint32_t)p[2] << 16;
+    return (int32_t)((w >> lo) & (((uint32_t)1 << bits) - 1u));
+}`,
+  },
+  fxp_bits_s_wide: {
+    text: `/* Value i of a packed stream of signed integers of 17 <= bits <= 31 (up to five bytes). */
+static int32_t fxp_bits_s_wide(const uint8_t *src, uint32_t i, int bits)
+{
+    const uint32_t bit = i * (uint32_t)bits;
+    const uint8_t *p = src + (bit >> 3);
+    const int lo = (int)(bit & 7u);
+    const uint64_t sign = (uint64_t)1 << (bits - 1);
+    uint64_t w = p[0];
+    for (int k = 1; 8 * k < lo + bits; ++k) w |= (uint64_t)p[k] << (8 * k);
+    return (int32_t)((int64_t)(((w >> lo) & ((sign << 1) - 1u)) ^ sign) - (int64_t)sign);
+}`,
+  },
+  fxp_bits_u_wide: {
+    text: `/* Value i of a packed stream of unsigned integers of 17 <= bits <= 31. */
+static int32_t fxp_bits_u_wide(const uint8_t *src, uint32_t i, int bits)
+{
+    const uint32_t bit = i * (uint32_t)bits;
+    const uint8_t *p = src + (bit >> 3);
+    const int lo = (int)(bit & 7u);
+    uint64_t w = p[0];
+    for (int k = 1; 8 * k < lo + bits; ++k) w |= (uint64_t)p[k] << (8 * k);
+    return (int32_t)((w >> lo) & (((uint64_t)1 << bits) - 1u));
+}`,
+  },
+};
+
+const DEFS: Record<string, { text: string }> = { ...ARITH, ...BITS_READERS };
+
+export type HelperName = 'fxp_sr32' | 'fxp_sr64' | 'fxp_shl32' | 'fxp_shl64' | 'fxp_fdiv32' | 'fxp_fdiv64'
+  | 'fxp_bits_s' | 'fxp_bits_u' | 'fxp_bits_s_wide' | 'fxp_bits_u_wide';
+
 export class Helpers {
   private readonly used = new Set<string>();
 
   /** Marks a helper as used and returns its name. */
-  use(name: 'fxp_sr32' | 'fxp_sr64' | 'fxp_shl32' | 'fxp_shl64' | 'fxp_fdiv32' | 'fxp_fdiv64'): string {
+  use(name: HelperName): string {
     this.used.add(name);
     return name;
   }
 
-  text(): string {
-    return Object.keys(DEFS).filter((k) => this.used.has(k)).map((k) => DEFS[k].text).join('\n\n');
+  /** The helpers used, and called somewhere in `code` (an unused static function would not compile). */
+  text(code: string): string {
+    return Object.keys(DEFS).filter((k) => this.used.has(k) && new RegExp(`\\b${k}\\(`).test(code)).map((k) => DEFS[k].text).join('\n\n');
   }
 }

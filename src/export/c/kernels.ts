@@ -9,10 +9,12 @@ import { ExportError } from '../files.ts';
 import { quantizeParam } from '../params.ts';
 import type { Val } from './arith.ts';
 import { emitActivation, emitRequantStore, needArith, termExpr } from './arith.ts';
-import { cArray, convWeightsOHWI, denseWeightsOI, depthwiseWeightsOHW } from './arrays.ts';
+import { convWeightsOHWI, denseWeightsOI, depthwiseWeightsOHW } from './arrays.ts';
 import type { ArithType, StorageType } from './ctype.ts';
 import { absBig, formatBounds, maxBig, storageType, wider } from './ctype.ts';
 import type { Helpers } from './helpers.ts';
+import type { StoredParam } from './storage.ts';
+import { BYTES, rowPointer, storeParam } from './storage.ts';
 
 export interface KernelInput {
   type: StorageType;
@@ -34,7 +36,10 @@ export interface KernelSpec {
 
 export interface KernelCode {
   defines: string[];
-  arrays: string[];
+  /** The node's parameter arrays, packed or plain. */
+  params: StoredParam[];
+  /** Bytes of the stack buffer the layer function unpacks weights into (0 when none). */
+  unpackBytes: number;
   fn: string;
   /** Arithmetic widths the node uses, for the file's summary comment and tests. */
   arith: Set<ArithType>;
@@ -85,17 +90,19 @@ interface TailInput {
   sumBound: bigint[];
   F: number;
   activation: Activation;
-  bias: { q: ArrayLike<number>; format: Format } | null;
-  epilogue: { qs: ArrayLike<number>; qt: ArrayLike<number>; fs: Format; ft: Format } | null;
+  bias: { q: ArrayLike<number>; format: Format; store: StoredParam } | null;
+  epilogue: { qs: ArrayLike<number>; qt: ArrayLike<number>; fs: Format; ft: Format; scale: StoredParam; shift: StoredParam } | null;
   ch: string;
   dest: string;
+  /** Where per-channel constants go when the channel is an outer loop (read once, not per pixel). */
+  hoist?: string[];
 }
 
 /**
  * The accumulator's type and bound after adding the bias: chosen before the accumulation loop
  * is written, since partial sums live in the same variable.
  */
-function accPlan(sumBound: bigint[], bias: TailInput['bias'], F: number, what: string): { type: ArithType; terms: bigint[] } {
+function accPlan(sumBound: bigint[], bias: { q: ArrayLike<number>; format: Format } | null, F: number, what: string): { type: ArithType; terms: bigint[] } {
   const terms = bias ? Array.from(bias.q, (v) => {
     const s = bias.format.frac - F;
     return s > 0 ? (BigInt(v) + (1n << BigInt(s - 1))) >> BigInt(s) : BigInt(v) << BigInt(-s);
@@ -110,12 +117,17 @@ function emitTail(p: TailInput): string[] {
   const M = k.macro;
   const L: string[] = [];
   const what = `layer ${k.node.name}`;
+  const lift = (name: string, type: ArithType, expr: string) => {
+    if (!p.hoist) return expr;
+    p.hoist.push(`const ${type} ${name} = ${expr};`);
+    return name;
+  };
   let perCh = p.sumBound.slice();
   if (p.bias) {
     const s = p.bias.format.frac - p.F;
     defines.push(`#define ${M}_BIAS_SHIFT ${signedDef(s)} /* shiftRound(bias, BIAS_SHIFT) aligns the bias to ACC_FRAC */`);
-    const t = termExpr(`b_${k.id}[${p.ch}]`, storageType(p.bias.format), p.bias.q, s, `${M}_BIAS_SHIFT`, p.accType, h, `${what}: the aligned bias`);
-    if (t.expr) L.push(`acc += ${t.expr};`);
+    const t = termExpr(p.bias.store.at(p.ch), p.bias.store.exprType, p.bias.q, s, `${M}_BIAS_SHIFT`, p.accType, h, `${what}: the aligned bias`);
+    if (t.expr) L.push(`acc += ${lift('bias_o', p.accType, t.expr)};`);
     perCh = perCh.map((b, o) => b + absBig(t.terms[o]));
   }
   const acc: Val = { name: 'acc', type: p.accType, bound: maxBig(perCh) };
@@ -136,9 +148,9 @@ function emitTail(p: TailInput): string[] {
     const eBound = maxBig(perCh.map((b, o) => b * absBig(BigInt(e.qs[o])) + absBig(terms[o])));
     const et = wider(p.accType, needArith(eBound, `${what}: the epilogue`));
     p.arith.add(et);
-    const t = termExpr(`t_${k.id}[${p.ch}]`, storageType(e.ft), e.qt, ts, `${M}_EPI_SHIFT`, et, h, `${what}: the aligned epilogue shift`);
+    const t = termExpr(e.shift.at(p.ch), e.shift.exprType, e.qt, ts, `${M}_EPI_SHIFT`, et, h, `${what}: the aligned epilogue shift`);
     const accE = et === p.accType ? 'acc' : `(${et})acc`;
-    L.push(`${et} e = ${accE} * (${et})s_${k.id}[${p.ch}]${t.expr ? ` + ${t.expr}` : ''};`);
+    L.push(`${et} e = ${accE} * ${lift('scale_o', et, `(${et})${e.scale.at(p.ch)}`)}${t.expr ? ` + ${lift('shift_o', et, t.expr)}` : ''};`);
     v = { name: 'e', type: et, bound: eBound };
     shift = S - k.outFormat.frac;
   }
@@ -147,7 +159,13 @@ function emitTail(p: TailInput): string[] {
   return L;
 }
 
-/** conv2d, depthwise and dense: exact sum of products, then the tail. */
+/** Values of a packed dense row unpacked at a time: bounds the stack buffer on wide inputs. */
+const DENSE_CHUNK = 512;
+
+/**
+ * conv2d, depthwise and dense: exact sum of products, then the tail. The output channel is the
+ * outer loop, so a packed row of weights is unpacked once per image and reused at every pixel.
+ */
 function convLike(k: KernelSpec, h: Helpers): KernelCode {
   const n = k.node as Conv2DNode | DepthwiseConv2DNode | DenseNode;
   const f = k.formats;
@@ -155,7 +173,6 @@ function convLike(k: KernelSpec, h: Helpers): KernelCode {
   const fw = f.weights!;
   const M = k.macro;
   const F = inp.format.frac + fw.frac;
-  const wt = storageType(fw);
   const qRaw = quantizeParam(n.kernel, fw);
   const q = n.kind === 'conv2d' ? convWeightsOHWI(qRaw, n.kernelShape) : n.kind === 'dense' ? denseWeightsOI(qRaw, n.kernelShape) : depthwiseWeightsOHW(qRaw, n.kernelShape);
   const cout = n.shape[2];
@@ -167,32 +184,69 @@ function convLike(k: KernelSpec, h: Helpers): KernelCode {
     for (let i = 0; i < K; i++) s += Math.abs(q[o * K + i]);
     sumBound.push(BigInt(s) * inMax);
   }
-  const bias = n.bias ? { q: quantizeParam(n.bias, f.bias!), format: f.bias! } : null;
-  const epi = n.epilogue ? { qs: quantizeParam(n.epilogue.scale, f.scale!), qt: quantizeParam(n.epilogue.shift, f.shift!), fs: f.scale!, ft: f.shift! } : null;
+  const layout = n.kind === 'conv2d' ? '[out channel][kh][kw][in channel]' : n.kind === 'dense' ? '[out][in]' : '[out channel][kh][kw]';
+  const W = storeParam(`w_${k.id}`, q, fw, `${k.id} weights ${fmt(fw)}, ${layout}`, `${M}_W_BITS`, h);
+  const wt = W.valueType;
+  const params = [W];
+  let bias: TailInput['bias'] = null;
+  if (n.bias) {
+    const bq = quantizeParam(n.bias, f.bias!);
+    bias = { q: bq, format: f.bias!, store: storeParam(`b_${k.id}`, bq, f.bias!, `${k.id} bias ${fmt(f.bias!)}`, `${M}_B_BITS`, h) };
+    params.push(bias.store);
+  }
+  let epi: TailInput['epilogue'] = null;
+  if (n.epilogue) {
+    const qs = quantizeParam(n.epilogue.scale, f.scale!);
+    const qt = quantizeParam(n.epilogue.shift, f.shift!);
+    epi = {
+      qs, qt, fs: f.scale!, ft: f.shift!,
+      scale: storeParam(`s_${k.id}`, qs, f.scale!, `${k.id} epilogue scale ${fmt(f.scale!)}`, `${M}_S_BITS`, h),
+      shift: storeParam(`t_${k.id}`, qt, f.shift!, `${k.id} epilogue shift ${fmt(f.shift!)}`, `${M}_T_BITS`, h),
+    };
+    params.push(epi.scale, epi.shift);
+  }
   const plan = accPlan(sumBound, bias, F, `layer ${n.name}: the accumulator`);
   const T = plan.type;
   const defines = [`/* ${describe(k)} */`, `#define ${M}_ACC_FRAC ${signedDef(F)} /* input frac ${inp.format.frac} + weight frac ${fw.frac} */`];
-  const layout = n.kind === 'conv2d' ? '[out channel][kh][kw][in channel]' : n.kind === 'dense' ? '[out][in]' : '[out channel][kh][kw]';
-  const arrays = [cArray(`w_${k.id}`, wt, q, `${k.id} weights ${fmt(fw)}, ${layout}`)];
-  if (bias) arrays.push(cArray(`b_${k.id}`, storageType(bias.format), bias.q, `${k.id} bias ${fmt(bias.format)}`));
-  if (epi) {
-    arrays.push(cArray(`s_${k.id}`, storageType(epi.fs), epi.qs, `${k.id} epilogue scale ${fmt(epi.fs)}`));
-    arrays.push(cArray(`t_${k.id}`, storageType(epi.ft), epi.qt, `${k.id} epilogue shift ${fmt(epi.ft)}`));
-  }
   const arith = new Set<ArithType>([T]);
   const mac = (x: string, w: string) => `acc += (${T})${x} * (${T})${w};`;
+  let unpack = 0;
+  const rowBuffer = (count: number) => {
+    unpack = count * BYTES[wt];
+    return [`${wt} wrow[${count}]; /* weights unpacked from w_${k.id}, ${count * BYTES[wt]} bytes of stack */`];
+  };
   let body: string[];
   if (n.kind === 'dense') {
     const [nIn, nOut] = n.kernelShape;
-    const tail = emitTail({ k, h, defines, arith, accType: T, sumBound, F, activation: n.activation, bias, epilogue: epi, ch: 'o', dest: 'out[o]' });
-    body = [
-      `for (int32_t o = 0; o < ${nOut}; ++o) {`,
-      `    const ${wt} *w = w_${k.id} + o * ${nIn};`,
-      `    ${T} acc = 0;`,
-      `    for (int32_t i = 0; i < ${nIn}; ++i) ${mac('in[i]', 'w[i]')}`,
-      ...indent(tail, 1),
-      `}`,
-    ];
+    const hoist: string[] = [];
+    const tail = emitTail({ k, h, defines, arith, accType: T, sumBound, F, activation: n.activation, bias, epilogue: epi, ch: 'o', dest: 'out[o]', hoist });
+    const chunk = Math.min(nIn, DENSE_CHUNK);
+    if (!W.packed || chunk === nIn) {
+      body = [
+        ...(W.packed ? rowBuffer(nIn) : []),
+        `for (int32_t o = 0; o < ${nOut}; ++o) {`,
+        ...indent(rowPointer(W, 'w', `o * ${nIn}`, `${nIn}`, 'wrow'), 1),
+        ...indent(hoist, 1),
+        `    ${T} acc = 0;`,
+        `    for (int32_t i = 0; i < ${nIn}; ++i) ${mac('in[i]', 'w[i]')}`,
+        ...indent(tail, 1),
+        `}`,
+      ];
+    } else {
+      body = [
+        ...rowBuffer(chunk),
+        `for (int32_t o = 0; o < ${nOut}; ++o) {`,
+        ...indent(hoist, 1),
+        `    ${T} acc = 0;`,
+        `    for (int32_t i0 = 0; i0 < ${nIn}; i0 += ${chunk}) {`,
+        `        const int32_t n = ${nIn} - i0 < ${chunk} ? ${nIn} - i0 : ${chunk};`,
+        ...indent(rowPointer(W, 'w', `o * ${nIn} + i0`, 'n', 'wrow'), 2),
+        `        for (int32_t i = 0; i < n; ++i) ${mac('in[i0 + i]', 'w[i]')}`,
+        `    }`,
+        ...indent(tail, 1),
+        `}`,
+      ];
+    }
   } else {
     const [ih, iw, cin] = inp.shape;
     const [oh, ow] = n.shape;
@@ -202,20 +256,24 @@ function convLike(k: KernelSpec, h: Helpers): KernelCode {
     const [pt, pl] = n.pads;
     const checkY = -pt < 0 || (oh - 1) * sh - pt + (kh - 1) * dh >= ih;
     const checkX = -pl < 0 || (ow - 1) * sw - pl + (kw - 1) * dw >= iw;
-    const tail = emitTail({ k, h, defines, arith, accType: T, sumBound, F, activation: n.activation, bias, epilogue: epi, ch: 'o', dest: `out[(oy * ${ow} + ox) * ${cout} + o]` });
+    const hoist: string[] = [];
+    const tail = emitTail({ k, h, defines, arith, accType: T, sumBound, F, activation: n.activation, bias, epilogue: epi, ch: 'o', dest: `out[(oy * ${ow} + ox) * ${cout} + o]`, hoist });
     const depthwise = n.kind === 'depthwiseConv2d';
     const inner = depthwise
-      ? [mac(`in[(iy * ${iw} + ix) * ${cin} + c]`, `w_${k.id}[(o * ${kh} + ky) * ${kw} + kx]`)]
+      ? [mac(`in[(iy * ${iw} + ix) * ${cin} + c]`, `wo[${lin([['ky', kw]], 0)} + kx]`)]
       : [
         `const ${inp.type} *x = in + (iy * ${iw} + ix) * ${cin};`,
-        `const ${wt} *w = w_${k.id} + ((o * ${kh} + ky) * ${kw} + kx) * ${cin};`,
+        `const ${wt} *w = wo + (${lin([['ky', kw]], 0)} + kx) * ${cin};`,
         `for (int32_t c = 0; c < ${cin}; ++c) ${mac('x[c]', 'w[c]')}`,
       ];
     body = [
-      `for (int32_t oy = 0; oy < ${oh}; ++oy) {`,
-      `    for (int32_t ox = 0; ox < ${ow}; ++ox) {`,
-      `        for (int32_t o = 0; o < ${cout}; ++o) {`,
-      ...(depthwise ? [`            const int32_t c = ${km === 1 ? 'o' : `o / ${km}`};`] : []),
+      ...(W.packed ? rowBuffer(K) : []),
+      `for (int32_t o = 0; o < ${cout}; ++o) {`,
+      ...(depthwise ? [`    const int32_t c = ${km === 1 ? 'o' : `o / ${km}`};`] : []),
+      ...indent(rowPointer(W, 'wo', `o * ${K}`, `${K}`, 'wrow'), 1),
+      ...indent(hoist, 1),
+      `    for (int32_t oy = 0; oy < ${oh}; ++oy) {`,
+      `        for (int32_t ox = 0; ox < ${ow}; ++ox) {`,
       `            ${T} acc = 0;`,
       `            for (int32_t ky = 0; ky < ${kh}; ++ky) {`,
       `                const int32_t iy = ${lin([['oy', sh], ['ky', dh]], -pt)};`,
@@ -232,7 +290,7 @@ function convLike(k: KernelSpec, h: Helpers): KernelCode {
       `}`,
     ];
   }
-  return { defines, arrays, fn: [signature(k), '{', ...indent(body, 1), '}'].join('\n'), arith };
+  return { defines, params, unpackBytes: unpack, fn: [signature(k), '{', ...indent(body, 1), '}'].join('\n'), arith };
 }
 
 function affine(k: KernelSpec, h: Helpers): KernelCode {
@@ -242,27 +300,25 @@ function affine(k: KernelSpec, h: Helpers): KernelCode {
   const M = k.macro;
   const F = inp.format.frac + f.weights!.frac;
   const qs = quantizeParam(n.scale, f.weights!);
-  const bias = { q: quantizeParam(n.shift, f.bias!), format: f.bias! };
+  const bq = quantizeParam(n.shift, f.bias!);
+  const W = storeParam(`w_${k.id}`, qs, f.weights!, `${k.id} scale ${fmt(f.weights!)}, per channel`, `${M}_W_BITS`, h);
+  const bias = { q: bq, format: f.bias!, store: storeParam(`b_${k.id}`, bq, f.bias!, `${k.id} shift ${fmt(f.bias!)}, per channel`, `${M}_B_BITS`, h) };
   const inMax = formatBounds(inp.format).maxAbs;
   const sumBound = Array.from(qs, (s) => absBig(BigInt(s)) * inMax);
   const T = accPlan(sumBound, bias, F, `layer ${n.name}: the product`).type;
   const [h0, w0, c] = n.shape;
   const defines = [`/* ${describe(k)} */`, `#define ${M}_ACC_FRAC ${signedDef(F)} /* input frac ${inp.format.frac} + scale frac ${f.weights!.frac} */`];
-  const arrays = [
-    cArray(`w_${k.id}`, storageType(f.weights!), qs, `${k.id} scale ${fmt(f.weights!)}, per channel`),
-    cArray(`b_${k.id}`, storageType(f.bias!), bias.q, `${k.id} shift ${fmt(f.bias!)}, per channel`),
-  ];
   const arith = new Set<ArithType>([T]);
   const tail = emitTail({ k, h, defines, arith, accType: T, sumBound, F, activation: n.activation, bias, epilogue: null, ch: 'c', dest: `out[p * ${c} + c]` });
   const body = [
     `for (int32_t p = 0; p < ${h0 * w0}; ++p) {`,
     `    for (int32_t c = 0; c < ${c}; ++c) {`,
-    `        ${T} acc = (${T})in[p * ${c} + c] * (${T})w_${k.id}[c];`,
+    `        ${T} acc = (${T})in[p * ${c} + c] * (${T})${W.at('c')};`,
     ...indent(tail, 2),
     `    }`,
     `}`,
   ];
-  return { defines, arrays, fn: [signature(k), '{', ...indent(body, 1), '}'].join('\n'), arith };
+  return { defines, params: [W, bias.store], unpackBytes: 0, fn: [signature(k), '{', ...indent(body, 1), '}'].join('\n'), arith };
 }
 
 function add(k: KernelSpec, h: Helpers): KernelCode {
@@ -285,7 +341,7 @@ function add(k: KernelSpec, h: Helpers): KernelCode {
   defines.push(`#define ${M}_OUT_SHIFT ${signedDef(shift)} /* output = sat(shiftRound(sum, OUT_SHIFT)) */`);
   emitRequantStore(L, acc, shift, `${M}_OUT_SHIFT`, k.outFormat, 'out[i]', h);
   const body = [`for (int32_t i = 0; i < ${n.shape[0] * n.shape[1] * n.shape[2]}; ++i) {`, ...indent(L, 1), '}'];
-  return { defines, arrays: [], fn: [signature(k), '{', ...indent(body, 1), '}'].join('\n'), arith: new Set([T]) };
+  return { defines, params: [], unpackBytes: 0, fn: [signature(k), '{', ...indent(body, 1), '}'].join('\n'), arith: new Set([T]) };
 }
 
 function concat(k: KernelSpec, h: Helpers): KernelCode {
@@ -309,7 +365,7 @@ function concat(k: KernelSpec, h: Helpers): KernelCode {
     offset += ck;
   });
   body.push('}');
-  return { defines, arrays: [], fn: [signature(k), '{', ...indent(body, 1), '}'].join('\n'), arith };
+  return { defines, params: [], unpackBytes: 0, fn: [signature(k), '{', ...indent(body, 1), '}'].join('\n'), arith };
 }
 
 function pool(k: KernelSpec, h: Helpers): KernelCode {
@@ -372,7 +428,7 @@ function pool(k: KernelSpec, h: Helpers): KernelCode {
     `    }`,
     `}`,
   ];
-  return { defines: [`/* ${describe(k)}, window ${ph}x${pw}, stride ${sh}x${sw} */`], arrays: [], fn: [signature(k), '{', ...indent(body, 1), '}'].join('\n'), arith: new Set([T]) };
+  return { defines: [`/* ${describe(k)}, window ${ph}x${pw}, stride ${sh}x${sw} */`], params: [], unpackBytes: 0, fn: [signature(k), '{', ...indent(body, 1), '}'].join('\n'), arith: new Set([T]) };
 }
 
 function pad(k: KernelSpec): KernelCode {
@@ -394,7 +450,7 @@ function pad(k: KernelSpec): KernelCode {
     `    }`,
     `}`,
   ];
-  return { defines: [`/* ${describe(k)}, zero padding */`], arrays: [], fn: [signature(k), '{', ...indent(body, 1), '}'].join('\n'), arith: new Set() };
+  return { defines: [`/* ${describe(k)}, zero padding */`], params: [], unpackBytes: 0, fn: [signature(k), '{', ...indent(body, 1), '}'].join('\n'), arith: new Set() };
 }
 
 /** A standalone activation: same format in and out (DESIGN.md §4). */
@@ -414,7 +470,7 @@ function activation(k: KernelSpec, h: Helpers): KernelCode {
   emitActivation(L, v, a, inp.format.frac, M, defines, h);
   L.push(`out[i] = (${k.outType})v;`);
   const body = [`for (int32_t i = 0; i < ${n.shape[0] * n.shape[1] * n.shape[2]}; ++i) {`, ...indent(L, 1), '}'];
-  return { defines, arrays: [], fn: [signature(k), '{', ...indent(body, 1), '}'].join('\n'), arith: new Set([T]) };
+  return { defines, params: [], unpackBytes: 0, fn: [signature(k), '{', ...indent(body, 1), '}'].join('\n'), arith: new Set([T]) };
 }
 
 export function emitKernel(k: KernelSpec, h: Helpers): KernelCode {

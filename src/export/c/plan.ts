@@ -1,6 +1,5 @@
-// Which nodes the C program runs, the format and C type of every value, and static buffers
-// shared between activations whose lifetimes do not overlap (one pool per C type, so no
-// buffer is ever read through a pointer of another type).
+// Which nodes the C program runs, the format and C type of every value, and where in the static
+// activation arena (arena.ts) each computed value lives.
 import type { QuantConfig } from '../../core/config.ts';
 import type { Format } from '../../core/format.ts';
 import type { Graph } from '../../core/graph.ts';
@@ -8,19 +7,23 @@ import { elementCount, isParamNode } from '../../core/graph.ts';
 import { ExportError } from '../files.ts';
 import { formatOwnerOf, liveNodes } from '../graph-walk.ts';
 import { nodeParams } from '../params.ts';
+import type { ArenaValue } from './arena.ts';
+import { planArena } from './arena.ts';
 import type { StorageType } from './ctype.ts';
 import { storageType } from './ctype.ts';
+import { BYTES } from './storage.ts';
 
 export interface ValuePlan {
   live: boolean[];
   /** Format of each node's output values (its own, or its source's through pool/pad/reshape/activation). */
   format: Array<Format | null>;
   type: Array<StorageType | null>;
-  /** C expression of the buffer holding each node's output: "input", or a static buffer. */
+  /** C expression of the buffer holding each node's output: "input", or a place in the arena. */
   buffer: string[];
   /** Nodes that compute (have a layer function), in order. */
   computed: number[];
-  buffers: Array<{ name: string; type: StorageType; size: number }>;
+  /** The static activation arena: its C element type, size and where each computed node writes. */
+  arena: { type: 'int8_t' | 'int16_t'; bytes: number; lowerBound: number; slots: Array<{ node: number; macro: string; offset: number; bytes: number }> };
 }
 
 const BITS_LIMIT = 32;
@@ -49,7 +52,8 @@ export function checkFullyFixed(g: Graph, c: QuantConfig, live: boolean[]): void
   if (bad.length) throw new ExportError(`the C export supports formats of 1–32 bits (unsigned up to 31) with an integer frac; not: ${bad.join(', ')}`);
 }
 
-export function planValues(g: Graph, c: QuantConfig): ValuePlan {
+/** `macroOf(i)`: the #define naming node i's byte offset in the arena. */
+export function planValues(g: Graph, c: QuantConfig, macroOf: (node: number) => string): ValuePlan {
   const live = liveNodes(g);
   checkFullyFixed(g, c, live);
   const n = g.nodes.length;
@@ -63,31 +67,24 @@ export function planValues(g: Graph, c: QuantConfig): ValuePlan {
   g.nodes.forEach((node, i) => {
     if (live[i]) for (const p of node.inputs) lastUse[holder[p]] = Math.max(lastUse[holder[p]], i);
   });
-  lastUse[holder[g.output]] = Infinity;
-  const pools = new Map<StorageType, Array<{ name: string; size: number; freeAfter: number }>>();
+  lastUse[holder[g.output]] = n;
+  const computed = g.nodes.map((_, i) => i).filter((i) => live[i] && !alias[i]);
+  const width = (i: number) => BYTES[type[i]!];
+  const values: ArenaValue[] = computed.map((i) => ({ bytes: elementCount(g.nodes[i].shape) * width(i), align: width(i), from: i, to: Math.max(i, lastUse[i]) }));
+  const placed = planArena(values);
+  const arenaType = computed.some((i) => width(i) === 2) ? 'int16_t' : 'int8_t';
   const buffer: string[] = new Array<string>(n).fill('');
-  const computed: number[] = [];
-  const all: ValuePlan['buffers'] = [];
-  g.nodes.forEach((node, i) => {
-    if (!live[i]) return;
-    if (node.kind === 'input') { buffer[i] = 'input'; return; }
-    if (alias[i]) { buffer[i] = buffer[holder[i]]; return; }
-    computed.push(i);
+  computed.forEach((i) => {
     const t = type[i]!;
-    const pool = pools.get(t) ?? [];
-    pools.set(t, pool);
-    const size = elementCount(node.shape);
-    // Best fit among buffers no longer read: the smallest that already holds `size`, else the largest.
-    const free = pool.filter((b) => b.freeAfter < i);
-    let slot = free.filter((b) => b.size >= size).sort((a, b) => a.size - b.size)[0] ?? free.sort((a, b) => b.size - a.size)[0];
-    if (!slot) {
-      slot = { name: `buf_${t.replace(/_t$/, '').replace('int', 'i').replace('ui', 'u')}_${pool.length}`, size, freeAfter: -1 };
-      pool.push(slot);
-    }
-    slot.size = Math.max(slot.size, size);
-    slot.freeAfter = lastUse[i];
-    buffer[i] = slot.name;
+    const at = width(i) === 1 ? macroOf(i) : `${macroOf(i)} / 2`;
+    buffer[i] = t === arenaType ? `(fxp_arena + ${at})` : `((${t} *)fxp_arena + ${at})`;
   });
-  for (const [t, pool] of pools) for (const b of pool) all.push({ name: b.name, type: t, size: b.size });
-  return { live, format, type, buffer, computed, buffers: all };
+  g.nodes.forEach((_, i) => { if (live[i] && alias[i]) buffer[i] = g.nodes[i].kind === 'input' ? 'input' : buffer[holder[i]]; });
+  return {
+    live, format, type, buffer, computed,
+    arena: {
+      type: arenaType, bytes: placed.bytes, lowerBound: placed.lowerBound,
+      slots: computed.map((i, k) => ({ node: i, macro: macroOf(i), offset: placed.offsets[k], bytes: values[k].bytes })),
+    },
+  };
 }

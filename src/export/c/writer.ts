@@ -7,16 +7,19 @@ import type { Format } from '../../core/format.ts';
 import { formatRange } from '../../core/format.ts';
 import type { Graph } from '../../core/graph.ts';
 import { elementCount } from '../../core/graph.ts';
+import { configCost } from '../../core/cost.ts';
 import type { ExportFile } from '../files.ts';
 import { ExportError } from '../files.ts';
 import { sanitizeIdentifier, uniqueIdentifiers } from '../identifiers.ts';
 import { nodeParams } from '../params.ts';
 import type { ArithType } from './ctype.ts';
-import { cReadme, makefile, testMain, testVectorsHeader } from './harness.ts';
+import { benchMain, cReadme, makefile, testMain, testVectorsHeader } from './harness.ts';
 import { Helpers } from './helpers.ts';
 import type { KernelSpec } from './kernels.ts';
 import { emitKernel } from './kernels.ts';
+import type { ValuePlan } from './plan.ts';
 import { planValues } from './plan.ts';
+import { BYTES } from './storage.ts';
 
 /** Quantized inputs and the exact integer logits the engine computed for them. */
 export interface TestVectors {
@@ -36,17 +39,35 @@ export interface CExportResult {
   model: string;
   /** Per computed node (by graph index), the arithmetic widths its kernel uses. */
   arith: Map<number, Set<ArithType>>;
-  /** Bytes of static activation buffers. */
-  bufferBytes: number;
-  /** Bytes of the constant parameter arrays. */
-  paramBytes: number;
+  /** What the program needs on a device. */
+  sizes: CSizes;
+}
+
+/** Memory of the C program, in bytes, and the cost model's figures for the same configuration. */
+export interface CSizes {
+  /** Constant parameter arrays (flash): packed bit streams and plain arrays. */
+  weightBytes: number;
+  /** Parameter tensors stored (those whose every value rounds to 0 are left out). */
+  tensors: number;
+  /** What the cost model counts for the tensors left out: bits·count/8 each. */
+  omittedBytes: number;
+  /** The static activation arena (RAM). */
+  activationBytes: number;
+  /** The smallest arena any placement could use: the most bytes of activations live at once. */
+  activationLowerBound: number;
+  /** The input image the caller passes in. */
+  inputBytes: number;
+  /** Largest stack buffer a layer function unpacks weights into. */
+  unpackBytes: number;
+  /** report.json's weights_kb and peak_activation_kb (DESIGN.md §5) in bytes. */
+  reportWeightBytes: number;
+  reportPeakActivationBytes: number;
 }
 
 const MODEL_ID_MAX = 24;
 const NODE_ID_MAX = 32;
 
 const fmtName = (f: Format) => `Q${f.signed ? '' : 'u'}(${f.bits},${f.frac})`;
-const BYTES: Record<string, number> = { int8_t: 1, uint8_t: 1, int16_t: 2, uint16_t: 2, int32_t: 4, uint32_t: 4 };
 
 function formatDefines(prefix: string, f: Format, what: string): string[] {
   return [
@@ -58,11 +79,11 @@ function formatDefines(prefix: string, f: Format, what: string): string[] {
 
 /** Builds the C export; throws ExportError when a tensor has no format or a value could exceed 64 bits. */
 export function buildCExport(graph: Graph, config: QuantConfig, o: CExportOptions): CExportResult {
-  const plan = planValues(graph, config);
   const model = sanitizeIdentifier(o.modelName ?? graph.name, { fallback: 'model', maxLength: MODEL_ID_MAX });
   const MODEL = model.toUpperCase();
   const P = `FXP_${MODEL}`;
   const ids = uniqueIdentifiers(graph.nodes.map((n) => n.name), { fallback: 'layer', maxLength: NODE_ID_MAX });
+  const plan = planValues(graph, config, (i) => `${P}_${ids[i].toUpperCase()}_AT`);
   const inFormat = plan.format[0]!;
   const inType = plan.type[0]!;
   const outNode = graph.output;
@@ -78,6 +99,10 @@ export function buildCExport(graph: Graph, config: QuantConfig, o: CExportOption
   const fns: string[] = [];
   const arith = new Map<number, Set<ArithType>>();
   const headerFormats: string[] = [];
+  let weightBytes = 0;
+  let tensors = 0;
+  let omittedBytes = 0;
+  let unpackBytes = 0;
   for (const i of plan.computed) {
     const n = graph.nodes[i];
     const spec: KernelSpec = {
@@ -89,10 +114,17 @@ export function buildCExport(graph: Graph, config: QuantConfig, o: CExportOption
     defines.push(...code.defines, '');
     // A parameter whose every value vanishes once aligned (a bias far below the accumulator's
     // precision) is never read; it is left out, as an unused static array would not compile.
-    for (const a of code.arrays) {
-      const name = /static const \w+ (\w+)\[/.exec(a)![1];
-      arrays.push(new RegExp(`\\b${name}\\b`).test(code.fn) ? a : `/* ${name}: every value rounds to 0 at this layer's precision; not stored */`);
+    for (const p of code.params) {
+      if (new RegExp(`\\b${p.name}\\b`).test(code.fn)) {
+        arrays.push(p.decl);
+        weightBytes += p.bytes;
+        tensors++;
+      } else {
+        arrays.push(`/* ${p.name}: every value rounds to 0 at this layer's precision; not stored */`);
+        omittedBytes += (p.format.bits * p.count) / 8;
+      }
     }
+    unpackBytes = Math.max(unpackBytes, code.unpackBytes);
     fns.push(code.fn);
     arith.set(i, code.arith);
   }
@@ -113,13 +145,18 @@ export function buildCExport(graph: Graph, config: QuantConfig, o: CExportOption
   const runName = `fixpoint_${model}_run`;
   const argmaxName = `fixpoint_${model}_argmax`;
   const predictName = `fixpoint_${model}_predict`;
-  const bufferBytes = plan.buffers.reduce((s, b) => s + b.size * BYTES[b.type], 0);
+  const A = plan.arena;
+  const cost = configCost(graph, config);
+  const sizes: CSizes = {
+    weightBytes, tensors, omittedBytes, activationBytes: A.bytes, activationLowerBound: A.lowerBound, inputBytes: inSize * BYTES[inType], unpackBytes,
+    reportWeightBytes: cost.weights_kb * 1024, reportPeakActivationBytes: cost.peak_activation_kb * 1024,
+  };
   const calls = plan.computed.map((i) => `    layer_${ids[i]}(${graph.nodes[i].inputs.map((p) => plan.buffer[p]).join(', ')}, ${plan.buffer[i]});`);
 
   const header = [
     `/* model_q.h: fixed-point inference of model "${model}", generated by Fixpoint.`,
     ` * Integer arithmetic only (DESIGN.md section 4 semantics), no allocation: activations live in`,
-    ` * static buffers, so the functions are not reentrant. A value q in format Q(bits, frac) means`,
+    ` * a static arena, so the functions are not reentrant. A value q in format Q(bits, frac) means`,
     ` * q * 2^-frac; unsigned formats are written Qu. */`,
     `#ifndef ${P}_MODEL_H`,
     `#define ${P}_MODEL_H`,
@@ -141,6 +178,15 @@ export function buildCExport(graph: Graph, config: QuantConfig, o: CExportOption
     `/* Output: ${outSize} logits, ${fmtName(outFormat)}; the answer is the largest (lowest index on ties). */`,
     `#define ${P}_OUTPUT_SIZE ${outSize}`,
     ...formatDefines(`${P}_OUTPUT`, outFormat, 'output'),
+    ``,
+    `/* Memory in bytes. Flash: the constant parameters, every tensor packed at its bit width (widths`,
+    ` * of 8, 16 and 32 bits as plain arrays). RAM: a static arena that holds each layer's output while`,
+    ` * it is needed, the input image the caller passes, and on the stack at most UNPACK_BYTES of`,
+    ` * weights unpacked for the layer running (plus a few locals). */`,
+    `#define ${P}_WEIGHT_BYTES ${weightBytes}`,
+    `#define ${P}_ACTIVATION_BYTES ${A.bytes}`,
+    `#define ${P}_INPUT_BYTES ${sizes.inputBytes}`,
+    `#define ${P}_UNPACK_BYTES ${unpackBytes}`,
     ``,
     `typedef ${inType} fxp_${model}_input_t;`,
     `typedef ${outType} fxp_${model}_output_t;`,
@@ -172,14 +218,14 @@ export function buildCExport(graph: Graph, config: QuantConfig, o: CExportOption
     ` * for s <= 0, then saturation to the destination format. Sums of products are exact: each runs`,
     ` * in int32_t only where a bound on its magnitude, computed from the actual weights at export,`,
     ` * fits in 31 bits, and in int64_t otherwise (this model uses ${[...widths].sort().join(' and ') || 'no wide arithmetic'}).`,
-    ` * Activation buffers: ${bufferBytes} bytes. */`,
+    ` * Constant parameters: ${weightBytes} bytes; activation arena: ${A.bytes} bytes. */`,
     `#include "model_q.h"`,
     ``,
-    h.text(),
+    h.text(fns.join('\n')),
     ``,
     ...defines,
     ...arrays.flatMap((a) => [a, '']),
-    ...plan.buffers.map((b) => `static ${b.type} ${b.name}[${b.size}];`),
+    ...arenaDecl(plan, P, ids, graph),
     ``,
     ...fns.flatMap((f) => [f, '']),
     `void ${runName}(const ${inType} *input, ${outType} *logits)`,
@@ -208,20 +254,28 @@ export function buildCExport(graph: Graph, config: QuantConfig, o: CExportOption
 
   checkVectors(o.testVectors, inFormat, inSize, outFormat, outSize);
   const vectors = testVectorsHeader({ P, model, inType, outType, inSize, outSize, vectors: o.testVectors });
-  const paramBytes = arrays.reduce((sum, a) => {
-    const m = /static const (\w+) \w+\[(\d+)\]/.exec(a);
-    return m ? sum + BYTES[m[1]] * Number(m[2]) : sum;
-  }, 0);
   const wideLayers = plan.computed.filter((i) => arith.get(i)!.has('int64_t')).map((i) => ids[i]);
   const files: ExportFile[] = [
     { name: 'model_q.h', data: header },
     { name: 'model_q.c', data: source },
     { name: 'test_vectors.h', data: vectors },
     { name: 'test_main.c', data: testMain({ P, model, outType, outSize }) },
+    { name: 'bench_main.c', data: benchMain({ P, model }) },
     { name: 'Makefile', data: makefile() },
-    { name: 'README.md', data: cReadme({ model, P, inType, outType, vectors: o.testVectors.inputs.length, bufferBytes, paramBytes, wideLayers }) },
+    { name: 'README.md', data: cReadme({ model, P, inType, outType, vectors: o.testVectors.inputs.length, sizes, wideLayers }) },
   ];
-  return { files, model, arith, bufferBytes, paramBytes };
+  return { files, model, arith, sizes };
+}
+
+function arenaDecl(plan: ValuePlan, P: string, ids: string[], graph: Graph): string[] {
+  const A = plan.arena;
+  if (A.slots.length === 0) return [];
+  return [
+    `/* Activation arena: each layer writes its output at a fixed byte offset; outputs never needed at`,
+    ` * the same time share bytes. */`,
+    ...A.slots.map((s) => `#define ${s.macro} ${s.offset} /* ${ids[s.node]} (${graph.nodes[s.node].kind}) output: bytes [${s.offset}, ${s.offset + s.bytes}) */`),
+    `static ${A.type} fxp_arena[${P}_ACTIVATION_BYTES${A.type === 'int16_t' ? ' / 2' : ''}];`,
+  ];
 }
 
 function checkVectors(v: TestVectors | undefined, inF: Format, inSize: number, outF: Format, outSize: number): void {

@@ -31,6 +31,17 @@ export function make(dir: string, target = 'test'): string {
   return execFileSync('make', ['-s', '-C', dir, target], { encoding: 'utf8' });
 }
 
+/** `make size` in an export's folder: bytes of each section of the compiled model_q.o (`size -A`). */
+export function objectSections(dir: string): Map<string, number> {
+  const sections = new Map<string, number>();
+  for (const m of make(dir, 'size').matchAll(/^(\.\S+)\s+(\d+)\s+\d+\s*$/gm)) sections.set(m[1], Number(m[2]));
+  return sections;
+}
+
+/** Constant data of an object: its .rodata sections (gcc splits out .rodata.cst16 and the like). */
+export const rodataBytes = (sections: Map<string, number>): number =>
+  [...sections].filter(([name]) => name === '.rodata' || name.startsWith('.rodata.')).reduce((s, [, n]) => s + n, 0);
+
 export const removeDir = (dir: string): void => rmSync(dir, { recursive: true, force: true });
 
 const BATCH_MAIN = new URL('./batch_main.c', import.meta.url).pathname;

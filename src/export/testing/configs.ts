@@ -38,3 +38,15 @@ export const mixedConfig = (graph: Graph, stats: NodeStats[]): QuantConfig =>
 /** 16-bit weights and activations with 32-bit biases: sums of products that need the 64-bit path. */
 export const wideConfig = (graph: Graph, stats: NodeStats[]): QuantConfig =>
   configWith(graph, stats, (t) => (t.role === 'bias' ? 32 : 16));
+
+/**
+ * Low and odd widths, as a frontier search picks them on the paper's models: weights 2–7 bits,
+ * biases 1–20, activations 3–8 (unsigned after relu), with a few 8- and 16-bit tensors that stay
+ * plain arrays. Which width a tensor gets depends on its node and slot only.
+ */
+export const searchedLikeConfig = (graph: Graph, stats: NodeStats[]): QuantConfig =>
+  configWith(graph, stats, (t) => {
+    if (t.role === 'weights') return [3, 5, 2, 7, 4, 8, 6][(t.node + (t.slot === 'scale' ? 3 : 0)) % 7];
+    if (t.role === 'bias') return [4, 1, 11, 16, 20, 6][(t.node + (t.slot === 'shift' ? 2 : 0)) % 6];
+    return [5, 3, 8, 4, 6][t.node % 5];
+  });

@@ -7,7 +7,7 @@ import { DataPanel } from '../data/DataPanel.tsx';
 import { ModelPanel } from '../model/ModelPanel.tsx';
 import { RunPanel } from '../run/RunPanel.tsx';
 import { EngineStatus } from '../status/EngineStatus.tsx';
-import { EngineSession, fetchDemoFiles } from './engine-session.ts';
+import { EngineSession, RunCancelled, defaultWorkers, fetchDemoFiles } from './engine-session.ts';
 import { ErrorBoundary } from './ErrorBoundary.tsx';
 import { clearSaved, loadSaved, type Saved, save, type Source } from './saved-state.ts';
 
@@ -30,6 +30,10 @@ export function App() {
   const [run, setRun] = useState<RunView | null>(null);
   const [picked, setPicked] = useState<ResultPoint | null>(null);
   const pickSeq = useRef(0);
+  const [workers, setWorkers] = useState(defaultWorkers);
+  /** The current run's number; a cancel bumps it, so a cancelled run can no longer touch the page. */
+  const runSeq = useRef(0);
+  const running = useRef(false);
   /** False until the work kept from the last visit is back (or found missing): nothing is saved before. */
   const [ready, setReady] = useState(false);
 
@@ -63,39 +67,64 @@ export function App() {
     keep('picked', undefined);
   }, [keep]);
 
+  /** Stops a running search (the worker's model and data are about to change), saying so. */
+  const cancel = useCallback((why = 'Search cancelled. Model and data are still loaded.') => {
+    runSeq.current++;
+    running.current = false;
+    setErrors((x) => ({ ...x, run: why }));
+    setBusy(null);
+    setProgress(null);
+    // The worker's next call waits until the old workers are gone and model and data are back.
+    session.cancel().catch((e: unknown) => setErrors((x) => ({ ...x, run: errorText(e) })));
+  }, [session]);
+
+  /** `to` says why, e.g. "load the new model": the page tells which search was stopped for what. */
+  const stopSearchTo = (to: string) => {
+    if (running.current) cancel(`Search cancelled to ${to}. Run it again when ready.`);
+  };
+
   // Files still being read (a large .h5 takes seconds): the panel says so from the first moment.
-  const loadModel = useCallback((reading: Promise<FileEntry[]>) => step('model', 'model', async () => {
-    const files = await reading;
-    if (files.length === 0) return;
-    setModel(await session.loadModel(files));
-    keep('model', { kind: 'files', files });
-    forgetRun();
-    // The worker re-preprocessed the data already loaded for the new model's input.
-    setData(await session.api.dataInfo());
-  }), [session, step, keep, forgetRun]);
+  const loadModel = useCallback(async (reading: Promise<FileEntry[]>) => {
+    stopSearchTo('load the new model');
+    await step('model', 'model', async () => {
+      const files = await reading;
+      if (files.length === 0) return;
+      setModel(await session.loadModel(files));
+      keep('model', { kind: 'files', files });
+      forgetRun();
+      // The worker re-preprocessed the data already loaded for the new model's input.
+      setData(await session.api.dataInfo());
+    });
+  }, [session, step, keep, forgetRun, cancel]);
 
-  const loadData = useCallback((reading: Promise<FileEntry[]>) => step('data', 'data', async () => {
-    const files = await reading;
-    if (files.length === 0) return;
-    setData(await session.loadData(files, prep));
-    keep('data', { kind: 'files', files });
-    // With data the layer table gains activation ranges.
-    setModel(await session.api.modelInfo());
-    forgetRun();
-  }), [session, step, prep, keep, forgetRun]);
+  const loadData = useCallback(async (reading: Promise<FileEntry[]>) => {
+    stopSearchTo('load the new data set');
+    await step('data', 'data', async () => {
+      const files = await reading;
+      if (files.length === 0) return;
+      setData(await session.loadData(files, prep));
+      keep('data', { kind: 'files', files });
+      // With data the layer table gains activation ranges.
+      setModel(await session.api.modelInfo());
+      forgetRun();
+    });
+  }, [session, step, prep, keep, forgetRun, cancel]);
 
-  const loadDemo = useCallback(() => step('model', 'model', async () => {
-    setErrors((x) => ({ ...x, data: null }));
-    const demo = await fetchDemoFiles();
-    setModel(await session.loadModel(demo.model));
-    setBusy('data');
-    setPrep({});
-    setData(await session.loadData(demo.data, {}));
-    setModel(await session.api.modelInfo());
-    keep('model', { kind: 'demo' });
-    keep('data', { kind: 'demo' });
-    forgetRun();
-  }), [session, step, keep, forgetRun]);
+  const loadDemo = useCallback(async () => {
+    stopSearchTo('load the demo');
+    await step('model', 'model', async () => {
+      setErrors((x) => ({ ...x, data: null }));
+      const demo = await fetchDemoFiles();
+      setModel(await session.loadModel(demo.model));
+      setBusy('data');
+      setPrep({});
+      setData(await session.loadData(demo.data, {}));
+      setModel(await session.api.modelInfo());
+      keep('model', { kind: 'demo' });
+      keep('data', { kind: 'demo' });
+      forgetRun();
+    });
+  }, [session, step, keep, forgetRun, cancel]);
 
   /** Loads again what was kept: model, then data with its settings, then the search's result. */
   const restore = useCallback(async (saved: Saved & { model: Source }) => {
@@ -164,6 +193,8 @@ export function App() {
 
   /** Forgets everything: the worker (and any search in it), what is shown and what is kept. */
   const clearAll = async () => {
+    runSeq.current++;
+    running.current = false;
     session.reset();
     setBusy(null);
     setProgress(null);
@@ -186,30 +217,38 @@ export function App() {
     return () => window.removeEventListener('beforeunload', ask);
   }, [busy]);
 
-  const changePrep = (p: Preprocessing, split?: SplitSettings) => step('data', 'data', async () => {
-    setData(await session.reprocess(p, split));
-    setPrep(p);
-    setModel(await session.api.modelInfo());
-    forgetRun();
-  });
+  const changePrep = async (p: Preprocessing, split?: SplitSettings) => {
+    stopSearchTo(split ? 'apply the new split' : 'apply the new preprocessing');
+    await step('data', 'data', async () => {
+      setData(await session.reprocess(p, split));
+      setPrep(p);
+      setModel(await session.api.modelInfo());
+      forgetRun();
+    });
+  };
 
-  // A cancelled run's promise never settles (its worker is gone), so cancel() resets the state.
-  const startRun = () => step('run', 'run', async () => {
+  // Not a `step`: a cancelled run must never reset the state of the run that follows it.
+  const startRun = async () => {
+    const seq = ++runSeq.current;
+    const current = () => seq === runSeq.current;
+    running.current = true;
+    setBusy('run');
+    setErrors((x) => ({ ...x, run: null }));
     setProgress(null);
     try {
-      const r = await session.run({ method, budget }, setProgress);
+      const r = await session.run({ method, budget, workers }, (p) => { if (current()) setProgress(p); });
+      if (!current()) return;
       setRun(r);
       setPicked(r.chosen);
+    } catch (e) {
+      if (current() && !(e instanceof RunCancelled)) fail('run', e);
     } finally {
-      setProgress(null);
+      if (current()) {
+        running.current = false;
+        setBusy(null);
+        setProgress(null);
+      }
     }
-  });
-
-  const cancel = async () => {
-    setErrors((x) => ({ ...x, run: 'Search cancelled. Model and data are still loaded.' }));
-    setBusy(null);
-    setProgress(null);
-    await session.cancel();
   };
 
   const changeBudget = async (b: number) => {
@@ -241,11 +280,12 @@ export function App() {
         </ErrorBoundary>
         <ErrorBoundary>
           <DataPanel data={data} prep={prep} busy={busy === 'data'} disabled={!model} error={errors.data ?? null}
+            channels={model && !(model.inputShape[0] === 1 && model.inputShape[1] === 1) ? model.inputShape[2] : null} hasResult={!!run}
             onFiles={(f) => void loadData(f)} onPrep={(p) => void changePrep(p)} onSplit={(sp) => void changePrep(prep, sp)} />
         </ErrorBoundary>
         <ErrorBoundary>
           <RunPanel budget={budget} method={method} ready={!!model && !!data && busy === null} running={busy === 'run'}
-            hasResult={!!run} progress={progress} error={errors.run ?? null}
+            hasResult={!!run} progress={progress} error={errors.run ?? null} workers={workers} onWorkers={setWorkers}
             onBudget={(b) => void changeBudget(b)} onMethod={setMethod} onRun={() => void startRun()} onCancel={() => void cancel()} />
         </ErrorBoundary>
         {busy === 'result' && <p className="panel" role="status" data-testid="restoring">Bringing back the last result…</p>}

@@ -1,6 +1,7 @@
 // The page's side of a session: the worker client plus what is needed to rebuild the worker's
 // state after a cancel (which terminates the worker): the model and data files as given, and
-// the preprocessing settings.
+// the preprocessing and split settings. Each run has an id: a cancelled run's progress and result never
+// reach the page, even if they were already on their way when it was cancelled.
 import type { DataInfo, FileEntry, ModelInfo, Preprocessing, Progress, RunRequest, RunView, SplitSettings } from '../../worker/contract.ts';
 import { EngineClient } from '../../worker/client.ts';
 import * as Comlink from 'comlink';
@@ -12,6 +13,7 @@ export class EngineSession {
   private prep: Preprocessing = {};
   private split: SplitSettings = {};
   private restoring: Promise<void> | null = null;
+  private runId = 0;
 
   async loadModel(files: FileEntry[]): Promise<ModelInfo> {
     await this.restoring;
@@ -36,19 +38,34 @@ export class EngineSession {
     return info;
   }
 
+  /** Rejects with a RunCancelled when `cancel()` comes first. */
   async run(request: RunRequest, onProgress: (p: Progress) => void): Promise<RunView> {
+    const id = ++this.runId;
+    const live = () => {
+      if (id !== this.runId) throw new RunCancelled();
+    };
     await this.restoring;
-    return this.client.api.run(request, Comlink.proxy(onProgress));
+    live();
+    const view = await this.client.api.run(request, Comlink.proxy((p: Progress) => {
+      if (id === this.runId) onProgress(p);
+    }));
+    live();
+    return view;
   }
 
-  /** Stops whatever runs now by terminating the worker, then reloads model and data into a fresh one. */
+  /**
+   * Stops whatever runs now by terminating the worker and its shards, waits until they are
+   * gone, then reloads model and data into a fresh one. A run started meanwhile waits for that.
+   */
   cancel(): Promise<void> {
-    this.client.cancel();
+    this.runId++;
     const model = this.modelFiles;
     const data = this.dataFiles;
     const prep = this.prep;
     const split = this.split;
+    const stopped = this.client.cancel();
     this.restoring = (async () => {
+      await stopped;
       if (model) await this.client.api.loadModel(model);
       if (model && data) await this.client.api.loadData(data, prep, split);
     })();
@@ -57,17 +74,26 @@ export class EngineSession {
 
   /** Ends the worker (and any search in it) and forgets the files: a fresh start. */
   reset(): void {
-    this.client.cancel();
+    this.runId++;
     this.modelFiles = null;
     this.dataFiles = null;
     this.prep = {};
-    this.restoring = null;
+    this.restoring = this.client.cancel();
   }
 
   get api() {
     return this.client.api;
   }
 }
+
+export class RunCancelled extends Error {
+  constructor() {
+    super('Search cancelled.');
+  }
+}
+
+/** Workers the page scores with by default: every core but one, which the page keeps. */
+export const defaultWorkers = (): number => Math.max(1, (navigator.hardwareConcurrency || 2) - 1);
 
 /** The demo model and data as the files a person would drop. */
 export async function fetchDemoFiles(): Promise<{ model: FileEntry[]; data: FileEntry[] }> {

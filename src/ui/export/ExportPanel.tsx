@@ -21,8 +21,8 @@ interface Kind {
 
 const KINDS: Kind[] = [
   { kinds: ['json'], zip: 'fxp', label: 'Quantized weights', holds: 'model.fxp.json (graph, formats, layout) and model.fxp.bin (integers packed at their bit widths)' },
-  { kinds: ['c'], zip: 'c', label: 'C99 reference', holds: 'c/ with model_q.h, model_q.c, test_vectors.h, test_main.c, Makefile, README.md; make test checks it bit for bit' },
-  { kinds: ['tfjs'], zip: 'tfjs', label: 'TensorFlow.js model', holds: 'tfjs/ with model.json, its weight file (the quantized values) and README.md' },
+  { kinds: ['c'], zip: 'c', label: 'C99 reference', holds: 'c/ with model_q.h, model_q.c, test_vectors.h, test_main.c, bench_main.c, Makefile, README.md; make test checks it bit for bit' },
+  { kinds: ['tfjs'], zip: 'tfjs', label: 'TensorFlow.js model', holds: 'tfjs/ with model.json, model.weights.bin (the quantized values, as float) and README.md' },
   { kinds: ['report'], zip: 'report', label: 'Report', holds: 'report.json and layers.csv' },
 ];
 const ALL: Kind = { kinds: KINDS.flatMap((k) => k.kinds), zip: 'all', label: 'Download all', holds: 'everything above in one zip' };

@@ -11,6 +11,9 @@ interface Props {
   hasResult: boolean;
   progress: Progress | null;
   error: string | null;
+  /** Web Workers scoring the search images. */
+  workers: number;
+  onWorkers(n: number): void;
   onBudget(b: number): void;
   onMethod(m: Method): void;
   onRun(): void;
@@ -27,7 +30,10 @@ const METHODS: { id: Method; label: string }[] = [
 /** The slider's range; a frontier search walks to max(5%, budget), so larger budgets mean a longer search. */
 export const MAX_BUDGET = 0.1;
 
-export function RunPanel({ budget, method, ready, running, hasResult, progress, error, onBudget, onMethod, onRun, onCancel }: Props) {
+/** The page lets a person use more workers than cores, but not without bound. */
+const MAX_WORKERS = Math.max(8, typeof navigator === 'undefined' ? 0 : navigator.hardwareConcurrency || 0);
+
+export function RunPanel({ budget, method, ready, running, hasResult, progress, error, workers, onWorkers, onBudget, onMethod, onRun, onCancel }: Props) {
   const eta = progress?.etaSeconds;
   return (
     <section className="panel" data-testid="run-panel" aria-labelledby="run-h">
@@ -45,6 +51,16 @@ export function RunPanel({ budget, method, ready, running, hasResult, progress, 
           <select value={method} onChange={(e) => onMethod(e.target.value as Method)} disabled={running} data-testid="method">
             {METHODS.map((m) => <option key={m.id} value={m.id}>{m.label}</option>)}
           </select>
+        </label>
+        <label title="Web Workers that score the search images in parallel; one core is left for the page by default">
+          Workers{' '}
+          <input
+            type="number" min={1} max={MAX_WORKERS} step={1} value={workers} disabled={running} data-testid="workers"
+            onChange={(e) => {
+              const n = Math.round(Number(e.target.value));
+              if (n >= 1 && n <= MAX_WORKERS) onWorkers(n);
+            }}
+          />
         </label>
         {running
           ? <button type="button" className="danger" onClick={onCancel} data-testid="cancel">Cancel</button>

@@ -1,0 +1,46 @@
+// The engine worker's pool of search shards (Web Workers nested in it, so terminating the
+// engine worker ends them too). Kept while the model, the data and the size stay the same, so
+// a second search starts at once.
+import type { LoadedData } from './session.ts';
+import type { Graph } from '../core/graph.ts';
+import type { PoolEvaluator } from '../search/pool-evaluator.ts';
+import { type ShardTransport, startPool } from '../search/shard-protocol.ts';
+
+function webTransport(k: number): ShardTransport {
+  const gen = (self as unknown as { name?: string }).name?.split(' ')[0] ?? 'fixpoint';
+  const worker = new Worker(new URL('./shard-worker.ts', import.meta.url), { type: 'module', name: `${gen} shard-${k}` });
+  return {
+    post: (m, transfer) => worker.postMessage(m, transfer ?? []),
+    listen(onReply, onDeath) {
+      worker.onmessage = (e) => onReply(e.data);
+      worker.onerror = (e) => {
+        e.preventDefault();
+        onDeath(new Error(`a search worker failed: ${e.message || 'it could not start'}`));
+      };
+    },
+    terminate: () => worker.terminate(),
+  };
+}
+
+let kept: { graph: Graph; data: LoadedData; workers: number; pool: Promise<PoolEvaluator> } | null = null;
+
+/** A pool of `workers` shards over the calibration images (null for one: the engine worker scores itself). */
+export function shardPool(graph: Graph, data: LoadedData, workers: number, proxyTotal: number): Promise<PoolEvaluator> | null {
+  if (kept && (kept.graph !== graph || kept.data !== data || kept.workers !== workers)) {
+    void kept.pool.then((p) => p.close(), () => {});
+    kept = null;
+  }
+  if (workers <= 1) return null;
+  if (!kept) {
+    const pool = startPool(webTransport, graph, data.calibration, proxyTotal, workers);
+    kept = { graph, data, workers, pool };
+    pool.catch(() => { if (kept?.pool === pool) kept = null; });
+  }
+  return kept.pool;
+}
+
+/** Ends the kept shards, e.g. after a search failed (one of them may be dead). */
+export function closeShardPool(): void {
+  void kept?.pool.then((p) => p.close(), () => {});
+  kept = null;
+}
