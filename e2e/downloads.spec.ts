@@ -1,5 +1,6 @@
 // Downloads as a person gets them: each button names the zip it saves and the files inside, and
-// the zip holds exactly those; the C reference's `make test` passes bit for bit.
+// the zip holds exactly those; the C reference's `make test` passes bit for bit and its button
+// states the flash and RAM its header declares.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -45,6 +46,13 @@ test('after a search: every download is the zip its button names, holding the fi
   const dir = mkdtempSync(join(tmpdir(), 'fixpoint-e2e-c-'));
   for (const [name, data] of Object.entries(c)) writeFileSync(join(dir, name.replace(/^c\//, '')), data);
   expect(execFileSync('make', ['test'], { cwd: dir, encoding: 'utf8' })).toContain('all 16 test vectors bit-exact');
+  // The button states the flash and RAM the header declares.
+  const header = text(c['c/model_q.h']);
+  const bytes = (name: string) => Number(new RegExp(`#define FXP_LENET5_MNIST_${name}_BYTES (\\d+)`).exec(header)![1]);
+  const n = (v: number) => `${v.toLocaleString('en-US')} bytes`;
+  await expect(page.getByTestId('c-memory')).toContainText(`${n(bytes('WEIGHT'))} of flash`);
+  await expect(page.getByTestId('c-memory')).toContainText(`${n(bytes('ACTIVATION') + bytes('INPUT'))} of RAM`);
+  expect(bytes('WEIGHT')).toBeGreaterThan(60_000);
 
   const fxp = await download(page, 'fxp');
   expect(Object.keys(fxp).sort()).toEqual(['model.fxp.bin', 'model.fxp.json']);

@@ -6,6 +6,7 @@ import { configFromReport } from '../core/report-config.ts';
 import { Workspace } from '../worker/workspace.ts';
 import { type ParsedArgs, UsageError, stringFlag } from './args.ts';
 import { INPUT_FLAGS, loadInputs } from './inputs.ts';
+import { writeErr, writeOut } from './terminal.ts';
 
 export const EVAL_FLAGS = { ...INPUT_FLAGS, config: 'value', json: 'switch' } as const;
 
@@ -20,7 +21,7 @@ function readReport(path: string): unknown {
 export async function evalCommand(args: ParsedArgs): Promise<number> {
   const configPath = stringFlag(args.flags, 'config');
   const report = configPath ? readReport(configPath) : null;
-  const { session, data } = await loadInputs(args, (s) => process.stderr.write(`${s}\n`));
+  const { session, data } = await loadInputs(args, writeErr);
   const graph = session.graph!;
   // float_acc is on the held-out images (for the demo: its 1,000 test digits), the set every
   // result is finally judged on; the calibration figure is reported beside it.
@@ -50,17 +51,17 @@ export async function evalCommand(args: ParsedArgs): Promise<number> {
   if (args.flags.has('json')) {
     process.stdout.write(JSON.stringify(out) + '\n');
   } else {
-    process.stdout.write(`${graph.name}: float accuracy ${(floatAcc * 100).toFixed(2)}% on ${images} held-out images (${(data.floatAcc.calibration * 100).toFixed(2)}% on ${data.calibration.labels.length} calibration images)` +
-      (data.labelsFrom === 'float-model' ? ' (unlabeled: agreement with the float model)' : '') + '\n');
+    writeOut(`${graph.name}: float accuracy ${(floatAcc * 100).toFixed(2)}% on ${images} held-out images (${(data.floatAcc.calibration * 100).toFixed(2)}% on ${data.calibration.labels.length} calibration images)` +
+      (data.labelsFrom === 'float-model' ? ' (unlabeled: agreement with the float model)' : ''));
     const chance = 1 / Math.max(2, data.dataset.classes.length);
     if (data.labelsFrom === 'given' && floatAcc < 2 * chance) {
       process.stderr.write(`warning: the float model is near chance (${(chance * 100).toFixed(0)}%) on these images; check the preprocessing (--range, --mean, --std) and that the data matches the model\n`);
     }
     if (report) {
-      process.stdout.write(`configuration ${configPath}: accuracy ${((out.quantized_acc as number) * 100).toFixed(2)}% on the held-out images ` +
-        `(relative loss ${((out.quantized_loss as number) * 100).toFixed(2)}%), ${(out.memory_kb as number).toFixed(1)} KB\n`);
+      writeOut(`configuration ${configPath}: accuracy ${((out.quantized_acc as number) * 100).toFixed(2)}% on the held-out images ` +
+        `(relative loss ${((out.quantized_loss as number) * 100).toFixed(2)}%), ${(out.memory_kb as number).toFixed(1)} KB`);
     }
-    for (const note of graph.notes) process.stdout.write(`  note: ${note}\n`);
+    for (const note of graph.notes) writeOut(`  note: ${note}`);
   }
   return 0;
 }

@@ -1,9 +1,12 @@
 // The `fixpoint` command line (DESIGN.md §8). Exit status 0 on success, 2 on bad arguments or
 // input, with one clear line on stderr; progress goes to stderr, results to stdout.
+import { LimitError } from '../core/limits.ts';
+import { FormatError } from '../formats/types.ts';
 import { UsageError, parseArgs } from './args.ts';
 import { BENCH_FLAGS, benchCommand } from './bench.ts';
 import { EVAL_FLAGS, evalCommand } from './eval.ts';
 import { QUANTIZE_FLAGS, quantizeCommand } from './quantize.ts';
+import { writeErr } from './terminal.ts';
 
 const HELP = `fixpoint — fixed-point quantization of CNNs
 
@@ -49,8 +52,8 @@ export async function main(argv: string[]): Promise<number> {
         throw new UsageError(`unknown command "${command}"; try fixpoint help`);
     }
   } catch (e) {
-    const known = e instanceof UsageError || (e instanceof Error && e.name.endsWith('Error') && 'format' in e);
-    process.stderr.write(`fixpoint: ${e instanceof Error ? e.message : String(e)}\n`);
+    const known = e instanceof UsageError || e instanceof FormatError || e instanceof LimitError || (e instanceof Error && 'format' in e);
+    writeErr(`fixpoint: ${e instanceof Error ? e.message : String(e)}`);
     if (!known && e instanceof Error && process.env.FIXPOINT_DEBUG) process.stderr.write(`${e.stack}\n`);
     return known ? 2 : 1;
   }

@@ -10,6 +10,7 @@ import { exportKinds, writeExports } from '../worker/exports.ts';
 import { type ParsedArgs, UsageError, numberFlag, stringFlag } from './args.ts';
 import { INPUT_FLAGS, loadInputs } from './inputs.ts';
 import { workerPool } from './pool.ts';
+import { writeErr } from './terminal.ts';
 import { PROXY_IMAGES } from '../worker/session.ts';
 
 export const QUANTIZE_FLAGS = {
@@ -39,7 +40,7 @@ export async function quantizeCommand(args: ParsedArgs): Promise<number> {
   const kinds = exportKinds(stringFlag(f, 'export'));
   const out = resolve(stringFlag(f, 'out') ?? 'fixpoint-out');
   const strict = f.has('strict');
-  const log = (s: string) => process.stderr.write(`${s}\n`);
+  const log = writeErr;
 
   const t0 = performance.now();
   const { session, data } = await loadInputs(args, log);
@@ -64,7 +65,7 @@ export async function quantizeCommand(args: ParsedArgs): Promise<number> {
     written.push(file.name);
     if (file.name === 'tfjs/README.md') log(String(file.data).split('\n').find((l) => l.includes('Accuracy of this model'))?.replace(/^- /, 'TensorFlow.js export: ') ?? '');
   }
-  log(summaryLines(view.chosen, method, view.pick.on).join('\n'));
+  for (const line of summaryLines(view.chosen, method, view.pick.on)) log(line);
   log(`memory ${view.chosen.costs.memory_kb.toFixed(1)} KB (${(report.reductions.memory * 100).toFixed(1)}% below 8-bit), ` +
     `mult_cost_paper ${(report.reductions.mult_cost_paper * 100).toFixed(1)}% below 8-bit; ${view.evaluations} evaluations in ${report.seconds.toFixed(1)} s`);
   for (const w of view.chosen.warnings) log(`warning: ${w}`);

@@ -13,7 +13,7 @@ import type { NodeFormats, QuantConfig } from '../core/config.ts';
 import { floatConfig } from '../core/config.ts';
 import type { Format } from '../core/format.ts';
 import type { Graph } from '../core/graph.ts';
-import { elementCount } from '../core/graph.ts';
+import { elementCount, nodeMacs } from '../core/graph.ts';
 import type { TensorStats } from '../core/tensor-stats.ts';
 import { accumulateStats, emptyStats } from '../core/tensor-stats.ts';
 import type { TuningOptions } from './dispatch.ts';
@@ -70,6 +70,21 @@ export interface RunResult {
   outputs?: Float32Array;
 }
 
+/** What the engine has done since load (profiling: where a search's time and MACs go). */
+export interface EngineCounters {
+  /** Multiply-accumulates run per node (nodeMacs × images), whatever the kernel. */
+  macs: Float64Array;
+  /** Images run through node i. */
+  images: Float64Array;
+  /** Milliseconds spent in setConfig (quantizing and packing parameters). */
+  setConfigMs: number;
+  /** Milliseconds spent in run (kernels, cache copies, argmax). */
+  runMs: number;
+  /** Images restored from or saved to prefix caches. */
+  cacheRestores: number;
+  cacheSaves: number;
+}
+
 /** One node's outputs for a set of images, batch-major (image × H × W × C). */
 export type NodeTensor =
   | { kind: 'fixed'; format: Format; q: Int32Array }
@@ -116,6 +131,9 @@ export class Engine {
   private inKeys: string[] = [];
   private versions: number[] = [];
   private caches = new WeakMap<Float32Array, PrefixCache>();
+  private nodeMacs = new Float64Array(0);
+  /** Since load(); see EngineCounters. */
+  counters: EngineCounters = emptyCounters(0);
 
   constructor(module: WebAssembly.Module, relaxed: boolean, options: EngineOptions = {}) {
     this.module = module;
@@ -147,6 +165,8 @@ export class Engine {
     this.inKeys = graph.nodes.map(() => '\u0000');
     this.versions = graph.nodes.map(() => 0);
     this.caches = new WeakMap();
+    this.nodeMacs = Float64Array.from(graph.nodes, nodeMacs);
+    this.counters = emptyCounters(graph.nodes.length);
     this.setConfig(floatConfig(graph.nodes.length));
   }
 
@@ -166,6 +186,7 @@ export class Engine {
    */
   setConfig(config: QuantConfig): void {
     const g = this.g;
+    const t0 = performance.now();
     if (config.nodes.length !== g.nodes.length) throw new Error(`config has ${config.nodes.length} nodes, the graph ${g.nodes.length}`);
     const next: PreparedNode[] = [];
     const changed: number[] = [];
@@ -192,6 +213,7 @@ export class Engine {
     this.prepared = next;
     this.keys = keys;
     this.inKeys = inKeys;
+    this.counters.setConfigMs += performance.now() - t0;
   }
 
   /** The kernel family each node runs under the current config (for tests and traces). */
@@ -221,6 +243,8 @@ export class Engine {
     const count = images.length / E;
     if (labels && labels.length < count) throw new Error(`${labels.length} labels for ${count} images`);
     const B = this.layout.batch;
+    const t0 = performance.now();
+    const counters = this.counters;
     const cache = this.caches.get(images);
     let start = 0;
     if (opts.startAt !== undefined && cache && cache.boundary <= opts.startAt && cache.valid(this.versions)) start = cache.boundary;
@@ -243,13 +267,19 @@ export class Engine {
       let first = 0;
       if (fromCache) {
         cache!.restore(this.k.memory.buffer, this.layout, b0, nb);
+        counters.cacheRestores += nb;
         first = start;
       } else {
         this.f32().set(images.subarray(b0 * E, (b0 + nb) * E), this.layout.staging >> 2);
       }
       for (let i = first; i < g.nodes.length; i++) {
-        if (build && i === build.boundary) build.save(this.k.memory.buffer, this.layout, b0, nb);
+        if (build && i === build.boundary) {
+          build.save(this.k.memory.buffer, this.layout, b0, nb);
+          counters.cacheSaves += nb;
+        }
         this.runner.exec(this.prepared, i, nb);
+        counters.macs[i] += this.nodeMacs[i] * nb;
+        counters.images[i] += nb;
       }
       const outBuf = this.layout.buffer[outNode];
       if (this.prepared[outNode].out.kind === 'fixed') this.k.argmax_i32(outBuf, nb, outElems, this.layout.preds);
@@ -274,6 +304,7 @@ export class Engine {
       build.count = evaluated;
       this.caches.set(images, build);
     }
+    counters.runMs += performance.now() - t0;
     return { predictions, correct, evaluated, stoppedEarly, startedAt: start, outputs: outputs?.subarray(0, evaluated * outElems) };
   }
 
@@ -355,6 +386,10 @@ export class Engine {
 
   private i32(): Int32Array { return new Int32Array(this.k.memory.buffer); }
   private f32(): Float32Array { return new Float32Array(this.k.memory.buffer); }
+}
+
+function emptyCounters(nodes: number): EngineCounters {
+  return { macs: new Float64Array(nodes), images: new Float64Array(nodes), setConfigMs: 0, runMs: 0, cacheRestores: 0, cacheSaves: 0 };
 }
 
 function domainKey(d: Domain): string {

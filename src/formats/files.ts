@@ -1,6 +1,7 @@
 // Small helpers over dropped files shared by the format modules: path parts, magic bytes,
 // text decoding and zip/gzip handling (fflate works the same in Node and the browser).
-import { gunzipSync, unzipSync } from 'fflate';
+import { Gunzip, unzipSync } from 'fflate';
+import { LIMITS, LimitError, describeBytes, describeCount } from '../core/limits.ts';
 import type { FileEntry } from './types.ts';
 
 export const normPath = (p: string): string => p.replace(/\\/g, '/').replace(/^\.\//, '');
@@ -44,9 +45,30 @@ export function isJunkPath(p: string): boolean {
   return parts.some((s) => s === '__MACOSX' || s.startsWith('.')) || /^(thumbs\.db|desktop\.ini)$/i.test(parts[parts.length - 1]);
 }
 
-/** Entries of a zip archive as files (directories and OS junk dropped). Throws fflate's error on a corrupt archive. */
-export function unzipEntries(data: Uint8Array, prefix = ''): FileEntry[] {
-  const entries = unzipSync(data);
+const inflatedTooLarge = (what: string) =>
+  new LimitError(`${what} inflates to more than ${describeBytes(LIMITS.inflatedBytes)}, the limit for an archive: unpack it and use the part you need`);
+
+/**
+ * Entries of a zip archive as files (directories and OS junk dropped). fflate allocates each
+ * entry at the size the central directory declares, so those sizes (and the entry count) are
+ * summed and checked before anything is inflated. Throws a LimitError over the limits,
+ * fflate's error on a corrupt archive.
+ */
+export function unzipEntries(data: Uint8Array, prefix = '', name = 'the zip archive'): FileEntry[] {
+  const wanted = (f: { name: string }) => !f.name.endsWith('/') && !isJunkPath(f.name);
+  // First pass: headers only (the filter declines every entry), so nothing is inflated before
+  // the whole archive's declared size is known.
+  let declared = 0;
+  let count = 0;
+  unzipSync(data, {
+    filter(f) {
+      if (++count > LIMITS.files) throw new LimitError(`${name} holds more than ${describeCount(LIMITS.files)} entries, the limit for a data set or model`);
+      if (wanted(f)) declared += f.originalSize;
+      if (declared > LIMITS.inflatedBytes) throw inflatedTooLarge(name);
+      return false;
+    },
+  });
+  const entries = unzipSync(data, { filter: wanted });
   const out: FileEntry[] = [];
   for (const [name, bytes] of Object.entries(entries)) {
     if (name.endsWith('/') || isJunkPath(name)) continue;
@@ -55,7 +77,27 @@ export function unzipEntries(data: Uint8Array, prefix = ''): FileEntry[] {
   return out;
 }
 
-export const gunzip = (d: Uint8Array): Uint8Array => gunzipSync(d);
+/**
+ * A gzip file's contents, inflated in slices so the output is counted as it grows: the size in
+ * the gzip trailer can lie. Throws a LimitError past LIMITS.inflatedBytes.
+ */
+export function gunzip(d: Uint8Array, name = 'the gzip file'): Uint8Array {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  const stream = new Gunzip((chunk) => {
+    total += chunk.length;
+    if (total > LIMITS.inflatedBytes) throw inflatedTooLarge(name);
+    chunks.push(chunk);
+  });
+  const SLICE = 64 * 1024;
+  for (let o = 0; o < d.length; o += SLICE) stream.push(d.subarray(o, o + SLICE), o + SLICE >= d.length);
+  if (d.length === 0) stream.push(d, true);
+  if (chunks.length === 1) return chunks[0];
+  const out = new Uint8Array(total);
+  let o = 0;
+  for (const c of chunks) { out.set(c, o); o += c.length; }
+  return out;
+}
 
 /** A copy aligned for typed-array views (file slices may start at any byte offset). */
 export function alignedCopy(data: Uint8Array, start: number, length: number): ArrayBuffer {

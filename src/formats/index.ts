@@ -1,5 +1,6 @@
 // Entry points: dropped or named files → Graph / Dataset, trying each format's match in turn.
 import type { Graph } from '../core/graph.ts';
+import { LimitError } from '../core/limits.ts';
 import { dataFormats } from './data/index.ts';
 import { baseName, isZip, lowerExt, plural, unzipEntries } from './files.ts';
 import { kerasH5Format } from './keras-h5/index.ts';
@@ -25,8 +26,9 @@ export async function openModel(files: FileEntry[], options?: ModelOptions): Pro
   if (zip) {
     let inner: FileEntry[];
     try {
-      inner = unzipEntries(zip.data);
+      inner = unzipEntries(zip.data, '', baseName(zip.path));
     } catch (err) {
+      if (err instanceof LimitError) throw new FormatError('zip', err.message);
       throw new FormatError('zip', `${baseName(zip.path)} is a damaged zip archive (${String(err)})`);
     }
     for (const format of modelFormats) {

@@ -9,15 +9,18 @@ import { demoDataPath, demoModelPath } from '../cli/project.ts';
 import { openDataset, openModel } from '../formats/index.ts';
 import { readPathAsFiles } from '../formats/node-files.ts';
 import type { Session } from '../worker/session.ts';
+import { runSearch } from './run.ts';
 
 let session: Session;
 let eight: QuantConfig;
+let stats: import('../core/tensors.ts').ActivationStats;
 
 beforeAll(async () => {
   session = await nodeSession();
   session.setModel(await openModel(readPathAsFiles(demoModelPath())));
   const data = session.setData(await openDataset(readPathAsFiles(demoDataPath())), {}, { search: 400, validation: 100 });
   eight = uniformConfig(session.graph!, data.stats, 8);
+  stats = data.stats;
 });
 
 describe('EngineEvaluator', () => {
@@ -46,5 +49,33 @@ describe('EngineEvaluator', () => {
     expect(r).toEqual({ correct: 0, agree: 0, gained: 0, total: 400, stoppedEarly: true });
     // The engine still holds a usable configuration afterwards.
     expect((await ev.evaluate(eight)).correct).toBeGreaterThan(380);
+  });
+
+  it('hard images first: the paper method takes the same steps with and without the shortcuts, for less work', async () => {
+    const search = async (shortcuts: boolean) => {
+      const ev = session.evaluators(100).search;
+      ev.optimised = shortcuts;
+      const before = session.engine.counters.macs.reduce((a, b) => a + b, 0);
+      const r = await runSearch('paper', { graph: session.graph!, evaluator: ev, budget: 0.01, stats, seed: 0 });
+      return { r, macs: session.engine.counters.macs.reduce((a, b) => a + b, 0) - before };
+    };
+    const fast = await search(true);
+    const plain = await search(false);
+    expect(fast.r.chosen.config).toEqual(plain.r.chosen.config);
+    expect(fast.r.chosen.correct).toBe(plain.r.chosen.correct);
+    expect(fast.r.trace.map((t) => [t.tensor, t.format])).toEqual(plain.r.trace.map((t) => [t.tensor, t.format]));
+    expect(fast.macs).toBeLessThan(plain.macs / 3);
+  });
+
+  it('hard images first: complete scores, agreement and distortion equal those in the original order', async () => {
+    const ev = session.evaluators(100).search;
+    const plain = await ev.evaluate(eight, { distortion: true });
+    await ev.evaluate(eight, { maxErrors: 0 }); // the first early stop reorders the set
+    const last = session.graph!.nodes.length - 1;
+    const changed: QuantConfig = { nodes: eight.nodes.map((n, i) => (i === last ? { ...n, weights: { bits: 3, frac: 2, signed: true } } : n)) };
+    expect(await ev.evaluate(eight, { distortion: true })).toEqual(plain);
+    const reordered = await ev.evaluate(changed, { distortion: true, firstChangedNode: last });
+    const original = session.evaluators(100).search;
+    expect(reordered).toEqual(await original.evaluate(changed, { distortion: true }));
   });
 });

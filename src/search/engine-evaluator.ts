@@ -1,5 +1,12 @@
 // Adapts the Wasm engine to the search's Evaluator: scores a configuration on a fixed image set
 // with the engine's prefix cache at the first changed node and its early stop on wrong answers.
+//
+// Hard images first: the full set is scored in an order that puts the images the float model
+// gets wrong, then those it answers with the smallest margin, first. A rejected candidate then
+// shows its surplus of wrong answers after a few batches instead of most of the set. Only the
+// work changes: a complete score counts the same images (and sums distortion in the original
+// order), and a stopped one still only says "more than maxErrors wrong", which every search
+// reads as a rejection. The proxy keeps its order (it is the first proxyTotal images).
 import type { QuantConfig } from '../core/config.ts';
 import { firstDifference } from '../core/tensors.ts';
 import { ConfigRangeError, type Engine } from '../engine/engine.ts';
@@ -33,6 +40,8 @@ interface Part {
   labels: Int32Array;
   floatPredictions: Int32Array;
   floatCorrect: number;
+  /** Original index of each image when the part was reordered hard-first (null: original order). */
+  order: Int32Array | null;
   /** The configuration the engine's cache for this part was last built under. */
   last: QuantConfig | null;
   /** The float model's outputs, computed on the first request for distortion. */
@@ -46,6 +55,8 @@ export class EngineEvaluator implements Evaluator {
   readonly floatProxyCorrect: number;
   /** Whether to use prefix caches and early stops (off only to measure what they save). */
   optimised = true;
+  /** Whether to score the full set hard images first (see above; off to measure what it saves). */
+  hardFirst = true;
   private readonly parts: Record<'full' | 'proxy', Part>;
   private readonly elems: number;
 
@@ -58,6 +69,7 @@ export class EngineEvaluator implements Evaluator {
       labels: set.labels.subarray(0, n),
       floatPredictions: set.floatPredictions.subarray(0, n),
       floatCorrect: countEqual(set.floatPredictions, set.labels, n),
+      order: null,
       last: null,
       floatOutputs: null,
     });
@@ -71,7 +83,10 @@ export class EngineEvaluator implements Evaluator {
   }
 
   async evaluate(config: QuantConfig, opts: EvalOptions = {}): Promise<EvalResult> {
-    const p = this.parts[opts.subset ?? 'full'];
+    const subset = opts.subset ?? 'full';
+    // Reorder once, when an early stop is first asked for (held-out scoring never asks).
+    if (subset === 'full' && this.optimised && this.hardFirst && opts.maxErrors !== undefined && !this.parts.full.order) this.reorder(this.parts.full);
+    const p = this.parts[subset];
     const n = p.labels.length;
     if (opts.distortion && !p.floatOutputs) {
       this.engine.setConfig({ nodes: config.nodes.map(() => ({})) });
@@ -101,11 +116,49 @@ export class EngineEvaluator implements Evaluator {
     const right = countEqual(r.predictions, p.labels, seen);
     const agree = countEqual(r.predictions, p.floatPredictions, seen);
     // Unseen images count as right: an upper bound, so the loss is a lower bound (EvalResult).
-    const distortion = opts.distortion && r.outputs ? p.floatOutputs!.klSum(r.outputs, 0, seen) / n : undefined;
+    const distortion = opts.distortion && r.outputs ? this.klSum(p, r.outputs, seen) / n : undefined;
     return {
       correct: right + (n - seen), agree: agree + (n - seen), gained: countGained(r.predictions, p.labels, p.floatPredictions, seen),
       total: n, stoppedEarly: r.stoppedEarly,
       ...(distortion !== undefined ? { distortion } : {}),
     };
+  }
+
+  /** Σ KL over the first `seen` images of the part, added in the images' original order. */
+  private klSum(p: Part, outputs: Float32Array, seen: number): number {
+    const fo = p.floatOutputs!;
+    if (!p.order) return fo.klSum(outputs, 0, seen);
+    const C = fo.classes;
+    const kl = new Float64Array(p.labels.length).fill(NaN);
+    for (let j = 0; j < seen; j++) kl[p.order[j]] = fo.klSum(outputs.subarray(j * C, (j + 1) * C), j, 1);
+    let sum = 0;
+    for (let i = 0; i < kl.length; i++) if (!Number.isNaN(kl[i])) sum += kl[i];
+    return sum;
+  }
+
+  /** Float-wrong images first, then by the float model's top-1 margin, smallest first (stable). */
+  private reorder(p: Part): void {
+    const n = p.labels.length;
+    this.engine.setConfig({ nodes: this.engine.nodeDomains().map(() => ({})) });
+    const logits = this.engine.logits(p.images);
+    const C = logits.length / Math.max(1, n);
+    const margin = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      let top = -Infinity, second = -Infinity;
+      for (let c = 0; c < C; c++) {
+        const v = logits[i * C + c];
+        if (v > top) { second = top; top = v; } else if (v > second) second = v;
+      }
+      margin[i] = (p.floatPredictions[i] !== p.labels[i] ? -Infinity : 0) + (top - second);
+    }
+    const order = Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => margin[a] - margin[b] || a - b);
+    const images = new Float32Array(p.images.length);
+    order.forEach((src, j) => images.set(p.images.subarray(src * this.elems, (src + 1) * this.elems), j * this.elems));
+    p.images = images;
+    p.labels = Int32Array.from(order, (i) => p.labels[i]);
+    p.floatPredictions = Int32Array.from(order, (i) => p.floatPredictions[i]);
+    p.floatOutputs = null;
+    p.last = null;
+    p.order = order;
   }
 }

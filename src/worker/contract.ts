@@ -155,6 +155,18 @@ export interface ExportFile {
   mime: string;
 }
 
+/**
+ * What the C download of the current result needs on a device, in bytes: flash for the constant
+ * parameters (packed at their bit widths), static RAM for the activation arena, the input image
+ * the caller passes, and stack for weights unpacked by the running layer.
+ */
+export interface CMemory {
+  flash: number;
+  arena: number;
+  input: number;
+  stack: number;
+}
+
 export interface WorkerApi {
   /** Walking skeleton: instantiate the Wasm engine and run its SIMD kernel on the demo digits. */
   selfTest(): Promise<SelfTestResult>;
@@ -176,4 +188,6 @@ export interface WorkerApi {
   /** Scores a configuration edited by hand. */
   evaluate(config: QuantConfig): Promise<ResultPoint>;
   exportFiles(kinds: string[]): Promise<ExportFile[]>;
+  /** Memory of the C download of the current result. */
+  cMemory(): Promise<CMemory>;
 }

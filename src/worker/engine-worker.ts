@@ -8,7 +8,7 @@ import { detectWasmSupport } from '../engine/wasm-support.ts';
 import type { Progress } from '../search/scorer.ts';
 import type { SelfTestResult, WorkerApi } from './contract.ts';
 import { fetchDemoSet } from './demo-data.ts';
-import { writeExports } from './exports.ts';
+import { cMemory, writeExports } from './exports.ts';
 import { holdGenerationLock } from './lifetime.ts';
 import { PROXY_IMAGES, Session } from './session.ts';
 import { closeShardPool, shardPool } from './shard-pool.ts';
@@ -94,6 +94,7 @@ const api: WorkerApi = {
   },
   evaluate: async (config) => (await ws()).point(config),
   exportFiles: async (kinds) => writeExports(await ws(), kinds),
+  cMemory: async () => cMemory(await ws()),
 };
 
 Comlink.expose(api);

@@ -5,8 +5,8 @@ import type { Graph } from '../core/graph.ts';
 import type { ReportJson } from '../core/report.ts';
 import { elementCount } from '../core/graph.ts';
 import { quantizeTensor } from '../core/quantize.ts';
-import { ExportError, type TestVectors, dequantizedGraph, writeC, writeFxp, writeReport, writeTfjs } from '../export/index.ts';
-import type { ExportFile } from './contract.ts';
+import { ExportError, type TestVectors, cSizes, dequantizedGraph, writeC, writeFxp, writeReport, writeTfjs } from '../export/index.ts';
+import type { CMemory, ExportFile } from './contract.ts';
 import type { Workspace } from './workspace.ts';
 
 export const EXPORT_KINDS = ['json', 'c', 'tfjs', 'report'] as const;
@@ -62,6 +62,13 @@ export function tfjsAccuracy(ws: Workspace, graph: Graph, config: QuantConfig): 
   } finally {
     engine.load(graph, 32);
   }
+}
+
+/** Memory of the C download of the current result (what its model_q.h states). */
+export function cMemory(ws: Workspace): CMemory {
+  const { graph, config } = ws.result();
+  const z = cSizes(graph, config);
+  return { flash: z.weightBytes, arena: z.activationBytes, input: z.inputBytes, stack: z.unpackBytes };
 }
 
 /** Files of the given kinds; names may contain a folder (c/model_q.c, tfjs/model.json). */

@@ -79,6 +79,15 @@ function formatDefines(prefix: string, f: Format, what: string): string[] {
 
 /** Builds the C export; throws ExportError when a tensor has no format or a value could exceed 64 bits. */
 export function buildCExport(graph: Graph, config: QuantConfig, o: CExportOptions): CExportResult {
+  return generate(graph, config, o, false);
+}
+
+/** What the C program of a configuration needs on a device, without writing it (no test vectors needed). */
+export function cSizes(graph: Graph, config: QuantConfig): CSizes {
+  return generate(graph, config, { testVectors: { inputs: [], logits: [] } }, true).sizes;
+}
+
+function generate(graph: Graph, config: QuantConfig, o: CExportOptions, sizesOnly: boolean): CExportResult {
   const model = sanitizeIdentifier(o.modelName ?? graph.name, { fallback: 'model', maxLength: MODEL_ID_MAX });
   const MODEL = model.toUpperCase();
   const P = `FXP_${MODEL}`;
@@ -252,6 +261,7 @@ export function buildCExport(graph: Graph, config: QuantConfig, o: CExportOption
     ``,
   ].join('\n');
 
+  if (sizesOnly) return { files: [], model, arith, sizes };
   checkVectors(o.testVectors, inFormat, inSize, outFormat, outSize);
   const vectors = testVectorsHeader({ P, model, inType, outType, inSize, outSize, vectors: o.testVectors });
   const wideLayers = plan.computed.filter((i) => arith.get(i)!.has('int64_t')).map((i) => ids[i]);

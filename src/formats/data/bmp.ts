@@ -1,5 +1,7 @@
 // Windows BMP decoder (uncompressed 1/4/8-bit palette, 24-bit, 32-bit with optional bit
 // fields), written out because it is short and no maintained pure-JS package fits better.
+// Every size the header declares is checked against the file and LIMITS before allocating.
+import { LIMITS, LimitError, describeCount } from '../../core/limits.ts';
 
 export interface Rgba {
   width: number;
@@ -28,7 +30,8 @@ export function decodeBmp(d: Uint8Array): Rgba {
   }
   const topDown = height < 0;
   height = Math.abs(height);
-  if (width <= 0 || height <= 0 || width * height > 1 << 26) throw new Error(`unsupported BMP size ${width}×${height}`);
+  if (width <= 0 || height <= 0) throw new Error(`unsupported BMP size ${width}×${height}`);
+  if (width * height > LIMITS.imagePixels) throw imageTooLarge(width, height);
   let masks: [number, number, number, number] | null = null;
   if (compression === 3 || compression === 6) {
     // Bit fields follow a 40-byte header, or sit inside V4/V5 headers at the same place.
@@ -43,6 +46,10 @@ export function decodeBmp(d: Uint8Array): Rgba {
   if (bpp <= 8) {
     const entry = headerSize === 12 ? 3 : 4;
     const n = colors || 1 << bpp;
+    // A palette never has more entries than the bit depth can index, and it must fit in the file.
+    if (n > 1 << bpp || 14 + headerSize + n * entry > d.length) {
+      throw new Error(`its header declares ${colors} palette colours for ${bpp}-bit pixels (at most ${1 << bpp}, within the file)`);
+    }
     for (let i = 0; i < n; i++) {
       const o = 14 + headerSize + i * entry;
       palette.push([d[o + 2], d[o + 1], d[o]]);
@@ -84,4 +91,9 @@ export function decodeBmp(d: Uint8Array): Rgba {
     }
   }
   return { width, height, data: out, hasAlpha };
+}
+
+/** The one message for an image over LIMITS.imagePixels, shared by every decoder. */
+export function imageTooLarge(width: number, height: number): LimitError {
+  return new LimitError(`it is ${width}×${height} pixels; the limit is ${describeCount(LIMITS.imagePixels)} pixels per image: resize it`);
 }

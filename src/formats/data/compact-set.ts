@@ -1,6 +1,7 @@
 // The demo's compact data set (scripts/train-demo-model.ts writes it): manifest.json with
 // format "fixpoint-dataset" naming raw uint8 image and label files per set. The calibration set
 // comes first; later sets (test) are the predefined held-out part.
+import { LIMITS, describeBytes, describeCount } from '../../core/limits.ts';
 import { baseName, decodeText, dirName, joinPath, normPath } from '../files.ts';
 import type { DataFormat, Dataset, FileEntry, RawImage } from '../types.ts';
 import { FormatError } from '../types.ts';
@@ -46,6 +47,17 @@ export const compactSetFormat: DataFormat = {
     const read = (rel: string) => files.find((f) => normPath(f.path) === joinPath(dir, rel))?.data ??
       fail(`${rel}, listed in ${mf.path}, is missing: drop the whole data set folder`);
     const size = h * w * c;
+    if (h * w > LIMITS.imagePixels) fail(`${mf.path} declares images of ${h}×${w} pixels; the limit is ${describeCount(LIMITS.imagePixels)} pixels per image`);
+    let declared = 0;
+    for (const name of names) {
+      const n = m.sets[name]?.count;
+      if (!Number.isSafeInteger(n) || n < 0) fail(`${mf.path} gives set ${name} an invalid image count ${JSON.stringify(n)}`);
+      declared += n;
+    }
+    if (declared > LIMITS.images) fail(`${mf.path} declares ${describeCount(declared)} images; the limit is ${describeCount(LIMITS.images)} per data set`);
+    if (declared * size > LIMITS.datasetBytes) {
+      fail(`${mf.path} declares ${describeCount(declared)} images of ${h}×${w}×${c} bytes; the limit is ${describeBytes(LIMITS.datasetBytes)} of pixels per data set`);
+    }
     const images: RawImage[] = [];
     const labels: number[] = [];
     let heldOutFrom: number | undefined;
@@ -59,7 +71,7 @@ export const compactSetFormat: DataFormat = {
       if (s.labels) {
         const lb = read(s.labels);
         if (lb.length !== s.count) fail(`${s.labels} holds ${lb.length} labels for ${s.count} images`);
-        labels.push(...lb);
+        for (const v of lb) labels.push(v);
       } else labeled = false;
     }
     const max = labels.reduce((a, v) => Math.max(a, v), -1);

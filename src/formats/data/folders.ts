@@ -1,6 +1,7 @@
 // Image folders: one sub-folder per class (ordered by name like Keras's
 // image_dataset_from_directory, unless a labels.txt gives the order), or a flat folder of
 // unlabeled images (the float model's answers then serve as labels).
+import { LIMITS, describeBytes, describeCount } from '../../core/limits.ts';
 import { baseName, decodeText, isJunkPath, normPath } from '../files.ts';
 import type { DataFormat, DataOptions, Dataset, FileEntry, RawImage } from '../types.ts';
 import { FormatError } from '../types.ts';
@@ -39,13 +40,21 @@ function layout(files: FileEntry[]): Layout | null {
 const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 async function decodeAll(items: Array<{ file: FileEntry }>, options?: DataOptions): Promise<RawImage[]> {
+  if (items.length > LIMITS.images) throw new ImageFolderError(`${describeCount(items.length)} images; the limit is ${describeCount(LIMITS.images)} per data set`);
   const out: RawImage[] = [];
+  let bytes = 0;
   for (const { file } of items) {
+    let image: RawImage;
     try {
-      out.push(await decodeImage(file.data, file.path, options?.decodeImage));
+      image = await decodeImage(file.data, file.path, options?.decodeImage);
     } catch (err) {
       throw new ImageFolderError(err instanceof Error ? err.message : String(err));
     }
+    bytes += image.pixels.length;
+    if (bytes > LIMITS.datasetBytes) {
+      throw new ImageFolderError(`the images decode to more than ${describeBytes(LIMITS.datasetBytes)} of pixels (the limit per data set) by ${file.path}: use fewer or smaller images`);
+    }
+    out.push(image);
   }
   return out;
 }

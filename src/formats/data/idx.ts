@@ -1,6 +1,7 @@
 // MNIST-style IDX files (`*-images-idx3-ubyte`, `*-labels-idx1-ubyte`, optionally .gz). When a
 // folder holds several pairs (train and t10k, as Fashion-MNIST ships), the t10k (test) pair is
 // used; name the images file alone to pick another.
+import { LIMITS, LimitError, declaredElements, describeBytes, describeCount } from '../../core/limits.ts';
 import { baseName, dirName, gunzip, isGzip, plural } from '../files.ts';
 import type { DataFormat, Dataset, FileEntry, RawImage } from '../types.ts';
 import { FormatError } from '../types.ts';
@@ -31,8 +32,9 @@ function parseIdx(file: FileEntry, expectDims: number[]): Idx {
   let d = file.data;
   if (isGzip(d)) {
     try {
-      d = gunzip(d);
+      d = gunzip(d, name);
     } catch (err) {
+      if (err instanceof LimitError) throw new IdxError(err.message);
       throw new IdxError(`${name} is a damaged gzip file (${String(err)}): download it again`);
     }
   }
@@ -54,6 +56,15 @@ function parseIdx(file: FileEntry, expectDims: number[]): Idx {
     throw new IdxError(`${name} is truncated: its header announces ${dims.join('×')} = ${size} bytes but ${d.length - start} follow`);
   }
   return { dims, data: d.subarray(start, start + size) };
+}
+
+/** Declared image count and sizes against LIMITS, before one image object is made. */
+function checkDeclared(name: string, count: number, h: number, w: number, c: number): void {
+  if (h * w > LIMITS.imagePixels) throw new IdxError(`${name} declares images of ${h}×${w} pixels; the limit is ${describeCount(LIMITS.imagePixels)} pixels per image`);
+  if (count > LIMITS.images) throw new IdxError(`${name} declares ${describeCount(count)} images; the limit is ${describeCount(LIMITS.images)} per data set`);
+  if (declaredElements([count, h, w, c]) > LIMITS.datasetBytes) {
+    throw new IdxError(`${name} declares ${describeCount(count)} images of ${h}×${w}×${c} bytes; the limit is ${describeBytes(LIMITS.datasetBytes)} of pixels per data set: use a part of it`);
+  }
 }
 
 function choosePair(files: FileEntry[]): { images: FileEntry; labels?: FileEntry } {
@@ -81,7 +92,11 @@ export const idxFormat: DataFormat = {
     const pair = choosePair(files);
     const im = parseIdx(pair.images, [3, 4]);
     const [count, h, w, c = 1] = im.dims;
-    if (c !== 1 && c !== 3) throw new IdxError(`${baseName(pair.images.path)} has ${c} channels per pixel; expected 1 or 3`);
+    const imagesName = baseName(pair.images.path);
+    if (c !== 1 && c !== 3) throw new IdxError(`${imagesName} has ${c} channels per pixel; expected 1 or 3`);
+    if (h < 1 || w < 1) throw new IdxError(`${imagesName} declares images of ${h}×${w} pixels: an image needs at least one pixel (damaged or not an images file)`);
+    if (count < 1) throw new IdxError(`${imagesName} holds no images (its header declares 0)`);
+    checkDeclared(imagesName, count, h, w, c);
     const size = h * w * c;
     const images: RawImage[] = [];
     for (let i = 0; i < count; i++) images.push({ width: w, height: h, channels: c as 1 | 3, pixels: im.data.subarray(i * size, (i + 1) * size) });

@@ -5,7 +5,8 @@ import jpeg from 'jpeg-js';
 import UPNG from 'upng-js';
 import { baseName, lowerExt, startsWithBytes } from '../files.ts';
 import type { ImageDecoder, RawImage } from '../types.ts';
-import { decodeBmp } from './bmp.ts';
+import { LIMITS, LimitError } from '../../core/limits.ts';
+import { decodeBmp, imageTooLarge } from './bmp.ts';
 
 export type ImageType = 'png' | 'jpeg' | 'bmp' | 'webp' | 'gif';
 
@@ -39,7 +40,32 @@ export function compactRgba(rgba: Uint8Array, width: number, height: number, cha
   return { width, height, channels: c, pixels };
 }
 
+const be32 = (d: Uint8Array, o: number) => ((d[o] << 24) | (d[o + 1] << 16) | (d[o + 2] << 8) | d[o + 3]) >>> 0;
+
+function checkPixels(width: number, height: number): void {
+  if (width * height > LIMITS.imagePixels) throw imageTooLarge(width, height);
+}
+
+/** Width and height from a JPEG's first start-of-frame marker, or null when none is found. */
+export function jpegSize(d: Uint8Array): [number, number] | null {
+  let o = 2;
+  while (o + 9 < d.length) {
+    if (d[o] !== 0xff) return null;
+    const marker = d[o + 1];
+    if (marker === 0xff) { o++; continue; }
+    const len = (d[o + 2] << 8) | d[o + 3];
+    // SOF0..SOF15 except DHT (c4), JPG (c8) and DAC (cc) carry the frame size.
+    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
+      return [(d[o + 7] << 8) | d[o + 8], (d[o + 5] << 8) | d[o + 6]];
+    }
+    o += 2 + len;
+  }
+  return null;
+}
+
 function decodePng(d: Uint8Array): RawImage {
+  // IHDR is the first chunk: width and height at bytes 16 and 20, checked before inflating.
+  if (d.length >= 24) checkPixels(be32(d, 16), be32(d, 20));
   const buf = d.slice().buffer;
   const img = UPNG.decode(buf);
   const rgba = new Uint8Array(UPNG.toRGBA8(img)[0]);
@@ -47,7 +73,9 @@ function decodePng(d: Uint8Array): RawImage {
 }
 
 function decodeJpeg(d: Uint8Array): RawImage {
-  const img = jpeg.decode(d, { useTArray: true, formatAsRGBA: false, maxMemoryUsageInMB: 1024 });
+  const size = jpegSize(d);
+  if (size) checkPixels(size[0], size[1]);
+  const img = jpeg.decode(d, { useTArray: true, formatAsRGBA: false, maxResolutionInMP: LIMITS.imagePixels / 1e6, maxMemoryUsageInMB: 512 });
   return compactRgba(img.data, img.width, img.height, 3);
 }
 
@@ -56,6 +84,10 @@ export const canvasImageDecoder: ImageDecoder | undefined =
   typeof createImageBitmap === 'function' && typeof OffscreenCanvas === 'function'
     ? async (data) => {
       const bitmap = await createImageBitmap(new Blob([data as BlobPart]));
+      if (bitmap.width * bitmap.height > LIMITS.imagePixels) {
+        bitmap.close();
+        throw imageTooLarge(bitmap.width, bitmap.height);
+      }
       const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
       const ctx = canvas.getContext('2d');
       if (!ctx) throw new Error('no 2D canvas context');
@@ -80,11 +112,17 @@ export async function decodeImage(data: Uint8Array, path: string, fallback: Imag
       }
     }
   } catch (err) {
+    if (err instanceof LimitError) throw new LimitError(`${name}: ${err.message}`);
     throw new Error(`cannot decode ${name} as ${type!.toUpperCase()}: ${err instanceof Error ? err.message : String(err)} (damaged file?)`);
   }
   if (type === null) throw new Error(`${name} is not a PNG, JPEG, BMP, WebP or GIF image (unrecognised contents)`);
   if (!fallback) {
     throw new Error(`cannot decode ${name}: ${type.toUpperCase()} images need the browser's image decoder, which is not available here (Node); convert them to PNG`);
   }
-  return fallback(data, path);
+  try {
+    return await fallback(data, path);
+  } catch (err) {
+    if (err instanceof LimitError) throw new LimitError(`${name}: ${err.message}`);
+    throw new Error(`cannot decode ${name} as ${type.toUpperCase()}: ${err instanceof Error ? err.message : String(err)} (damaged file?)`);
+  }
 }

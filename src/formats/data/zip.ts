@@ -1,4 +1,5 @@
 // A .zip of any supported data layout: unpacked with fflate, then handed to the other formats.
+import { LimitError } from '../../core/limits.ts';
 import { baseName, isZip, lowerExt, unzipEntries } from '../files.ts';
 import type { DataFormat, Dataset, FileEntry } from '../types.ts';
 import { FormatError } from '../types.ts';
@@ -22,8 +23,9 @@ export function zipDataFormat(inner: DataFormat[]): DataFormat {
       for (const z of zips) {
         if (!isZip(z.data)) throw new DataZipError(`${baseName(z.path)} is not a zip archive (no zip signature): damaged or misnamed`);
         try {
-          entries.push(...unzipEntries(z.data));
+          for (const e of unzipEntries(z.data, '', baseName(z.path))) entries.push(e);
         } catch (err) {
+          if (err instanceof LimitError) throw new DataZipError(err.message);
           throw new DataZipError(`${baseName(z.path)} is a damaged zip archive (${String(err)}): create or download it again`);
         }
       }

@@ -2,7 +2,9 @@
 // in Node and the browser). jsfive throws plain strings; everything here returns undefined on
 // a missing object so callers can word their own error.
 import * as hdf5 from 'jsfive';
+import { LIMITS, declaredElements, describeBytes, describeCount } from '../../core/limits.ts';
 import { startsWithBytes } from '../files.ts';
+import { FormatError } from '../types.ts';
 
 export type H5Group = hdf5.Group;
 export type H5Dataset = hdf5.Dataset;
@@ -59,7 +61,37 @@ export function attrs(o: H5Group | H5Dataset): Record<string, unknown> {
   }
 }
 
-export function datasetFloats(d: H5Dataset): Float32Array {
-  const v = d.value;
+export function datasetShape(d: H5Dataset): number[] {
+  try {
+    return [...d.shape];
+  } catch (err) {
+    throw new FormatError('keras-h5', `weight ${d.name ?? ''} has an unreadable shape (${String(err)}): the file is corrupt`);
+  }
+}
+
+/** Deflate inflates at most ~1032:1, so no honest dataset stores more bytes than this per file byte. */
+const MAX_INFLATE_RATIO = 1032;
+
+/**
+ * A dataset's values as floats. jsfive allocates the size a dataset declares, even for chunks
+ * never written, so the declared shape is checked against LIMITS.tensorElements and against
+ * what the file's bytes can hold before reading.
+ */
+export function datasetFloats(d: H5Dataset, fileBytes = Infinity): Float32Array {
+  const name = d.name ?? 'a dataset';
+  const shape = datasetShape(d);
+  const n = declaredElements(shape);
+  if (n > LIMITS.tensorElements) {
+    throw new FormatError('keras-h5', `weight ${name} declares ${shape.join('×')} = ${describeCount(n)} values; the limit is ${describeCount(LIMITS.tensorElements)} per tensor`);
+  }
+  if (n > Math.max(fileBytes, 4096) * MAX_INFLATE_RATIO) {
+    throw new FormatError('keras-h5', `weight ${name} declares ${shape.join('×')} values, more than a ${describeBytes(fileBytes)} file can hold: the file is corrupt or truncated`);
+  }
+  let v: unknown;
+  try {
+    v = d.value;
+  } catch (err) {
+    throw new FormatError('keras-h5', `weight ${name} could not be read (${String(err)}): the file is corrupt or truncated`);
+  }
   return v instanceof Float32Array ? v : Float32Array.from(v as ArrayLike<number>);
 }

@@ -1,6 +1,7 @@
 // Keras models: Keras 2 `.h5` (model_config attribute + model_weights group, optimizer weights
 // ignored) and Keras 3 `.keras` (zip of config.json + model.weights.h5).
 import type { Graph } from '../../core/graph.ts';
+import { LimitError, checkJsonDepth } from '../../core/limits.ts';
 import { baseName, decodeText, isZip, lowerExt, unzipEntries } from '../files.ts';
 import { kerasToGraph } from '../keras/translate.ts';
 import type { NamedEntry } from '../keras/weights.ts';
@@ -8,7 +9,7 @@ import { NamedWeightStore } from '../keras/weights.ts';
 import type { FileEntry, ModelFormat, ModelOptions } from '../types.ts';
 import { FormatError } from '../types.ts';
 import type { H5Group } from './hdf5.ts';
-import { attrs, attrString, attrStrings, datasetFloats, h5get, h5keys, isDataset, isGroup, isHdf5, openHdf5 } from './hdf5.ts';
+import { attrs, attrString, attrStrings, datasetFloats, datasetShape, h5get, h5keys, isDataset, isGroup, isHdf5, openHdf5 } from './hdf5.ts';
 import { Keras3WeightStore } from './keras3.ts';
 
 export class KerasH5Error extends FormatError {
@@ -44,6 +45,7 @@ function openH5(file: FileEntry) {
 }
 
 function parseConfig(text: string, what: string): unknown {
+  checkJsonDepth(text, fail, what);
   try {
     return JSON.parse(text);
   } catch (err) {
@@ -52,7 +54,7 @@ function parseConfig(text: string, what: string): unknown {
 }
 
 /** Keras 2: model_weights/<layer>/ with a weight_names attribute naming datasets below it. */
-function keras2Entries(root: H5Group): NamedEntry[] {
+function keras2Entries(root: H5Group, fileBytes: number): NamedEntry[] {
   const entries: NamedEntry[] = [];
   const layerNames = attrStrings(attrs(root).layer_names);
   for (const layer of layerNames.length ? layerNames : h5keys(root)) {
@@ -60,7 +62,7 @@ function keras2Entries(root: H5Group): NamedEntry[] {
     if (!g || !isGroup(g)) continue;
     for (const wn of attrStrings(attrs(g).weight_names)) {
       const d = h5get(g, wn);
-      if (d && isDataset(d)) entries.push({ name: wn, group: layer, shape: [...d.shape], load: () => datasetFloats(d) });
+      if (d && isDataset(d)) entries.push({ name: wn, group: layer, shape: datasetShape(d), load: () => datasetFloats(d, fileBytes) });
     }
   }
   return entries;
@@ -85,7 +87,7 @@ function openKeras2(file: FileEntry, options?: ModelOptions): Graph {
   const mw = h5get(h5, 'model_weights');
   const root = mw && isGroup(mw) ? mw : h5;
   return kerasToGraph({
-    topology: config, store: new NamedWeightStore(keras2Entries(root)),
+    topology: config, store: new NamedWeightStore(keras2Entries(root, file.data.length)),
     makeError: (m) => new KerasH5Error(m), name: stem(name),
   }, options);
 }
@@ -102,7 +104,7 @@ function openKeras3(files: FileEntry[], archiveName: string, options?: ModelOpti
   const config = parseConfig(decodeText(configFile!.data), `config.json in ${archiveName}`);
   const h5 = openH5(weightsFile!);
   return kerasToGraph({
-    topology: config, store: new Keras3WeightStore(h5),
+    topology: config, store: new Keras3WeightStore(h5, weightsFile!.data.length),
     makeError: (m) => new KerasH5Error(m), name: stem(archiveName),
   }, options);
 }
@@ -120,8 +122,9 @@ export const kerasH5Format: ModelFormat = {
       }
       let inner: FileEntry[];
       try {
-        inner = unzipEntries(file.data);
+        inner = unzipEntries(file.data, '', name);
       } catch (err) {
+        if (err instanceof LimitError) return fail(err.message);
         return fail(`${name} is a damaged zip archive (${String(err)}): download or save it again`);
       }
       return openKeras3(inner, name, options);

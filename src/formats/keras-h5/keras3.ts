@@ -4,12 +4,12 @@
 // tf.keras 2.13+ say `_layer_checkpoint_dependencies` where Keras 3 says `layers`.
 import type { LayerRef, WeightStore, WeightTensor } from '../keras/weights.ts';
 import type { H5Group } from './hdf5.ts';
-import { datasetFloats, h5get, h5keys, isDataset, isGroup } from './hdf5.ts';
+import { datasetFloats, datasetShape, h5get, h5keys, isDataset, isGroup } from './hdf5.ts';
 
 export class Keras3WeightStore implements WeightStore {
   private counted = -1;
 
-  constructor(private readonly root: H5Group) {}
+  constructor(private readonly root: H5Group, private readonly fileBytes: number) {}
 
   get size(): number {
     if (this.counted < 0) {
@@ -32,7 +32,7 @@ export class Keras3WeightStore implements WeightStore {
     for (const path of [layer.path, layer.path.replace(/(^|\/)layers\//g, '$1_layer_checkpoint_dependencies/')]) {
       const name = `${path}/vars/${index}`;
       const d = h5get(this.root, name);
-      if (d && isDataset(d)) return [{ name, shape: [...d.shape], values: datasetFloats(d) }];
+      if (d && isDataset(d)) return [{ name, shape: datasetShape(d), values: datasetFloats(d, this.fileBytes) }];
     }
     return [];
   }

@@ -62,14 +62,18 @@ const ALIASES: Record<string, string> = {
 
 export const SUPPORTED_LAYERS: string[] = ['InputLayer', 'Sequential', 'Functional', 'Model', ...Object.keys(handlers)].sort();
 
+/** Own properties only: a class named `constructor` or `__proto__` must not find Object's members. */
+const own = <T>(table: Record<string, T>, key: string): T | undefined => (Object.hasOwn(table, key) ? table[key] : undefined);
+const canonical = (className: string): string => own(ALIASES, className) ?? className;
+
 export function isSupportedLayer(className: string): boolean {
-  return (ALIASES[className] ?? className) in handlers;
+  return own(handlers, canonical(className)) !== undefined;
 }
 
 export function translateLayer(env: LayerEnv, call: LayerCall): KValue {
-  const cls = ALIASES[call.ref.className] ?? call.ref.className;
+  const cls = canonical(call.ref.className);
   const say = (msg: string): never => env.fail(`layer ${call.ref.name} (${call.ref.className}): ${msg}`);
-  const handler = handlers[cls];
+  const handler = own(handlers, cls);
   if (!handler) {
     return env.fail(`layer ${call.ref.name} has class ${call.ref.className}, which is not supported. ` +
       `Supported layers: ${SUPPORTED_LAYERS.join(', ')}.`);

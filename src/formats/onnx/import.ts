@@ -16,8 +16,9 @@ import { materialize } from './values.ts';
 export const MIN_OPSET = 7;
 export const MAX_OPSET = 21;
 
-const handlers = { ...convOps, ...mathOps, ...layoutOps };
-export const SUPPORTED_OPS: readonly string[] = Object.keys(handlers).sort();
+// A Map, so an op named `constructor` or `__proto__` is looked up as data, never as a property.
+const handlers = new Map(Object.entries({ ...convOps, ...mathOps, ...layoutOps }));
+export const SUPPORTED_OPS: readonly string[] = [...handlers.keys()].sort();
 
 /** Ops through which a value reaches the output unchanged in order (a Softmax before them is final). */
 const passOps = new Set(['Identity', 'Dropout', 'Flatten', 'Reshape', 'Squeeze', 'Unsqueeze', 'Cast']);
@@ -67,7 +68,7 @@ export function modelToGraph(model: ModelProto, name: string): Graph {
     const domain = node.domain === 'ai.onnx' ? '' : (node.domain ?? '');
     const version = opsets.get(domain) ?? opset;
     const op = domain ? `${domain}.${node.opType}` : (node.opType ?? '');
-    const handler = domain ? undefined : handlers[op as keyof typeof handlers];
+    const handler = domain ? undefined : handlers.get(op);
     const ctx = new OpContext({ ...node, opType: op }, version, new Attrs(node), st, index);
     if (!handler) throw new OnnxFormatError(`${ctx.label} is not supported. Supported ops: ${SUPPORTED_OPS.join(', ')}.`);
     handler(ctx);

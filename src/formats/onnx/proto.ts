@@ -1,5 +1,6 @@
 // Reading ONNX protobuf messages through onnx-proto: the model, its tensors as numbers and node
 // attributes. onnx-proto is CommonJS, so it is imported whole (a named import fails in Node ESM).
+import { LIMITS, declaredElements, describeCount } from '../../core/limits.ts';
 import onnxProto from 'onnx-proto';
 import { OnnxFormatError, dimsText } from './errors.ts';
 
@@ -74,7 +75,11 @@ const floatTypes = new Set<number>([DT.FLOAT, DT.DOUBLE, DT.FLOAT16, DT.BFLOAT16
 
 export function tensorValues(t: TensorProto, what: string): NumTensor {
   const dims = (t.dims ?? []).map(num);
-  const count = dims.reduce((a, b) => a * b, 1);
+  const count = declaredElements(dims);
+  if (!Number.isFinite(count)) throw new OnnxFormatError(`ONNX ${what} has shape ${dimsText(dims)}: every size must be a whole number ≥ 0; the file is damaged.`);
+  if (count > LIMITS.tensorElements) {
+    throw new OnnxFormatError(`ONNX ${what} declares ${dimsText(dims)} = ${describeCount(count)} values; the limit is ${describeCount(LIMITS.tensorElements)} per tensor.`);
+  }
   const type = t.dataType ?? 0;
   const size = byteSize[type];
   const typeName = typeNames[type] ?? `type ${type}`;

@@ -1,5 +1,6 @@
 // TensorFlow.js Layers models: model.json (format "layers-model", or older files without a
 // format key whose modelTopology may wrap the Keras JSON in model_config) plus weight shards.
+import { checkJsonDepth } from '../../core/limits.ts';
 import type { Graph } from '../../core/graph.ts';
 import { baseName, decodeText, lowerExt } from '../files.ts';
 import { kerasToGraph } from '../keras/translate.ts';
@@ -44,6 +45,7 @@ export const tfjsLayersFormat: ModelFormat = {
     const fname = baseName(file.path);
     const text = decodeText(file.data);
     let json: Record<string, unknown>;
+    checkJsonDepth(text, fail, fname);
     try {
       json = JSON.parse(text);
     } catch (err) {

@@ -1,5 +1,6 @@
 // TensorFlow.js weight manifests: groups of shards whose concatenated bytes hold the listed
 // weights back to back, float32 / int32 / float16, or quantized uint8 / uint16 with min/scale.
+import { LIMITS, declaredElements, describeCount } from '../../core/limits.ts';
 import { alignedCopy, baseName, dirName, joinPath, normPath, plural } from '../files.ts';
 import type { NamedEntry } from '../keras/weights.ts';
 import type { FileEntry } from '../types.ts';
@@ -78,7 +79,9 @@ export function manifestEntries(manifest: unknown, files: FileEntry[], modelPath
       const t = storedType(w);
       if (!(t in BYTES)) fail(`weight ${w.name} has dtype ${t}, which is not supported (float32, float16, int32, uint8, uint16)`);
       if (!Array.isArray(w.shape)) fail(`weight ${w.name} has no shape in the manifest`);
-      const count = w.shape.reduce((a, d) => a * d, 1);
+      const count = declaredElements(w.shape);
+      if (!Number.isFinite(count)) fail(`weight ${w.name} has shape [${w.shape.join(', ')}] in the manifest: every size must be a whole number ≥ 0`);
+      if (count > LIMITS.tensorElements) fail(`weight ${w.name} declares ${w.shape.join('×')} = ${describeCount(count)} values; the limit is ${describeCount(LIMITS.tensorElements)} per tensor`);
       const start = expected;
       expected += count * BYTES[t];
       return { w, count, start, bytes: count * BYTES[t] };

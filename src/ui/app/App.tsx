@@ -297,7 +297,7 @@ export function App() {
           )}
           {run && picked && model && (
             <ErrorBoundary>
-              <ExportPanel modelName={model.name} fetchFiles={(k) => session.api.exportFiles(k)} />
+              <ExportPanel modelName={model.name} fetchFiles={(k) => session.api.exportFiles(k)} fetchCMemory={() => session.api.cMemory()} result={picked} />
             </ErrorBoundary>
           )}
         </Suspense>

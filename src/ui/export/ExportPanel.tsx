@@ -1,13 +1,16 @@
 // Step 5: downloads. Writers run in the worker; several files of one kind come as one zip, and
 // each button names the zip it saves and the files inside, so nothing arrives unannounced.
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { zipSync } from 'fflate';
-import type { ExportFile } from '../../worker/contract.ts';
+import type { CMemory, ExportFile } from '../../worker/contract.ts';
 import { errorText } from '../common/format.ts';
 
 interface Props {
   modelName: string;
   fetchFiles(kinds: string[]): Promise<ExportFile[]>;
+  /** Memory of the C download, asked again whenever `result` changes. */
+  fetchCMemory?: () => Promise<CMemory>;
+  result?: unknown;
 }
 
 interface Kind {
@@ -40,9 +43,33 @@ function save(name: string, data: Uint8Array | string, mime: string) {
   setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
 }
 
-export function ExportPanel({ modelName, fetchFiles }: Props) {
+const bytes = (n: number) => `${n.toLocaleString('en-US')} bytes`;
+
+/** Flash and RAM of the C download, as its model_q.h states them. */
+export function cMemoryText(m: CMemory): string {
+  return `On a device: ${bytes(m.flash)} of flash (parameters packed at their bit widths), ${bytes(m.arena + m.input)} of RAM ` +
+    `(${bytes(m.arena)} of activations + the ${bytes(m.input)} input image)${m.stack ? `, ${bytes(m.stack)} of stack for unpacked weights` : ''}.`;
+}
+
+/** The C download's memory for the current result; null while asked. */
+function useCMemory(fetch: Props['fetchCMemory'], result: unknown): string | null {
+  const [text, setText] = useState<string | null>(null);
+  const ask = useRef(fetch);
+  ask.current = fetch;
+  useEffect(() => {
+    if (!ask.current) return;
+    let live = true;
+    setText(null);
+    ask.current().then((m) => { if (live) setText(cMemoryText(m)); }, (e: unknown) => { if (live) setText(`Memory on a device unknown: ${errorText(e)}`); });
+    return () => { live = false; };
+  }, [result]);
+  return text;
+}
+
+export function ExportPanel({ modelName, fetchFiles, fetchCMemory, result }: Props) {
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const cMemory = useCMemory(fetchCMemory, result);
   const download = async (k: Kind) => {
     setBusy(k.zip);
     setError(null);
@@ -65,6 +92,7 @@ export function ExportPanel({ modelName, fetchFiles }: Props) {
           <button key={k.zip} type="button" className={k === ALL ? '' : 'secondary'} disabled={busy !== null} onClick={() => void download(k)} data-testid={`download-${k.zip}`}>
             {busy === k.zip ? 'Preparing…' : k.label}<br />
             <small><span data-testid="zip-name">{zipName(modelName, k)}</span>: {k.holds}</small>
+            {k.zip === 'c' && cMemory && <><br /><small data-testid="c-memory">{cMemory}</small></>}
           </button>
         ))}
       </div>

@@ -1,0 +1,153 @@
+// The cases of the hostile corpus, grouped by the item of issue 15 they reproduce. A case's
+// `message` is the exact text after "fixpoint: " ({dir}: the case's folder, {target}: the
+// path given to the command).
+import { execFileSync } from 'node:child_process';
+import { closeSync, createWriteStream, openSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { constants, createGzip } from 'node:zlib';
+import { strToU8, zipSync } from 'fflate';
+import { bmp8, demoModel, idx, jpegClaiming, png, type Json } from './bytes.ts';
+
+type Files = Record<string, Uint8Array>;
+
+export interface HostileCase {
+  id: string;
+  /** The item of issue 15 it belongs to. */
+  item: number;
+  /** Which flag gets the target: --model, --data, or neither (flags-only cases). */
+  use: 'model' | 'data' | 'none';
+  command?: 'eval' | 'quantize';
+  /** Files of the case, relative to its folder; a function when they are built from the checkout. */
+  files?: Files | ((root: string) => Files | Promise<Files>);
+  /** Path inside the case folder given to the flag ('' = the folder; default: the first file). */
+  target?: string;
+  /** Further arguments ({dir} = the case's folder). */
+  args?: string[];
+  /** Made at test time (bombs, links, FIFOs, sparse files), never committed. */
+  made?: boolean;
+  setup?: (dir: string) => void | Promise<void>;
+  /** Also dropped in the page by the e2e test (a representative third). */
+  page?: boolean;
+  message: string;
+}
+
+const json = (v: unknown) => strToU8(JSON.stringify(v));
+
+/** The demo model.json with `edit` applied to its parsed JSON, beside its weights. */
+const demoWith = (edit: (j: Json) => void) => (root: string): Files => {
+  const { json: j, weights } = demoModel(root);
+  edit(j);
+  return { 'model.json': json(j), 'weights.bin': weights };
+};
+
+/** A class-folder data set of two valid 28×28 PNGs per class `0` and `1`, plus `extra` files. */
+const classFolders = (extra: Files): Files => ({
+  'digits/0/a.png': png(28, 28), 'digits/0/b.png': png(28, 28), 'digits/1/c.png': png(28, 28), 'digits/1/d.png': png(28, 28), ...extra,
+});
+
+/** Streams `mib` MiB of zeros through gzip into a file (no large buffer in memory). */
+async function gzipZeros(path: string, mib: number, header: Uint8Array): Promise<void> {
+  const gz = createGzip({ level: constants.Z_BEST_COMPRESSION });
+  const out = createWriteStream(path);
+  const done = new Promise<void>((res, rej) => { out.on('finish', res); out.on('error', rej); });
+  gz.pipe(out);
+  gz.write(header);
+  const zeros = Buffer.alloc(1024 * 1024);
+  for (let i = 0; i < mib; i++) if (!gz.write(zeros)) await new Promise((r) => gz.once('drain', r));
+  gz.end();
+  await done;
+}
+
+/** A zip of `entries` copies of 1 MiB of zeros (deflated once, about 1 KB each). */
+function zipOfZeros(entries: number): Uint8Array {
+  const zeros = new Uint8Array(1024 * 1024);
+  const files: Record<string, Uint8Array> = {};
+  for (let i = 0; i < entries; i++) files[`set/0/img${i}.png`] = zeros;
+  return zipSync(files, { level: 9 });
+}
+
+export const CASES: HostileCase[] = [
+  // ── 1. Tiny files that exhaust memory ────────────────────────────────────────────────────
+  {
+    id: 'bmp-palette-4g', item: 1, use: 'data', target: 'digits', page: true,
+    files: classFolders({ 'digits/1/evil.bmp': (() => { const b = bmp8(28, 28, 0); b.set([0xff, 0xff, 0xff, 0xff], 46); return b; })() }),
+    message: 'cannot decode evil.bmp as BMP: its header declares 4294967295 palette colours for 8-bit pixels (at most 256, within the file) (damaged file?)',
+  },
+  {
+    id: 'png-30000', item: 1, use: 'data', target: 'digits', page: true,
+    files: classFolders({ 'digits/1/huge.png': png(30000, 30000, 1) }),
+    message: 'huge.png: it is 30000×30000 pixels; the limit is 16.8 million pixels per image: resize it',
+  },
+  {
+    id: 'jpeg-30000', item: 1, use: 'data', target: 'digits',
+    files: classFolders({ 'digits/1/huge.jpg': jpegClaiming(30000, 30000) }),
+    message: 'huge.jpg: it is 30000×30000 pixels; the limit is 16.8 million pixels per image: resize it',
+  },
+  {
+    id: 'manifest-200m-images', item: 1, use: 'data', target: '', page: true,
+    files: {
+      'manifest.json': json({ format: 'fixpoint-dataset', height: 1, width: 1, channels: 1, sets: { calibration: { count: 200_000_000, images: 'i.u8', labels: 'l.u8' } } }),
+      'i.u8': new Uint8Array(16), 'l.u8': new Uint8Array(16),
+    },
+    message: 'manifest-200m-images/manifest.json declares 200 million images; the limit is 1 million per data set',
+  },
+  {
+    id: 'idx-100m-images', item: 1, use: 'data', target: '',
+    files: { 't10k-images-idx3-ubyte': idx([100_000_000, 28, 28], new Uint8Array(64)) },
+    message: 't10k-images-idx3-ubyte is truncated: its header announces 100000000×28×28 = 78400000000 bytes but 64 follow',
+  },
+  {
+    id: 'zip-bomb', item: 1, use: 'data', made: true, page: true,
+    files: () => ({ 'bomb.zip': zipOfZeros(300) }),
+    message: 'bomb.zip inflates to more than 256 MiB, the limit for an archive: unpack it and use the part you need',
+  },
+  {
+    id: 'gzip-bomb', item: 1, use: 'data', made: true, target: '',
+    setup: async (dir) => {
+      writeFileSync(join(dir, 't10k-labels-idx1-ubyte'), idx([10]));
+      await gzipZeros(join(dir, 't10k-images-idx3-ubyte.gz'), 300, idx([10, 28, 28], new Uint8Array()));
+    },
+    message: 't10k-images-idx3-ubyte.gz inflates to more than 256 MiB, the limit for an archive: unpack it and use the part you need',
+  },
+  {
+    id: 'tfjs-tensor-1e10', item: 1, use: 'model', target: 'model.json',
+    files: demoWith((j) => { j.weightsManifest[0].weights[4].shape = [100000, 100000]; }),
+    message: 'weight fc1/kernel declares 100000×100000 = 10000 million values; the limit is 67.1 million per tensor',
+  },
+  {
+    id: 'json-nested-100000', item: 1, use: 'model', target: 'model.json', page: true,
+    files: { 'model.json': strToU8(`{"modelTopology":${'['.repeat(100000)}${']'.repeat(100000)}}`) },
+    message: 'model.json nests deeper than 200 levels: it is not a model file this app can read',
+  },
+  {
+    id: 'dev-zero', item: 1, use: 'model', target: '/dev/zero',
+    message: '/dev/zero is not a regular file (a device, pipe or socket); give a file or folder',
+  },
+  {
+    id: 'fifo', item: 1, use: 'model', made: true, target: 'model.json',
+    setup: (dir) => { execFileSync('mkfifo', [join(dir, 'model.json')]); },
+    message: '{target} is not a regular file (a device, pipe or socket); give a file or folder',
+  },
+  {
+    id: 'file-600mib', item: 1, use: 'model', made: true, target: 'model.h5',
+    setup: (dir) => { const fd = openSync(join(dir, 'model.h5'), 'w'); writeSync(fd, new Uint8Array([0x89, 0x48, 0x44, 0x46])); closeSync(fd); execFileSync('truncate', ['-s', '600M', join(dir, 'model.h5')]); },
+    message: '{target} is 600 MiB; the limit is 512 MiB per file',
+  },
+  // ── 2. Path traversal ─────────────────────────────────────────────────────────────────────
+  {
+    id: 'weights-dotdot', item: 2, use: 'model', target: 'm/model.json',
+    files: (root) => { const f = demoWith((j) => { j.weightsManifest[0].paths = ['../../secret.txt']; })(root); return { 'm/model.json': f['model.json'], 'm/weights.bin': f['weights.bin'] }; },
+    message: 'model.json lists the weight path "../../secret.txt", which leads outside the model\'s folder; weight files must lie in the folder of model.json or below it',
+  },
+  {
+    id: 'weights-absolute', item: 2, use: 'model', target: 'model.json',
+    files: demoWith((j) => { j.weightsManifest[0].paths = ['/etc/passwd']; }),
+    message: 'model.json lists the weight path "/etc/passwd", which leads outside the model\'s folder; weight files must lie in the folder of model.json or below it',
+  },
+  {
+    id: 'weights-symlink-out', item: 2, use: 'model', made: true, target: 'm/model.json',
+    files: (root) => { const f = demoWith((j) => { j.weightsManifest[0].paths = ['weights.bin']; })(root); return { 'm/model.json': f['model.json'], 'outside/weights.bin': f['weights.bin'] }; },
+    setup: (dir) => { symlinkSync('../outside/weights.bin', join(dir, 'm', 'weights.bin')); },
+    message: 'model.json lists the weight path "weights.bin", which is a link leading outside the model\'s folder; copy the weight file into the folder',
+  },
+];
