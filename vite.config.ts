@@ -1,5 +1,5 @@
 /// <reference types="vitest/config" />
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 
 // COOP/COEP make the page cross-origin isolated (SharedArrayBuffer, precise timers for benches).
@@ -8,9 +8,24 @@ const isolation = {
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
 
+/**
+ * The page must open quickly on a phone: a script chunk over 500 kB fails the build. Whatever
+ * pushes one over belongs behind a dynamic import, loaded where it is needed.
+ */
+const CHUNK_LIMIT = 500_000;
+const chunkLimit = (): Plugin => ({
+  name: 'fixpoint-chunk-limit',
+  generateBundle(_options, bundle) {
+    for (const c of Object.values(bundle)) {
+      const bytes = c.type === 'chunk' ? Buffer.byteLength(c.code) : 0;
+      if (bytes > CHUNK_LIMIT) this.error(`${c.fileName} is ${(bytes / 1000).toFixed(1)} kB, over the ${CHUNK_LIMIT / 1000} kB limit: load the heavy part with a dynamic import() where it is needed`);
+    }
+  },
+});
+
 export default defineConfig({
-  plugins: [react()],
-  worker: { format: 'es' },
+  plugins: [react(), chunkLimit()],
+  worker: { format: 'es', plugins: () => [chunkLimit()] },
   server: { headers: isolation },
   preview: { headers: isolation },
   build: { target: 'es2022', sourcemap: true },

@@ -28,6 +28,13 @@ test('at 390 px nothing scrolls sideways at any step; slider and progress are an
   await expect(page.getByTestId('progress-text')).toHaveAttribute('aria-live', 'polite');
   await expect(page.getByTestId('progress-text')).toContainText('evaluations');
   await fitsAndShoot(page, 'phone-2-searching');
+  // Leaving during a search asks first; staying keeps the search running.
+  const asked = page.waitForEvent('dialog');
+  void page.evaluate(() => location.reload()).catch(() => {});
+  const dialog = await asked;
+  expect(dialog.type()).toBe('beforeunload');
+  await dialog.dismiss();
+  await expect(page.getByTestId('progress-text')).toContainText('evaluations');
   await page.getByTestId('cancel').click();
 
   await page.getByTestId('method').selectOption('uniform');

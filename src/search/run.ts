@@ -12,6 +12,7 @@ import type { SearchContext, TraceStep } from './context.ts';
 import type { Evaluator } from './evaluator.ts';
 import type { FrontierOptions } from './frontier.ts';
 import { DEFAULT_MAX_BUDGET, frontierSearch } from './frontier.ts';
+import { applyLocks, checkLocks, type LockedFormat, unlockedTensors } from './locks.ts';
 import { naiveSearch } from './naive.ts';
 import { paperSearch } from './paper.ts';
 import type { CostSummary, EvaluationRecord, Method, ObjectiveWeights, Progress } from './scorer.ts';
@@ -42,6 +43,8 @@ export interface SearchOptions {
   confidence?: number;
   onProgress?: (p: Progress) => void;
   signal?: AbortSignal;
+  /** Formats fixed by hand: kept in every configuration, never searched. */
+  locked?: LockedFormat[];
 }
 
 export interface ScoredConfig {
@@ -95,7 +98,10 @@ export async function runSearch(method: Method, o: SearchOptions): Promise<Searc
   const scorer = new Scorer(graph, evaluator, {
     method, budget: o.budget, baseline: baselineCost, objective: o.objective, confidence: o.confidence, signal: o.signal, onProgress: o.onProgress,
   });
-  const ctx: SearchContext = { graph, stats, tensors: quantTensors(graph, stats), scorer, budget: o.budget };
+  const all = quantTensors(graph, stats);
+  const locks = o.locked ?? [];
+  checkLocks(all, locks);
+  const ctx: SearchContext = { graph, stats, tensors: unlockedTensors(all, locks), scorer, budget: o.budget };
   const scored = async (config: QuantConfig): Promise<ScoredConfig> => {
     const s = await scorer.score(config, 'full');
     return { config, correct: s.correct, total: s.total, acc: s.correct / s.total, calibration_loss: s.loss, cost: configCost(graph, config) };
@@ -103,6 +109,7 @@ export async function runSearch(method: Method, o: SearchOptions): Promise<Searc
   // First, so the frontier search can never end up costlier than 8-bit within the budget.
   scorer.phase = 'baseline';
   const baseline8 = await scored(baseline);
+  scorer.locks = locks;
 
   const confirming = !!o.confirmation && o.confirmation.total > 0;
   const r = method === 'uniform' ? await uniformSearch(ctx, bits)
@@ -128,7 +135,7 @@ export async function runSearch(method: Method, o: SearchOptions): Promise<Searc
 
   scorer.phase = 'done';
   scorer.tensor = undefined;
-  const chosen = await scored(config);
+  const chosen = await scored(applyLocks(config, locks));
   scorer.fraction = 1;
   scorer.report();
   const seconds = ((typeof performance !== 'undefined' ? performance.now() : Date.now()) - t0) / 1000;
@@ -139,8 +146,10 @@ export async function runSearch(method: Method, o: SearchOptions): Promise<Searc
       cost: configCost(graph, floatConfig(graph.nodes.length)),
     },
     baseline8,
-    // The confirmed points themselves; other methods' frontiers include the final scoring.
-    frontier: confirmation ? frontier : frontierOf(scorer.records),
+    // The confirmed points themselves (the walk's path never holds the baseline); other methods'
+    // frontiers include the final scoring. With locks the 8-bit baseline (scored without them)
+    // is no pick: it would drop a lock.
+    frontier: confirmation ? frontier : frontierOf(locks.length ? scorer.records.filter((r) => r.phase !== 'baseline') : scorer.records),
     evaluations: scorer.evaluations,
     confirmation,
     records: scorer.records,

@@ -8,6 +8,7 @@ import type { Graph } from '../core/graph.ts';
 import { configKey, firstDifference } from '../core/tensors.ts';
 import type { Evaluator, Subset, Target } from './evaluator.ts';
 import { maxErrorsFor, relativeLoss } from './evaluator.ts';
+import { applyLocks, type LockedFormat } from './locks.ts';
 
 export type Method = 'uniform' | 'paper' | 'naive' | 'frontier';
 
@@ -82,6 +83,16 @@ export interface Progress {
   etaSeconds: number | null;
   /** Cheapest exactly scored full-set configuration within the budget so far. */
   best: (CostSummary & { calibration_loss: number; loss_bound: number }) | null;
+  /** The configuration exactly scored on the whole search set since the last message, if any. */
+  point?: ScoredPoint;
+}
+
+/** One exactly scored full-set configuration, as the live charts draw it. */
+export interface ScoredPoint extends CostSummary {
+  /** Index of its record in Scorer.records (SearchResult.records). */
+  id: number;
+  calibration_loss: number;
+  loss_bound: number;
 }
 
 export interface Score {
@@ -136,6 +147,9 @@ export class Scorer {
   private best: Progress['best'] = null;
   /** Set once the evaluator has answered a request for distortion without one. */
   private noDistortion = false;
+  private pendingPoint: ScoredPoint | undefined;
+  /** Formats fixed by hand, put into every configuration scored from now on. */
+  locks: readonly LockedFormat[] = [];
 
   constructor(readonly graph: Graph, readonly evaluator: Evaluator, readonly opts: ScorerOptions) {
     if (evaluator.floatCorrect <= 0) throw new Error('the float model answers no search image right: check the labels and preprocessing');
@@ -191,8 +205,9 @@ export class Scorer {
    * when that is enough: a complete score answers anything, a stopped one the same question
    * with a limit no larger.
    */
-  async score(c: QuantConfig, subset: Subset, maxErrors?: number, target: Target = 'labels', distortion = false): Promise<Score> {
+  async score(config: QuantConfig, subset: Subset, maxErrors?: number, target: Target = 'labels', distortion = false): Promise<Score> {
     this.opts.signal?.throwIfAborted();
+    const c = applyLocks(config, this.locks);
     const { total } = this.size(subset);
     const limit = maxErrors === undefined || maxErrors >= total ? total : Math.max(0, Math.floor(maxErrors));
     const wantDistortion = distortion && !this.noDistortion;
@@ -222,6 +237,7 @@ export class Scorer {
       ...(r.distortion !== undefined ? { distortion: r.distortion } : {}), phase: this.phase, tensor: this.tensor?.name,
     };
     this.records.push(rec);
+    if (subset === 'full' && rec.exact) this.pendingPoint = { ...cost, id: this.records.length - 1, calibration_loss: s.loss, loss_bound: s.bound };
     if (subset === 'full' && rec.exact && s.bound <= this.opts.budget + 1e-12 && (!this.best || cost.objective < this.best.objective)) {
       this.best = { ...cost, calibration_loss: s.loss, loss_bound: s.bound };
     }
@@ -254,6 +270,8 @@ export class Scorer {
       nodeName: this.tensor !== undefined ? this.graph.nodes[this.tensor.node]?.name : undefined,
       tensor: this.tensor?.name, evaluations: this.evaluations, fraction: f,
       etaSeconds: f > 0.01 ? (elapsed * (1 - f)) / f : null, best: this.best,
+      ...(this.pendingPoint ? { point: this.pendingPoint } : {}),
     });
+    this.pendingPoint = undefined;
   }
 }

@@ -7,11 +7,17 @@ import type { NodeKind } from '../core/graph.ts';
 import type { GraphSummary } from '../core/summary.ts';
 import type { WasmSupport } from '../engine/wasm-support.ts';
 import type { FileEntry } from '../formats/types.ts';
+import type { TensorSlot } from '../core/tensors.ts';
+import type { TensorHistogram } from '../core/histogram.ts';
+import type { LockedFormat } from '../search/locks.ts';
 import type { SearchResult } from '../search/run.ts';
-import type { Method, Progress } from '../search/scorer.ts';
+import type { Method, Progress, ScoredPoint } from '../search/scorer.ts';
 import type { Preprocessing, SplitSettings } from './session.ts';
 
-export type { FileEntry, LossFigure, Method, Preprocessing, Progress, QuantConfig, SplitSettings };
+export type { FileEntry, Format, LockedFormat, LossFigure, Method, Preprocessing, Progress, QuantConfig, ScoredPoint, SplitSettings, TensorHistogram, TensorSlot };
+
+/** A progress message as the page gets it: every point scored since the previous message. */
+export type RunProgress = Omit<Progress, 'point'> & { points: ScoredPoint[] };
 
 export interface SelfTestResult {
   support: WasmSupport;
@@ -118,6 +124,8 @@ export interface RunRequest {
   confidence?: number;
   /** One-sided z of frontier's confirmation bound (default search/confirm.ts CONFIRM_Z). */
   confirmZ?: number;
+  /** Formats fixed by hand: kept by the search, never searched. */
+  locked?: LockedFormat[];
   /** Web Workers that score the search images (default 1: the engine worker itself). */
   workers?: number;
 }
@@ -131,6 +139,8 @@ export interface RunView {
   baseline8: ResultPoint;
   chosen: ResultPoint;
   frontier: FrontierDot[];
+  /** Every configuration scored exactly on all search images (ids for `choose`). */
+  points: ScoredPoint[];
   /** How the pick was made: on confirmation images (frontier) or in-sample on the search images. */
   pick: PickRule;
 }
@@ -178,15 +188,19 @@ export interface WorkerApi {
   dataInfo(): Promise<DataInfo | null>;
   /** Applies new preprocessing or split settings to the data already loaded. */
   reprocess(prep: Preprocessing, split?: SplitSettings): Promise<DataInfo>;
-  run(request: RunRequest, onProgress: (p: Progress) => void): Promise<RunView>;
+  run(request: RunRequest, onProgress: (p: RunProgress) => void): Promise<RunView>;
   /** The cheapest frontier point of the last run within `budget`, re-scored on the held-out images. */
   pick(budget: number): Promise<ResultPoint | null>;
   /** The last search, for the page to keep across a reload (null before any). */
   savedSearch(): Promise<SearchResult | null>;
   /** Brings back a saved search over the same model and data: its view and the point picked then. */
   restoreSearch(saved: SavedSearch): Promise<{ run: RunView; picked: ResultPoint }>;
-  /** Scores a configuration edited by hand. */
+  /** Scores a configuration edited by hand; it becomes the one the downloads describe. */
   evaluate(config: QuantConfig): Promise<ResultPoint>;
+  /** Makes a configuration of the last run (RunView.points id) the current one, scored. */
+  choose(id: number): Promise<ResultPoint>;
+  /** Float values of a layer's parameters (or, for `output`, activations on a few search images) binned, with what `format` clips. */
+  histogram(node: number, slot: TensorSlot, format: Format | null): Promise<TensorHistogram>;
   exportFiles(kinds: string[]): Promise<ExportFile[]>;
   /** Memory of the C download of the current result. */
   cMemory(): Promise<CMemory>;

@@ -6,7 +6,7 @@ import relaxedUrl from '../../build/engine-relaxed.wasm?url';
 import { createBrowserEngine } from '../engine/load-browser.ts';
 import { detectWasmSupport } from '../engine/wasm-support.ts';
 import type { Progress } from '../search/scorer.ts';
-import type { SelfTestResult, WorkerApi } from './contract.ts';
+import type { RunProgress, ScoredPoint, SelfTestResult, WorkerApi } from './contract.ts';
 import { fetchDemoSet } from './demo-data.ts';
 import { cMemory, writeExports } from './exports.ts';
 import { holdGenerationLock } from './lifetime.ts';
@@ -32,14 +32,20 @@ function ws(): Promise<Workspace> {
   return workspace;
 }
 
-/** Progress at most every 100 ms: each message crosses the worker boundary. */
-function throttled(send: (p: Progress) => void): (p: Progress) => void {
+/**
+ * Progress at most every 100 ms: each message crosses the worker boundary. The points scored
+ * in between travel with the next message, so the live chart misses none.
+ */
+function throttled(send: (p: RunProgress) => void): (p: Progress) => void {
   let last = 0;
-  return (p) => {
+  let points: ScoredPoint[] = [];
+  return ({ point, ...p }) => {
+    if (point) points.push(point);
     const now = performance.now();
     if (now - last >= 100 || p.phase === 'done') {
       last = now;
-      send(p);
+      send({ ...p, points });
+      points = [];
     }
   };
 }
@@ -92,7 +98,9 @@ const api: WorkerApi = {
     const run = await w.adopt(result, picked ?? undefined);
     return { run, picked: w.currentPoint! };
   },
-  evaluate: async (config) => (await ws()).point(config),
+  evaluate: async (config) => (await ws()).use(config),
+  choose: async (id) => (await ws()).choose(id),
+  histogram: async (node, slot, format) => (await ws()).histogram(node, slot, format),
   exportFiles: async (kinds) => writeExports(await ws(), kinds),
   cMemory: async () => cMemory(await ws()),
 };

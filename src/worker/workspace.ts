@@ -9,16 +9,20 @@ import type { Format } from '../core/format.ts';
 import type { Graph } from '../core/graph.ts';
 import { nodeMacs, nodeParams, ownsOutputFormat } from '../core/graph.ts';
 import { checkBudget, lossFigure, type LossFigure } from '../core/loss-figure.ts';
+import { histogram, type TensorHistogram } from '../core/histogram.ts';
 import { buildReport, type ReportJson } from '../core/report.ts';
+import { tensorValues, type TensorSlot } from '../core/tensors.ts';
 import { openDataset, openModel } from '../formats/index.ts';
 import type { Dataset, FileEntry } from '../formats/types.ts';
 import type { Evaluator } from '../search/evaluator.ts';
 import { pickForBudget, runSearch, type SearchResult } from '../search/run.ts';
-import type { Progress } from '../search/scorer.ts';
+import type { Progress, ScoredPoint } from '../search/scorer.ts';
 import type { Costs, DataInfo, LayerRow, ModelInfo, PickRule, ResultPoint, RunRequest, RunView, Sample } from './contract.ts';
 import { type Preprocessing, preprocessFor, Session, type SplitSettings } from './session.ts';
 
 const SAMPLES = 24;
+/** Search images whose activations the per-layer histogram shows. */
+const HISTOGRAM_IMAGES = 64;
 
 export const costsOf = (c: CostReport): Costs => ({
   memory_kb: c.memory_kb, weights_kb: c.weights_kb, peak_activation_kb: c.peak_activation_kb,
@@ -36,6 +40,19 @@ export function layerRows(graph: Graph, config: QuantConfig): LayerRow[] {
     });
   });
   return rows;
+}
+
+/** Every configuration the search scored exactly on all its images, once each. */
+export function scoredPoints(result: SearchResult): ScoredPoint[] {
+  const out: ScoredPoint[] = [];
+  result.records.forEach((r, id) => {
+    if (r.subset !== 'full' || !r.exact || r.calibration_loss === null || r.loss_bound === null) return;
+    out.push({
+      id, calibration_loss: r.calibration_loss, loss_bound: r.loss_bound, memory_kb: r.memory_kb, weights_kb: r.weights_kb,
+      peak_activation_kb: r.peak_activation_kb, mult_cost: r.mult_cost, mult_cost_paper: r.mult_cost_paper, objective: r.objective,
+    });
+  });
+  return out;
 }
 
 export class Workspace {
@@ -172,6 +189,7 @@ export class Workspace {
     const result = await runSearch(req.method, {
       graph, evaluator: evaluator ?? own.search, confirmation: own.confirmation, confirmZ: req.confirmZ,
       budget: req.budget, stats: data.stats, seed: req.seed ?? 0, bits: req.bits, confidence: req.confidence, onProgress, signal,
+      locked: req.locked,
     });
     return this.adopt(result);
   }
@@ -201,7 +219,37 @@ export class Workspace {
         calibration_loss: p.calibration_loss, loss_bound: p.loss_bound, memory_kb: p.memory_kb, mult_cost: p.mult_cost, mult_cost_paper: p.mult_cost_paper,
         confirmation_loss: p.confirmation?.loss ?? null, confirmation_upper: p.confirmation?.upper ?? null,
       })),
+      points: scoredPoints(result),
     };
+  }
+
+  /** Makes a configuration the last run scored (a chart point) the current one. */
+  async choose(id: number): Promise<ResultPoint> {
+    const rec = this.last?.records[id];
+    if (!rec) throw new Error('That point belongs to an earlier search: run the search again.');
+    return this.use(rec.config);
+  }
+
+  /** A tensor's float values binned, with what `format` would clip: parameters, or activations of a few search images. */
+  histogram(node: number, slot: TensorSlot, format: Format | null): TensorHistogram {
+    const graph = this.graph;
+    const n = graph.nodes[node];
+    if (!n) throw new Error(`No layer ${node} in this model.`);
+    const name = `${n.name}.${slot}`;
+    if (slot !== 'output') {
+      const values = tensorValues(n, slot);
+      if (!values) throw new Error(`${n.name} has no ${slot}.`);
+      return histogram(name, values, format);
+    }
+    const data = this.session.data;
+    if (!data) throw new Error('Load calibration data first: activations come from the search images.');
+    const count = Math.min(HISTOGRAM_IMAGES, data.calibration.labels.length);
+    const per = data.calibration.images.length / data.calibration.labels.length;
+    const engine = this.session.engine;
+    // In float, as the search's statistics are: the histogram shows what the format does to the true values.
+    engine.setConfig({ nodes: graph.nodes.map(() => ({})) });
+    const t = engine.trace(data.calibration.images.slice(0, count * per), [node])[node]!;
+    return histogram(name, t.kind === 'float' ? t.x : Float32Array.from(t.q, (q) => q * 2 ** -t.format.frac), format, count);
   }
 
   get lastSearch(): SearchResult | null {

@@ -1,12 +1,12 @@
 // ONNX model format (our issue 7): one .onnx file, opsets 7 to 21, NCHW converted to NHWC.
+// The importer (and its protobuf decoder) loads only when an ONNX file is opened, keeping the
+// worker's first download small.
 import type { Graph } from '../../core/graph.ts';
 import type { FileEntry, ModelFormat } from '../types.ts';
 import { OnnxFormatError } from './errors.ts';
-import { onnxToGraph } from './import.ts';
-import { looksLikeOnnx } from './proto.ts';
+import { looksLikeOnnx } from './signature.ts';
 
 export { OnnxFormatError } from './errors.ts';
-export { MAX_OPSET, MIN_OPSET, SUPPORTED_OPS, onnxToGraph } from './import.ts';
 
 const isOnnxName = (path: string): boolean => /\.onnx$/i.test(path);
 
@@ -23,6 +23,7 @@ export const onnxFormat: ModelFormat = {
     const file = pick(files);
     if (!file) throw new OnnxFormatError('No .onnx file among the dropped files.');
     const base = file.path.replace(/^.*[\\/]/, '');
+    const { onnxToGraph } = await import('./import.ts');
     return onnxToGraph(file.data, base);
   },
 };

@@ -3,7 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { FormatError } from '../types.ts';
-import { OnnxFormatError, SUPPORTED_OPS, onnxFormat, onnxToGraph } from './index.ts';
+import { SUPPORTED_OPS, onnxToGraph } from './import.ts';
+import { OnnxFormatError, onnxFormat } from './index.ts';
 import type { ModelSpec } from './test-support/build-model.ts';
 import { buildModel, encodeModel, f, modelProto } from './test-support/build-model.ts';
 

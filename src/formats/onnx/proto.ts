@@ -3,6 +3,7 @@
 import { LIMITS, declaredElements, describeCount } from '../../core/limits.ts';
 import onnxProto from 'onnx-proto';
 import { OnnxFormatError, dimsText } from './errors.ts';
+import { looksLikeOnnx } from './signature.ts';
 
 export const onnx = onnxProto.onnx;
 export type ModelProto = onnxProto.onnx.ModelProto;
@@ -16,18 +17,6 @@ type LongLike = number | { toNumber(): number };
 export function num(x: LongLike | null | undefined): number {
   if (x === null || x === undefined) return 0;
   return typeof x === 'number' ? x : x.toNumber();
-}
-
-/**
- * Whether bytes start like a serialized ModelProto: field 1 (ir_version, varint) with a small
- * value, then another ModelProto field. Every ONNX writer emits fields in number order.
- */
-export function looksLikeOnnx(data: Uint8Array): boolean {
-  if (data.length < 3 || data[0] !== 0x08) return false;
-  const ir = data[1];
-  if (ir < 1 || ir > 30) return false;
-  // producer_name, producer_version, domain, model_version, doc_string, graph, opset_import
-  return [0x12, 0x1a, 0x22, 0x28, 0x32, 0x3a, 0x42].includes(data[2]);
 }
 
 export function decodeModel(data: Uint8Array, fileName: string): ModelProto {

@@ -1,7 +1,7 @@
 // The page: model → data → search → result → downloads. State that the worker holds is
 // mirrored here only as what is shown; a failed step keeps everything the user already had.
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { DataInfo, FileEntry, Method, ModelInfo, Preprocessing, Progress, ResultPoint, RunView, SplitSettings } from '../../worker/contract.ts';
+import type { DataInfo, FileEntry, Format, LockedFormat, Method, ModelInfo, Preprocessing, QuantConfig, ResultPoint, RunProgress, RunView, ScoredPoint, SplitSettings, TensorSlot } from '../../worker/contract.ts';
 import { errorText } from '../common/format.ts';
 import { DataPanel } from '../data/DataPanel.tsx';
 import { ModelPanel } from '../model/ModelPanel.tsx';
@@ -14,6 +14,8 @@ import { clearSaved, loadSaved, type Saved, save, type Source } from './saved-st
 type Busy = null | 'model' | 'data' | 'run' | 'result';
 
 // Charts and zip writing load with the first result, keeping the first page small.
+// The live charts load with the first progress message, for the same reason.
+const LiveCharts = lazy(() => import('../live/LiveCharts.tsx').then((m) => ({ default: m.LiveCharts })));
 const ResultsPanel = lazy(() => import('../results/ResultsPanel.tsx').then((m) => ({ default: m.ResultsPanel })));
 const ExportPanel = lazy(() => import('../export/ExportPanel.tsx').then((m) => ({ default: m.ExportPanel })));
 
@@ -26,10 +28,17 @@ export function App() {
   const [errors, setErrors] = useState<Record<string, string | null>>({});
   const [budget, setBudget] = useState(0.01);
   const [method, setMethod] = useState<Method>('frontier');
-  const [progress, setProgress] = useState<Progress | null>(null);
+  const [progress, setProgress] = useState<RunProgress | null>(null);
   const [run, setRun] = useState<RunView | null>(null);
   const [picked, setPicked] = useState<ResultPoint | null>(null);
   const pickSeq = useRef(0);
+  /** Points scored so far by the running search, for the live charts. */
+  const [live, setLive] = useState<ScoredPoint[]>([]);
+  /** Formats the person fixed: the next search keeps them. */
+  const [locks, setLocks] = useState<LockedFormat[]>([]);
+  /** The shown configuration was edited by hand rather than picked. */
+  const [edited, setEdited] = useState(false);
+  const [rescoring, setRescoring] = useState(false);
   const [workers, setWorkers] = useState(defaultWorkers);
   /** The current run's number; a cancel bumps it, so a cancelled run can no longer touch the page. */
   const runSeq = useRef(0);
@@ -63,6 +72,7 @@ export function App() {
   const forgetRun = useCallback(() => {
     setRun(null);
     setPicked(null);
+    setLocks([]);
     keep('search', undefined);
     keep('picked', undefined);
   }, [keep]);
@@ -235,11 +245,17 @@ export function App() {
     setBusy('run');
     setErrors((x) => ({ ...x, run: null }));
     setProgress(null);
+    setLive([]);
     try {
-      const r = await session.run({ method, budget, workers }, (p) => { if (current()) setProgress(p); });
+      const r = await session.run({ method, budget, workers, locked: locks }, (p) => {
+        if (!current()) return;
+        setProgress(p);
+        if (p.points.length) setLive((x) => [...x, ...p.points]);
+      });
       if (!current()) return;
       setRun(r);
       setPicked(r.chosen);
+      setEdited(false);
     } catch (e) {
       if (current() && !(e instanceof RunCancelled)) fail('run', e);
     } finally {
@@ -251,17 +267,39 @@ export function App() {
     }
   };
 
-  const changeBudget = async (b: number) => {
-    setBudget(b);
-    if (!run || busy) return;
+  /** Shows a configuration the worker scored; the latest request wins. */
+  const show = async (get: () => Promise<ResultPoint | null>, byHand: boolean) => {
     const seq = ++pickSeq.current;
     try {
-      const p = await session.api.pick(b);
-      if (seq === pickSeq.current) setPicked(p);
+      const p = await get();
+      if (seq === pickSeq.current) {
+        setPicked(p);
+        setEdited(byHand);
+      }
     } catch (e) {
       fail('run', e);
     }
   };
+
+  const changeBudget = async (b: number) => {
+    setBudget(b);
+    if (!run || busy) return;
+    await show(() => session.api.pick(b), false);
+  };
+
+  /** A point clicked in a chart: chosen as the slider would. */
+  const select = (id: number) => { if (!busy) void show(() => session.api.choose(id), false); };
+
+  const rescore = async (config: QuantConfig) => {
+    setRescoring(true);
+    try {
+      await show(() => session.api.evaluate(config), true);
+    } finally {
+      setRescoring(false);
+    }
+  };
+
+  const fetchHistogram = useCallback((node: number, slot: TensorSlot, format: Format | null) => session.api.histogram(node, slot, format), [session]);
 
   return (
     <div className="app">
@@ -290,9 +328,15 @@ export function App() {
         </ErrorBoundary>
         {busy === 'result' && <p className="panel" role="status" data-testid="restoring">Bringing back the last result…</p>}
         <Suspense fallback={<p className="panel" role="status">Loading the result view…</p>}>
-          {run && (
+          {busy === 'run' && live.length > 0 && (
             <ErrorBoundary>
-              <ResultsPanel run={run} picked={picked} budget={budget} />
+              <LiveCharts points={live} budget={budget} reference={run} />
+            </ErrorBoundary>
+          )}
+          {run && busy !== 'run' && (
+            <ErrorBoundary>
+              <ResultsPanel run={run} picked={picked} budget={budget} edited={edited} locks={locks} rescoring={rescoring}
+                onLocks={setLocks} onSelect={select} onRescore={(c) => void rescore(c)} fetchHistogram={fetchHistogram} />
             </ErrorBoundary>
           )}
           {run && picked && model && (

@@ -2,7 +2,7 @@
 // state after a cancel (which terminates the worker): the model and data files as given, and
 // the preprocessing and split settings. Each run has an id: a cancelled run's progress and result never
 // reach the page, even if they were already on their way when it was cancelled.
-import type { DataInfo, FileEntry, ModelInfo, Preprocessing, Progress, RunRequest, RunView, SplitSettings } from '../../worker/contract.ts';
+import type { DataInfo, FileEntry, ModelInfo, Preprocessing, RunProgress, RunRequest, RunView, SplitSettings } from '../../worker/contract.ts';
 import { EngineClient } from '../../worker/client.ts';
 import * as Comlink from 'comlink';
 
@@ -39,14 +39,14 @@ export class EngineSession {
   }
 
   /** Rejects with a RunCancelled when `cancel()` comes first. */
-  async run(request: RunRequest, onProgress: (p: Progress) => void): Promise<RunView> {
+  async run(request: RunRequest, onProgress: (p: RunProgress) => void): Promise<RunView> {
     const id = ++this.runId;
     const live = () => {
       if (id !== this.runId) throw new RunCancelled();
     };
     await this.restoring;
     live();
-    const view = await this.client.api.run(request, Comlink.proxy((p: Progress) => {
+    const view = await this.client.api.run(request, Comlink.proxy((p: RunProgress) => {
       if (id === this.runId) onProgress(p);
     }));
     live();

@@ -1,13 +1,37 @@
-// Step 4: the result — costs against float and uniform 8-bit, accuracy on the search and the
-// held-out images, the frontier, and the per-layer formats.
-import type { LossFigure, ResultPoint, RunView } from '../../worker/contract.ts';
-import { big, fmt, kb, pct } from '../common/format.ts';
-import { FrontierChart } from './FrontierChart.tsx';
+// Step 4: the result — whether it keeps the budget, costs against float and uniform 8-bit,
+// accuracy on the search and the held-out images, both trade-off charts, and the per-layer
+// view: bit widths, a tensor's histogram, formats to edit, lock and score again.
+import type { Format, LockedFormat, LossFigure, QuantConfig, ResultPoint, RunView, TensorHistogram, TensorSlot } from '../../worker/contract.ts';
+import { big, kb, pct } from '../common/format.ts';
+import { BitWidthBars } from './BitWidthBars.tsx';
+import { BudgetVerdict } from './BudgetVerdict.tsx';
+import { FormatTable } from './FormatTable.tsx';
+import { TensorHistogramView } from './TensorHistogramView.tsx';
+import { TradeoffCharts } from './TradeoffCharts.tsx';
+import type { ChartMarkers } from './TradeoffChart.tsx';
+import './results.css';
 
 interface Props {
   run: RunView;
   picked: ResultPoint | null;
   budget: number;
+  /** The shown configuration was edited by hand (not a search's pick). */
+  edited: boolean;
+  locks: LockedFormat[];
+  rescoring: boolean;
+  onLocks(locks: LockedFormat[]): void;
+  onSelect(id: number): void;
+  onRescore(config: QuantConfig): void;
+  fetchHistogram(node: number, slot: TensorSlot, format: Format | null): Promise<TensorHistogram>;
+}
+
+export function chartMarkers(run: RunView, picked: ResultPoint | null): ChartMarkers {
+  const b = run.baseline8;
+  return {
+    float: { cost: 0, loss: 0, costs: run.float.costs, validation_loss: 0 },
+    baseline8: { cost: 0, loss: b.calibration_loss, costs: b.costs, validation_loss: b.validation_loss },
+    chosen: picked && { cost: 0, loss: picked.calibration_loss, costs: picked.costs, validation_loss: picked.validation_loss },
+  };
 }
 
 const reduction = (x: number, base: number) => (base > 0 ? 1 - x / base : 0);
@@ -22,7 +46,7 @@ function Loss({ f, budget, testId }: { f: LossFigure; budget: number; testId?: s
   );
 }
 
-export function ResultsPanel({ run, picked, budget }: Props) {
+export function ResultsPanel({ run, picked, budget, edited, locks, rescoring, onLocks, onSelect, onRescore, fetchHistogram }: Props) {
   const base = run.baseline8;
   const rows: { label: string; key: 'memory_kb' | 'weights_kb' | 'peak_activation_kb' | 'mult_cost' | 'mult_cost_paper'; show: (x: number) => string }[] = [
     { label: 'memory (weights + activations)', key: 'memory_kb', show: kb },
@@ -38,6 +62,8 @@ export function ResultsPanel({ run, picked, budget }: Props) {
         {run.method} search: {run.evaluations} evaluations in {run.seconds.toFixed(1)} s, {run.frontier.length} points on the frontier.
       </p>
       {!picked && <p className="warning" data-testid="no-pick">No configuration found within {pct(budget, 1)}: raise the budget.</p>}
+      {picked && <BudgetVerdict method={run.method} picked={picked} budget={budget} edited={edited} />}
+      {!picked && <TradeoffCharts points={run.points} budget={budget} markers={chartMarkers(run, null)} onSelect={onSelect} />}
       {picked && (
         <>
           <div className="cards">
@@ -49,10 +75,9 @@ export function ResultsPanel({ run, picked, budget }: Props) {
               <div className="big-number">{pct(reduction(picked.costs.mult_cost_paper, base.costs.mult_cost_paper), 1)}</div>
               cheaper multiplications than 8-bit (paper's measure)
             </div>
-            <div className={picked.over_budget ? 'card over-budget' : 'card'} data-testid="card-accuracy">
-              <div className="big-number" data-testid="heldout-loss">{pct(picked.validation_loss)}</div>
-              held-out loss ({pct(picked.validation_acc)} vs float {pct(run.float.validation_acc)})
-              {picked.over_budget ? <strong data-testid="over-budget"> — over the {pct(picked.budget, 1)} budget</strong> : <> — within the {pct(picked.budget, 1)} budget</>}
+            <div className={`card${picked.validation_loss > budget + 1e-12 ? ' over-budget' : ''}`} data-testid="card-accuracy">
+              <div className="big-number" data-testid="heldout-loss">{pct(picked.validation_loss)}{picked.validation_loss > budget + 1e-12 ? ' ⚠' : ''}</div>
+              held-out loss ({pct(picked.validation_acc)} vs float {pct(run.float.validation_acc)}); {pct(picked.calibration_loss)} on the search images
             </div>
           </div>
           {picked.warnings.map((w) => <p key={w} className="warning" role="alert" data-testid="result-warning">{w}</p>)}
@@ -64,7 +89,7 @@ export function ResultsPanel({ run, picked, budget }: Props) {
           {run.method === 'paper' && (
             <p className="hint" data-testid="paper-note">As the paper did, this method searches and judges on the same images (in-sample); the held-out loss shows what that costs.</p>
           )}
-          <FrontierChart frontier={run.frontier} picked={picked} baselineKb={base.costs.memory_kb} budget={budget} />
+          <TradeoffCharts points={run.points} budget={budget} markers={chartMarkers(run, picked)} onSelect={onSelect} />
           <table data-testid="cost-table">
             <thead><tr><th /><th>float</th><th>uniform 8-bit</th><th>this result</th><th>vs 8-bit</th></tr></thead>
             <tbody>
@@ -81,21 +106,12 @@ export function ResultsPanel({ run, picked, budget }: Props) {
               <tr><td>accuracy, held-out images</td><td>{pct(run.float.validation_acc)}</td><td>{pct(base.validation_acc)}</td><td>{pct(picked.validation_acc)}</td><td /></tr>
             </tbody>
           </table>
-          <h3>Formats per layer <span className="hint">(bits.frac; u = unsigned; input {fmt(picked.input)})</span></h3>
-          <div className="scroll">
-            <table data-testid="format-table">
-              <thead><tr><th>layer</th><th>kind</th><th>MACs</th><th>weights</th><th>bias</th><th>BN scale / shift</th><th>output</th></tr></thead>
-              <tbody>
-                {picked.layers.map((l) => (
-                  <tr key={l.node}>
-                    <td>{l.name}</td><td>{l.kind}</td><td>{l.macs ? big(l.macs) : ''}</td>
-                    <td>{l.params ? fmt(l.weights) : ''}</td><td>{l.params ? fmt(l.bias) : ''}</td>
-                    <td>{l.scale || l.shift ? `${fmt(l.scale)} / ${fmt(l.shift)}` : ''}</td><td>{fmt(l.output)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+          <h3>Where the bits went</h3>
+          <div className="layer-view">
+            <BitWidthBars picked={picked} />
+            <TensorHistogramView picked={picked} fetchHistogram={fetchHistogram} />
           </div>
+          <FormatTable picked={picked} locks={locks} busy={rescoring} onLocks={onLocks} onRescore={onRescore} />
         </>
       )}
     </section>

@@ -1,7 +1,8 @@
 // Step 3: budget, method, run, progress with ETA, cancel. After a run the slider re-picks a
 // frontier point at once instead of searching again.
-import type { Method, Progress } from '../../worker/contract.ts';
+import type { Method, RunProgress } from '../../worker/contract.ts';
 import { pct } from '../common/format.ts';
+import { SearchProgress } from '../live/SearchProgress.tsx';
 
 interface Props {
   budget: number;
@@ -9,7 +10,7 @@ interface Props {
   ready: boolean;
   running: boolean;
   hasResult: boolean;
-  progress: Progress | null;
+  progress: RunProgress | null;
   error: string | null;
   /** Web Workers scoring the search images. */
   workers: number;
@@ -34,7 +35,6 @@ export const MAX_BUDGET = 0.1;
 const MAX_WORKERS = Math.max(8, typeof navigator === 'undefined' ? 0 : navigator.hardwareConcurrency || 0);
 
 export function RunPanel({ budget, method, ready, running, hasResult, progress, error, workers, onWorkers, onBudget, onMethod, onRun, onCancel }: Props) {
-  const eta = progress?.etaSeconds;
   return (
     <section className="panel" data-testid="run-panel" aria-labelledby="run-h">
       <h2 id="run-h">3. Search</h2>
@@ -67,16 +67,7 @@ export function RunPanel({ budget, method, ready, running, hasResult, progress, 
           : <button type="button" onClick={onRun} disabled={!ready} data-testid="run">{hasResult ? 'Search again' : 'Run the search'}</button>}
       </div>
       {hasResult && !running && <p className="hint">Moving the slider picks the cheapest configuration of the frontier within the budget, without searching again.</p>}
-      {running && (
-        <div className="progress" data-testid="progress">
-          <progress max={1} value={progress?.fraction ?? 0} aria-label="search progress" />
-          <span role="status" aria-live="polite" data-testid="progress-text">
-            {progress ? `${progress.phase}${progress.tensor ? ` · ${progress.tensor}` : ''} · ${progress.evaluations} evaluations` : 'starting…'}
-            {eta != null && Number.isFinite(eta) ? ` · about ${Math.max(1, Math.round(eta))} s left` : ''}
-            {progress?.best ? ` · best so far ${progress.best.memory_kb.toFixed(1)} KB at ${pct(progress.best.calibration_loss)} loss` : ''}
-          </span>
-        </div>
-      )}
+      {running && <SearchProgress progress={progress} />}
       {error && <p className="error" role="alert" data-testid="run-error">{error}</p>}
     </section>
   );
