@@ -62,10 +62,10 @@ describe('fixpoint quantize', () => {
     expect(r.code).toBe(0);
     const rep = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
     expect(rep.model).toEqual({ name: 'lenet5_mnist', nodes: 9, params: 61706, macs: 416520 });
-    // The demo's own 1,000 test digits are held out; its 1,000 calibration digits are halved.
-    expect(rep.data).toEqual({ calibration: 500, confirmation: 500, validation: 1000, labels: 'given' });
+    // The demo's own 1,000 test digits are held out; its 1,000 calibration digits split 30 / 70.
+    expect(rep.data).toEqual({ calibration: 300, confirmation: 700, validation: 1000, labels: 'given' });
     expect(rep).toMatchObject({ method: 'uniform', budget: 0.01, seed: 0, pick: { on: 'search', z: null }, over_budget: false });
-    expect(rep.float).toMatchObject({ calibration_acc: 0.994, validation_acc: 0.985 });
+    expect(rep.float).toMatchObject({ calibration_acc: 298 / 300, validation_acc: 0.985 });
     // Every loss with its interval and the exact counts behind it.
     const c = rep.quantized.counts.validation;
     expect(c.total).toBe(1000);

@@ -16,13 +16,13 @@ const HELP = `fixpoint — fixed-point quantization of CNNs
   fixpoint quantize [--model PATH] [--data PATH] [--budget 1] [--method frontier|paper|naive|uniform]
                  [--bits 8] [--search N] [--confirmation N] [--validation N] [--range 0,1] [--mean M[,M,M]]
                  [--std S[,S,S]] [--resize HxW] [--workers N] [--seed 0] [--out DIR]
-                 [--export json,c,tfjs,report] [--strict] [--confirm-z 1.645] [--confidence 0]
+                 [--export json,c,tfjs,report] [--strict] [--confirm-z 1.28] [--confidence 0]
                  search per-tensor formats within the loss budget (percent); writes DIR/report.json.
                  --strict: exit status 3 when the held-out loss is above the budget
 
 Images are split (seeded) into search, confirmation and held-out parts. By default every image
-is used: 40% / 30% / the rest, with at most 1,000 search and 2,000 confirmation images (a data set
-with its own test part, like the demo's, keeps it as the held-out part and halves the rest).
+is used: 30% / 40% / the rest, with at most 1,000 search and 2,000 confirmation images (a data set
+with its own test part, like the demo's, keeps it as the held-out part and splits the rest 30 / 70).
 --calibration is the older name of --search.
   fixpoint bench [--json] [--images 1000] [--repeats 3] [--skip engine|search]
                  speed ratios measured in one run (engine vs TensorFlow.js, search optimisations, workers)

@@ -12,9 +12,9 @@ describe('seeded three-way split', () => {
     expect(Array.from(splitIndices(10000, { seed: 4 }).confirmation)).not.toEqual(Array.from(s.confirmation));
   });
 
-  it('40 / 30 / 30 of a small set', () => {
+  it('30 / 40 / 30 of a small set', () => {
     const s = splitIndices(301);
-    expect([s.search.length, s.confirmation.length, s.heldOut.length]).toEqual([120, 90, 91]);
+    expect([s.search.length, s.confirmation.length, s.heldOut.length]).toEqual([90, 120, 91]);
     expect(new Set(all(s)).size).toBe(301);
   });
 
@@ -25,9 +25,9 @@ describe('seeded three-way split', () => {
     expect([t.search.length, t.confirmation.length, t.heldOut.length]).toEqual([200, 300, 400]);
   });
 
-  it('a predefined held-out part stays apart; the calibration part is halved', () => {
+  it('a predefined held-out part stays apart; the calibration part is split 30 / 70', () => {
     const s = splitIndices(2000, { heldOutFrom: 1000 });
-    expect([s.search.length, s.confirmation.length, s.heldOut.length]).toEqual([500, 500, 1000]);
+    expect([s.search.length, s.confirmation.length, s.heldOut.length]).toEqual([300, 700, 1000]);
     expect(Math.max(...s.search, ...s.confirmation)).toBeLessThan(1000);
     expect(Math.min(...s.heldOut)).toBe(1000);
     expect(new Set(all(s)).size).toBe(2000);
