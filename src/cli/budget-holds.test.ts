@@ -43,7 +43,7 @@ beforeAll(async () => {
       }
     }
   }
-}, 600_000);
+}, 900_000);
 
 describe('frontier at the shipped defaults, against paper (in-sample, as published)', () => {
   it('keeps every budget on the held-out images', () => {
