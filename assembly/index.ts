@@ -2,7 +2,6 @@
 // no UI, no search; the TypeScript side (src/engine) owns memory layout and scheduling.
 export * from './memory';
 export * from './blocks';
-export * from './dot';
 export * from './convert';
 export * from './im2col';
 export * from './gemm-int';

@@ -39,3 +39,30 @@ export function peak_f32(iters: i32, seed: f32): f32 {
   const s = f32x4.add(f32x4.add(f32x4.add(a0, a1), f32x4.add(a2, a3)), f32x4.add(f32x4.add(a4, a5), f32x4.add(a6, a7)));
   return f32x4.extract_lane(s, 0);
 }
+
+/**
+ * The relaxed build's inner step (gemm-int.ts dotI8: i16x8.relaxed_dot_i8x16_i7x16_s and a
+ * pairwise widening add, 16 MACs) on registers; -1 in the plain SIMD build.
+ */
+export function peak_dot_i8(iters: i32, seed: i32): i32 {
+  if (ASC_FEATURE_RELAXED_SIMD) {
+    const x = i8x16.splat(<i8>(seed & 63));
+    const y = i8x16.splat(<i8>((seed + 1) & 63));
+    let a0 = i32x4.splat(0), a1 = i32x4.splat(1), a2 = i32x4.splat(2), a3 = i32x4.splat(3);
+    let a4 = i32x4.splat(4), a5 = i32x4.splat(5), a6 = i32x4.splat(6), a7 = i32x4.splat(7);
+    for (let i = 0; i < iters; i++) {
+      // gemm-int.ts dot7: relaxed i8·i7 dot into i16 pairs, then a pairwise widening add.
+      a0 = i32x4.add(a0, i32x4.extadd_pairwise_i16x8_s(i16x8.relaxed_dot_i8x16_i7x16_s(x, y)));
+      a1 = i32x4.add(a1, i32x4.extadd_pairwise_i16x8_s(i16x8.relaxed_dot_i8x16_i7x16_s(y, x)));
+      a2 = i32x4.add(a2, i32x4.extadd_pairwise_i16x8_s(i16x8.relaxed_dot_i8x16_i7x16_s(x, x)));
+      a3 = i32x4.add(a3, i32x4.extadd_pairwise_i16x8_s(i16x8.relaxed_dot_i8x16_i7x16_s(y, y)));
+      a4 = i32x4.add(a4, i32x4.extadd_pairwise_i16x8_s(i16x8.relaxed_dot_i8x16_i7x16_s(x, a0)));
+      a5 = i32x4.add(a5, i32x4.extadd_pairwise_i16x8_s(i16x8.relaxed_dot_i8x16_i7x16_s(y, a1)));
+      a6 = i32x4.add(a6, i32x4.extadd_pairwise_i16x8_s(i16x8.relaxed_dot_i8x16_i7x16_s(x, a2)));
+      a7 = i32x4.add(a7, i32x4.extadd_pairwise_i16x8_s(i16x8.relaxed_dot_i8x16_i7x16_s(y, a3)));
+    }
+    const s = i32x4.add(i32x4.add(i32x4.add(a0, a1), i32x4.add(a2, a3)), i32x4.add(i32x4.add(a4, a5), i32x4.add(a6, a7)));
+    return i32x4.extract_lane(s, 0) + i32x4.extract_lane(s, 3);
+  }
+  return -1;
+}

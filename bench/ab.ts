@@ -2,8 +2,8 @@
 // npx tsx bench/ab.ts a.wasm b.wasm [seq|demo] [bits]
 import { readFileSync } from 'node:fs';
 import { createEngineSync } from '../src/engine/engine.ts';
-import { demoGraph, h5Graph, mnistDigits } from '../src/engine/testing/models.ts';
-import { uniformConfig } from '../src/engine/testing/uniform.ts';
+import { demoGraph, h5Graph, mnistDigits } from '../src/testing/models.ts';
+import { uniformConfig } from '../src/testing/uniform-config.ts';
 import { floatConfig } from '../src/core/config.ts';
 
 // With the same file twice and a fifth argument (narrowInputs, fuseEpilogue or directC1), B runs

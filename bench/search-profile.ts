@@ -2,20 +2,20 @@
 // npx tsx bench/search-profile.ts [paper|frontier] [model.h5] [search images] [budget %]
 // Defaults: paper, ../shared/fixtures/paper/mnist_seq_large.h5, 1000, 1 — on the MNIST test set,
 // in one process (one engine), seed 0. Prints seconds, evaluations, MACs per node.
-import { nodeSession } from '../src/cli/inputs.ts';
+import { nodeWorkspace } from '../src/cli/inputs.ts';
 import { openDataset, openModel } from '../src/formats/index.ts';
 import { readPathAsFiles } from '../src/formats/node-files.ts';
 import { runSearch } from '../src/search/run.ts';
 import type { Method } from '../src/search/scorer.ts';
 
 const [method = 'paper', model = '../shared/fixtures/paper/mnist_seq_large.h5', images = '1000', budget = '1'] = process.argv.slice(2);
-const session = await nodeSession();
-session.setModel(await openModel(readPathAsFiles(model)));
+const ws = await nodeWorkspace();
+ws.setModel(await openModel(readPathAsFiles(model)));
 // Spatial models get the images resized to their input (the DF model: 96×96).
-const data = session.setData(await openDataset(readPathAsFiles('../shared/fixtures/mnist')), {}, { search: Number(images), validation: 100 });
-const graph = session.graph!;
-const engine = session.engine;
-const { search } = session.evaluators();
+const data = ws.setData(await openDataset(readPathAsFiles('../shared/fixtures/mnist')), {}, { search: Number(images), validation: 100 });
+const graph = ws.graph;
+const engine = ws.engine;
+const { search } = ws.evaluators();
 engine.counters.macs.fill(0);
 engine.counters.images.fill(0);
 Object.assign(engine.counters, { setConfigMs: 0, runMs: 0, cacheRestores: 0, cacheSaves: 0 });

@@ -42,6 +42,19 @@ test('at 390 px nothing scrolls sideways at any step; slider and progress are an
   await expect(page.getByTestId('results-panel')).toContainText('uniform search', { timeout: 60_000 });
   await expect(page.getByTestId('export-panel')).toBeVisible();
   await fitsAndShoot(page, 'phone-3-result-and-downloads');
+  // Each chart has a text alternative: a summary with its numbers, and the numbers as a table.
+  for (const id of ['chart-memory', 'chart-mult', 'bitwidth-bars']) {
+    const described = await page.getByTestId(id).getAttribute('aria-describedby');
+    await expect(page.locator(`[id="${described}"]`)).toContainText(id === 'bitwidth-bars' ? 'weights 8 bits' : 'Uniform 8-bit');
+  }
+  await page.getByTestId('chart-memory').getByText('The numbers').click();
+  await expect(page.getByTestId('chart-memory').locator('table')).toContainText('uniform 8-bit');
+  await fitsAndShoot(page, 'phone-4-chart-numbers');
+  // Editing formats by hand and a preprocessing change waiting for confirmation fit too.
+  await page.getByTestId('edit-formats').click();
+  await page.getByTestId('prep-range').selectOption('-1..1');
+  await expect(page.getByTestId('prep-confirm')).toBeVisible();
+  await fitsAndShoot(page, 'phone-5-editing-and-confirm');
 
   expect(foreignRequests).toEqual([]);
   expect(pageErrors).toEqual([]);

@@ -20,6 +20,7 @@ test('reload after a run: model, data, settings and result come back; Clear empt
   await expect(page.getByTestId('data-summary')).toContainText('60 images, 10 classes', { timeout: 30_000 });
   await page.getByTestId('method').selectOption('uniform');
   await page.getByTestId('budget').fill('0.02');
+  await page.getByTestId('workers').fill('1');
   await page.getByTestId('run').click();
   const results = page.getByTestId('results-panel');
   await expect(results).toContainText('uniform search', { timeout: 60_000 });
@@ -34,6 +35,7 @@ test('reload after a run: model, data, settings and result come back; Clear empt
   await expect(page.getByTestId('float-acc')).toHaveText(floatAcc!);
   await expect(page.getByTestId('method')).toHaveValue('uniform');
   await expect(page.getByTestId('budget-value')).toHaveText('2.0%');
+  await expect(page.getByTestId('workers')).toHaveValue('1');
   await expect(results).toContainText('uniform search', { timeout: 30_000 });
   await expect(page.getByTestId('card-memory')).toHaveText(memory!);
   await expect(page.getByTestId('card-accuracy')).toHaveText(accuracy!);

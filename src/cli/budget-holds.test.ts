@@ -7,8 +7,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openDataset, openModel } from '../formats/index.ts';
 import { readPathAsFiles } from '../formats/node-files.ts';
-import { Workspace } from '../worker/workspace.ts';
-import { nodeSession } from './inputs.ts';
+import { nodeWorkspace } from './inputs.ts';
 import { demoDataPath, demoModelPath } from './project.ts';
 
 interface Trial { model: string; seed: number; budget: number; frontier: { loss: number; kb: number; mcp: number }; paper: { loss: number; kb: number; mcp: number } }
@@ -23,8 +22,7 @@ const trials: Trial[] = [];
 
 beforeAll(async () => {
   for (const c of CASES) {
-    const session = await nodeSession();
-    const ws = new Workspace(session);
+    const ws = await nodeWorkspace();
     await ws.loadModel(readPathAsFiles(c.path));
     const dataset = readPathAsFiles(c.data);
     for (const seed of c.seeds) {

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { make, objectSections, rodataBytes } from '../export/testing/cc.ts';
+import { make, objectSections, rodataBytes } from '../testing/c-compiler.ts';
 import { main } from './main.ts';
 
 async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {

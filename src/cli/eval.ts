@@ -3,7 +3,6 @@
 import { readFileSync } from 'node:fs';
 import { graphTotals } from '../core/graph.ts';
 import { configFromReport } from '../core/report-config.ts';
-import { Workspace } from '../worker/workspace.ts';
 import { type ParsedArgs, UsageError, stringFlag } from './args.ts';
 import { INPUT_FLAGS, loadInputs } from './inputs.ts';
 import { writeErr, writeOut } from './terminal.ts';
@@ -21,8 +20,8 @@ function readReport(path: string): unknown {
 export async function evalCommand(args: ParsedArgs): Promise<number> {
   const configPath = stringFlag(args.flags, 'config');
   const report = configPath ? readReport(configPath) : null;
-  const { session, data } = await loadInputs(args, writeErr);
-  const graph = session.graph!;
+  const { workspace, data } = await loadInputs(args, writeErr);
+  const graph = workspace.graph;
   // float_acc is on the held-out images (for the demo: its 1,000 test digits), the set every
   // result is finally judged on; the calibration figure is reported beside it.
   const images = data.validation.labels.length;
@@ -38,7 +37,7 @@ export async function evalCommand(args: ParsedArgs): Promise<number> {
   };
   if (report) {
     const budget = typeof (report as { budget?: unknown }).budget === 'number' ? (report as { budget: number }).budget : 0.01;
-    const point = await new Workspace(session).point(configFromReport(graph, report as Parameters<typeof configFromReport>[1]), budget);
+    const point = await workspace.point(configFromReport(graph, report as Parameters<typeof configFromReport>[1]), budget);
     Object.assign(out, {
       quantized_acc: point.validation_acc,
       quantized_calibration_acc: point.calibration_acc,

@@ -1,12 +1,13 @@
 // Shared by every command: the model, the data and the preprocessing flags of DESIGN.md §8,
-// loaded into a Session on a Node engine.
+// loaded into a Workspace on a Node engine.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createEngine } from '../engine/engine.ts';
 import { loadEngineWasmNode } from '../engine/load-node.ts';
 import { openDataset, openModel } from '../formats/index.ts';
 import { readPathAsFiles } from '../formats/node-files.ts';
-import { type LoadedData, type Preprocessing, Session, type SplitSettings } from '../worker/session.ts';
+import type { LoadedData, Preprocessing, SplitSettings } from '../app/load-data.ts';
+import { Workspace } from '../app/workspace.ts';
 import { type ParsedArgs, UsageError, numberFlag, numberListFlag, stringFlag } from './args.ts';
 import { demoDataPath, demoModelPath, projectRoot } from './project.ts';
 
@@ -50,33 +51,33 @@ export function splitFlags(flags: ParsedArgs['flags']): SplitSettings {
   };
 }
 
-export async function nodeSession(): Promise<Session> {
-  return new Session(await createEngine(loadEngineWasmNode(join(projectRoot(), 'build'))));
+export async function nodeWorkspace(): Promise<Workspace> {
+  return new Workspace(await createEngine(loadEngineWasmNode(join(projectRoot(), 'build'))));
 }
 
 export interface Loaded {
-  session: Session;
+  workspace: Workspace;
   data: LoadedData;
   modelPath: string;
   dataPath: string;
 }
 
-/** Opens --model and --data (or the demo's) and loads them into a new session. */
+/** Opens --model and --data (or the demo's) and loads them into a new workspace. */
 export async function loadInputs(args: ParsedArgs, log: (s: string) => void = () => {}): Promise<Loaded> {
   const modelPath = existing(stringFlag(args.flags, 'model') ?? demoModelPath(), 'the model');
   const dataPath = existing(stringFlag(args.flags, 'data') ?? demoDataPath(), 'the data');
   const prep = preprocessingFlags(args.flags);
   const split = splitFlags(args.flags);
-  const session = await nodeSession();
+  const workspace = await nodeWorkspace();
   log(`reading model ${modelPath}`);
-  session.setModel(await openModel(readPathAsFiles(modelPath)));
+  workspace.setModel(await openModel(readPathAsFiles(modelPath)));
   log(`reading data ${dataPath}`);
   const dataset = await openDataset(readPathAsFiles(dataPath));
   let data: LoadedData;
   try {
-    data = session.setData(dataset, prep, split);
+    data = workspace.setData(dataset, prep, split);
   } catch (e) {
     throw new UsageError(e instanceof Error ? e.message : String(e));
   }
-  return { session, data, modelPath, dataPath };
+  return { workspace, data, modelPath, dataPath };
 }

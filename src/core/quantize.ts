@@ -24,9 +24,6 @@ export function effectiveParam(x: Float32Array, f: Format | null | undefined): F
   return f ? dequantizeTensor(quantizeTensor(x, f), f) : x;
 }
 
-/** Fake quantization of a float32 value to a format's grid, returned as the integer q. */
-export const fakeQuantize = quantizeValue;
-
 /** shiftRound(a, s) exactly (DESIGN.md §4): s > 0 rounds half up, s ≤ 0 shifts left. */
 export function shiftRoundBig(a: bigint, s: number): bigint {
   if (s > 0) return (a + (1n << BigInt(s - 1))) >> BigInt(s);

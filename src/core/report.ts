@@ -259,12 +259,3 @@ export function layerRows(g: Graph, c: QuantConfig, cost?: CostReport): LayerRow
     };
   });
 }
-
-const csvCell = (v: string | number): string => {
-  const t = String(v);
-  return /[",\n\r]/.test(t) || /^[=+\-@]/.test(t) ? `"${t.replace(/"/g, '""')}"` : t;
-};
-
-export function layersCsv(rows: LayerRow[]): string {
-  return [LAYER_COLUMNS.join(','), ...rows.map((r) => LAYER_COLUMNS.map((k) => csvCell(r[k])).join(','))].join('\n') + '\n';
-}

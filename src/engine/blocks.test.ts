@@ -2,7 +2,7 @@
 // builds (a field added on one side only fails here, not as a wrong answer somewhere later).
 import { describe, expect, it } from 'vitest';
 import { FLOAT_EPI_BLOCK, INT_EPI_BLOCK } from './blocks.ts';
-import { relaxedSimdSupported } from './engine.ts';
+import { runsRelaxedBuild } from './wasm-support.ts';
 import { instantiateKernels } from './kernels.ts';
 import { loadEngineWasmNode } from './load-node.ts';
 
@@ -12,7 +12,7 @@ const FLOAT_FIELDS = ['act', 'alpha', 'maxV', 'hasEpi', 'bias', 'scale', 'shift'
 describe('control blocks', () => {
   const wasm = loadEngineWasmNode();
   for (const [build, bytes] of [['simd', wasm.simd], ['relaxed', wasm.relaxed]] as const) {
-    it.runIf(bytes && (build === 'simd' || relaxedSimdSupported()))(`match assembly/blocks.ts (${build} build)`, () => {
+    it.runIf(bytes && (build === 'simd' || runsRelaxedBuild()))(`match assembly/blocks.ts (${build} build)`, () => {
       const k = instantiateKernels(new WebAssembly.Module(bytes!));
       const at = k.alloc(4 * (INT_FIELDS.length + FLOAT_FIELDS.length));
       k.block_layout(at);

@@ -4,10 +4,10 @@ import type { QuantConfig } from '../core/config.ts';
 import { cloneConfig, floatConfig } from '../core/config.ts';
 import { isParamNode, ownsOutputFormat } from '../core/graph.ts';
 import { ConfigRangeError } from './prepare.ts';
-import { simdEngine } from './testing/engines.ts';
-import { demoGraph, demoImages, hasDemoModel } from './testing/models.ts';
-import { randomConfig, randomGraph, randomImages, rng } from './testing/random-graph.ts';
-import { uniformConfig } from './testing/uniform.ts';
+import { simdEngine } from '../testing/engines.ts';
+import { demoGraph, demoImages, hasDemoModel } from '../testing/models.ts';
+import { randomConfig, randomGraph, randomImages, rng } from '../testing/random-graph.ts';
+import { uniformConfig } from '../testing/uniform-config.ts';
 
 describe('prefix cache on random graphs (branches, several live tensors)', () => {
   it('a run from the cache equals a full run after any change at or after the boundary', () => {
@@ -129,4 +129,37 @@ describe.skipIf(!hasDemoModel())('prefix cache, early stop and abort on the demo
     expect(engine.nodeDomains().every((d) => d.kind === 'float')).toBe(true);
     expect(g.nodes.some((n, i) => ownsOutputFormat(n) && engine.nodeDomains()[i].kind === 'fixed')).toBe(false);
   });
+
+  it('keeps caches at several boundaries and starts at the deepest valid one, also after a node changes back', async () => {
+    const g = await demoGraph();
+    const { images, labels } = demoImages('calibration');
+    const set = images.subarray(0, 200 * 784);
+    const engine = simdEngine();
+    engine.load(g, 32);
+    const base = uniformConfig(g, engine.activationStats(set), 8);
+    const params = g.nodes.map((n, i) => (isParamNode(n) ? i : -1)).filter((i) => i >= 0);
+    const [a, b] = [params[1], params[params.length - 1]];
+    const at = (node: number): QuantConfig => {
+      const c = cloneConfig(base);
+      c.nodes[node] = { ...c.nodes[node], weights: { bits: 5, frac: 6, signed: true } };
+      return c;
+    };
+    const ref = simdEngine();
+    ref.load(g, 7);
+    const expectRun = (c: QuantConfig, start: number) => {
+      engine.setConfig(c);
+      ref.setConfig(c);
+      const r = engine.run(set, labels, { startAt: g.nodes.length });
+      expect(r.startedAt).toBe(start);
+      expect(Array.from(r.predictions)).toEqual(Array.from(ref.run(set, labels).predictions));
+    };
+    engine.setConfig(base);
+    engine.run(set, labels, { cacheAt: [a, b] });
+    expectRun(at(b), b);
+    expectRun(at(a), a);
+    // Node a changed and back to the base formats: the cache at b is valid again.
+    expectRun(at(b), b);
+    expectRun(at(params[0]), 0);
+  });
 });
+

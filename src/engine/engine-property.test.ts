@@ -3,9 +3,9 @@
 // unsigned, some tensors float) and random images, the engine's SIMD kernels, its scalar
 // kernels and the TypeScript reference agree on every node's output, bit for bit.
 import { describe, expect, it } from 'vitest';
-import type { CaseOptions } from './testing/compare.ts';
-import { runCase } from './testing/compare.ts';
-import { relaxedEngine, simdEngine } from './testing/engines.ts';
+import type { CaseOptions } from '../testing/engine-compare.ts';
+import { runCase } from '../testing/engine-compare.ts';
+import { relaxedEngine, simdEngine } from '../testing/engines.ts';
 import type { Engine } from './engine.ts';
 
 function sweep(engine: Engine, seeds: [number, number], opts: CaseOptions): { paths: Set<string>; skipped: number } {
@@ -57,8 +57,8 @@ describe('engine = reference, bit for bit (relaxed SIMD build)', () => {
 
 describe('one-input-channel convolutions (conv_c1_i16), any channel count', () => {
   it('equal the reference for 1–20 channels, odd kernel and image sizes, padding', async () => {
-    const { diffTraces, referenceTrace } = await import('./testing/compare.ts');
-    const { rng } = await import('./testing/random-graph.ts');
+    const { diffTraces, referenceTrace } = await import('../testing/engine-compare.ts');
+    const { rng } = await import('../testing/random-graph.ts');
     const { noClipFrac } = await import('../core/format.ts');
     const engine = simdEngine();
     for (let seed = 0; seed < 60; seed++) {

@@ -4,11 +4,12 @@
 //
 // Typical use (a search):
 //   const engine = await createEngine(await loadEngineWasm());
-//   engine.load(graph, 32);
+//   engine.load(graph);                            // DEFAULT_BATCH images per batch
 //   engine.setConfig(config);                      // cheap when one tensor changed
 //   engine.run(images, labels, { cacheAt: k });    // once: keeps the activations entering node k
 //   engine.setConfig(changedAtK);
 //   engine.run(images, labels, { startAt: k, maxErrors }); // starts at node k from the cache
+// (prefix-cache.ts: several boundaries per image set, valid while the formats before them hold)
 import type { NodeFormats, QuantConfig } from '../core/config.ts';
 import { floatConfig } from '../core/config.ts';
 import type { Format } from '../core/format.ts';
@@ -23,10 +24,11 @@ import type { KernelExports } from './kernels.ts';
 import { instantiateKernels } from './kernels.ts';
 import type { Layout } from './layout.ts';
 import { planLayout } from './layout.ts';
-import { PrefixCache } from './prefix-cache.ts';
+import { PrefixCache, PrefixCacheStore } from './prefix-cache.ts';
 import type { Domain, NodePath, PreparedNode } from './prepare.ts';
 import { formatsKey, prepareNode } from './prepare.ts';
 import { uploadParams } from './upload.ts';
+import { runsRelaxedBuild } from './wasm-support.ts';
 
 export type { Domain, NodePath } from './prepare.ts';
 export { ConfigRangeError } from './prepare.ts';
@@ -42,17 +44,25 @@ export interface EngineOptions extends TuningOptions {
   simd?: boolean;
   /** Use the relaxed-SIMD build when available (default true). */
   relaxed?: boolean;
+  /** Memory the prefix caches of all image sets may hold (default 256 MiB). */
+  cacheBytes?: number;
   /** Wraps the Wasm exports (e.g. to time each kernel, bench/profile-kernels.ts). */
   instrument?: (kernels: KernelExports) => KernelExports;
 }
 
 export interface RunOptions {
-  /** Index of the first node whose inputs may come from this image set's prefix cache. */
+  /** Caches of this image set with a boundary ≤ startAt may be used (the deepest valid one is). */
   startAt?: number;
-  /** Keep the activations entering node `cacheAt` for this image set (replaces its cache). */
-  cacheAt?: number;
+  /** Keep the activations entering node `cacheAt` (or each of several nodes) for this image set. */
+  cacheAt?: number | readonly number[];
   /** Stop once more than this many answers are wrong (needs labels). */
   maxErrors?: number;
+  /**
+   * Wrong answers counted together with other engines scoring other images of the same set
+   * (element 0 of a SharedArrayBuffer view): maxErrors then applies to the sum, so a pool of
+   * shards stops as early as one engine would.
+   */
+  sharedErrors?: Int32Array;
   signal?: AbortSignal;
   /** Also return the output node's values (dequantized) of the evaluated images. */
   outputs?: boolean;
@@ -90,31 +100,29 @@ export type NodeTensor =
   | { kind: 'fixed'; format: Format; q: Int32Array }
   | { kind: 'float'; x: Float32Array };
 
-/** Detects relaxed SIMD by validating a module that uses i32x4.relaxed_dot_i8x16_i7x16_add_s. */
-export function relaxedSimdSupported(): boolean {
-  const probe = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 61, 1, 59, 0,
-    253, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    253, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    253, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    253, 147, 2, 11]);
-  return typeof WebAssembly === 'object' && WebAssembly.validate(probe);
-}
+/** Images per batch unless a caller (a benchmark) asks otherwise: the one batch size of the app. */
+export const DEFAULT_BATCH = 32;
 
 const toModule = (m: WebAssembly.Module | BufferSource): WebAssembly.Module =>
   m instanceof WebAssembly.Module ? m : new WebAssembly.Module(m);
 
+/** The one place the build is chosen: relaxed when wanted (default), given and supported. */
+function chooseBuild(wasm: EngineWasm, options: EngineOptions): { src: WebAssembly.Module | BufferSource; relaxed: boolean } {
+  const relaxed = !!wasm.relaxed && runsRelaxedBuild(options.relaxed);
+  return { src: relaxed ? wasm.relaxed! : wasm.simd, relaxed };
+}
+
 /** Compiles the engine (relaxed build when supported and given, else plain SIMD). */
 export async function createEngine(wasm: EngineWasm, options: EngineOptions = {}): Promise<Engine> {
-  const useRelaxed = (options.relaxed ?? true) && !!wasm.relaxed && relaxedSimdSupported();
-  const src = useRelaxed ? wasm.relaxed! : wasm.simd;
+  const { src, relaxed } = chooseBuild(wasm, options);
   const module = src instanceof WebAssembly.Module ? src : await WebAssembly.compile(src);
-  return new Engine(module, useRelaxed, options);
+  return new Engine(module, relaxed, options);
 }
 
 /** Synchronous variant for code that already holds the bytes. */
 export function createEngineSync(wasm: EngineWasm, options: EngineOptions = {}): Engine {
-  const useRelaxed = (options.relaxed ?? true) && !!wasm.relaxed && relaxedSimdSupported();
-  return new Engine(toModule(useRelaxed ? wasm.relaxed! : wasm.simd), useRelaxed, options);
+  const { src, relaxed } = chooseBuild(wasm, options);
+  return new Engine(toModule(src), relaxed, options);
 }
 
 export class Engine {
@@ -129,8 +137,7 @@ export class Engine {
   private prepared: PreparedNode[] = [];
   private keys: string[] = [];
   private inKeys: string[] = [];
-  private versions: number[] = [];
-  private caches = new WeakMap<Float32Array, PrefixCache>();
+  private caches: PrefixCacheStore;
   private nodeMacs = new Float64Array(0);
   /** Since load(); see EngineCounters. */
   counters: EngineCounters = emptyCounters(0);
@@ -140,6 +147,7 @@ export class Engine {
     this.relaxed = relaxed;
     this.options = options;
     this.useSimd = options.simd ?? true;
+    this.caches = new PrefixCacheStore(options.cacheBytes ?? 256 * 2 ** 20);
   }
 
   /** SIMD kernels when true, scalar twins when false; can be flipped between runs. */
@@ -153,7 +161,7 @@ export class Engine {
   }
 
   /** Lays out memory for `graph` at `batchSize` images per batch and sets an all-float config. */
-  load(graph: Graph, batchSize = 32): void {
+  load(graph: Graph, batchSize = DEFAULT_BATCH): void {
     if (graph.nodes[0]?.kind !== 'input') throw new Error('graph.nodes[0] must be the input node');
     const raw = instantiateKernels(this.module);
     this.k = this.options.instrument ? this.options.instrument(raw) : raw;
@@ -163,8 +171,7 @@ export class Engine {
     this.prepared = [];
     this.keys = graph.nodes.map(() => '\u0000');
     this.inKeys = graph.nodes.map(() => '\u0000');
-    this.versions = graph.nodes.map(() => 0);
-    this.caches = new WeakMap();
+    this.caches.clear();
     this.nodeMacs = Float64Array.from(graph.nodes, nodeMacs);
     this.counters = emptyCounters(graph.nodes.length);
     this.setConfig(floatConfig(graph.nodes.length));
@@ -206,10 +213,7 @@ export class Engine {
         changed.push(i);
       }
     }
-    for (const i of changed) {
-      uploadParams(this.k.memory.buffer, g, i, next[i], this.layout.params[i]);
-      if (keys[i] !== this.keys[i]) this.versions[i]++;
-    }
+    for (const i of changed) uploadParams(this.k.memory.buffer, g, i, next[i], this.layout.params[i]);
     this.prepared = next;
     this.keys = keys;
     this.inKeys = inKeys;
@@ -228,8 +232,7 @@ export class Engine {
 
   /** Forgets the prefix cache of an image set (or of all sets). */
   clearCache(images?: Float32Array): void {
-    if (images) this.caches.delete(images);
-    else this.caches = new WeakMap();
+    this.caches.clear(images);
   }
 
   /**
@@ -245,16 +248,14 @@ export class Engine {
     const B = this.layout.batch;
     const t0 = performance.now();
     const counters = this.counters;
-    const cache = this.caches.get(images);
-    let start = 0;
-    if (opts.startAt !== undefined && cache && cache.boundary <= opts.startAt && cache.valid(this.versions)) start = cache.boundary;
-    let build: PrefixCache | null = null;
-    if (opts.cacheAt !== undefined && opts.cacheAt > 0 && opts.cacheAt < g.nodes.length) {
-      if (!(cache && start === opts.cacheAt && cache.count >= count)) {
-        if (opts.cacheAt < start) start = 0;
-        build = new PrefixCache(opts.cacheAt, this.versions.slice(0, opts.cacheAt), g, this.layout, this.prepared.map((p) => p.out), count);
-      }
-    }
+    // New caches at the requested boundaries that have no complete valid one yet; every batch
+    // then starts at or before the shallowest of them, so each sees its boundary.
+    const wanted = opts.cacheAt === undefined ? [] : typeof opts.cacheAt === 'number' ? [opts.cacheAt] : opts.cacheAt;
+    const builds = [...new Set(wanted)].filter((b) => b > 0 && b < g.nodes.length && !this.caches.complete(images, this.keys, b, count))
+      .map((b) => new PrefixCache(b, this.keys.slice(0, b), g, this.layout, this.prepared.map((p) => p.out), count));
+    const startLimit = Math.min(opts.startAt ?? 0, ...builds.map((b) => b.boundary));
+    const usable = opts.startAt === undefined ? [] : this.caches.usable(images, this.keys, startLimit);
+    let start = -1;
     const predictions = new Int32Array(count).fill(-1);
     const outputs = opts.outputs ? new Float32Array(count * elementCount(g.nodes[g.output].shape)) : undefined;
     let correct = 0, evaluated = 0, stoppedEarly = false;
@@ -263,17 +264,20 @@ export class Engine {
     for (let b0 = 0; b0 < count; b0 += B) {
       if (opts.signal?.aborted) throw opts.signal.reason ?? new DOMException('The run was aborted', 'AbortError');
       const nb = Math.min(B, count - b0);
-      const fromCache = start > 0 && cache!.count >= b0 + nb;
+      const cache = usable.find((c) => c.count >= b0 + nb);
       let first = 0;
-      if (fromCache) {
-        cache!.restore(this.k.memory.buffer, this.layout, b0, nb);
+      if (cache) {
+        cache.restore(this.k.memory.buffer, this.layout, b0, nb);
+        this.caches.touch(cache);
         counters.cacheRestores += nb;
-        first = start;
+        first = cache.boundary;
       } else {
         this.f32().set(images.subarray(b0 * E, (b0 + nb) * E), this.layout.staging >> 2);
       }
+      if (start < 0) start = first;
       for (let i = first; i < g.nodes.length; i++) {
-        if (build && i === build.boundary) {
+        for (const build of builds) {
+          if (i !== build.boundary) continue;
           build.save(this.k.memory.buffer, this.layout, b0, nb);
           counters.cacheSaves += nb;
         }
@@ -293,19 +297,22 @@ export class Engine {
       }
       evaluated += nb;
       if (labels) {
-        for (let j = 0; j < nb; j++) if (predictions[b0 + j] === Number(labels[b0 + j])) correct++;
-        if (opts.maxErrors !== undefined && evaluated - correct > opts.maxErrors && b0 + nb < count) {
+        let right = 0;
+        for (let j = 0; j < nb; j++) if (predictions[b0 + j] === Number(labels[b0 + j])) right++;
+        correct += right;
+        const wrong = opts.sharedErrors ? Atomics.add(opts.sharedErrors, 0, nb - right) + nb - right : evaluated - correct;
+        if (opts.maxErrors !== undefined && wrong > opts.maxErrors && b0 + nb < count) {
           stoppedEarly = true;
           break;
         }
       }
     }
-    if (build) {
+    for (const build of builds) {
       build.count = evaluated;
-      this.caches.set(images, build);
+      this.caches.add(images, build);
     }
     counters.runMs += performance.now() - t0;
-    return { predictions, correct, evaluated, stoppedEarly, startedAt: start, outputs: outputs?.subarray(0, evaluated * outElems) };
+    return { predictions, correct, evaluated, stoppedEarly, startedAt: Math.max(0, start), outputs: outputs?.subarray(0, evaluated * outElems) };
   }
 
   /** The output node's values for every image (dequantized when fixed), image-major. */

@@ -22,8 +22,10 @@ export interface KernelExports {
   alloc(bytes: number): P;
   free(ptr: P): void;
   relaxedSimd(): number;
-  dot_i16_simd(a: P, b: P, n: number): number;
-  dot_i16_scalar(a: P, b: P, n: number): number;
+  /** Benchmark probes (assembly/peak.ts); peak_dot_i8 returns -1 in the plain SIMD build. */
+  peak_dot_i16(iters: number, seed: number): number;
+  peak_dot_i8(iters: number, seed: number): number;
+  peak_f32(iters: number, seed: number): number;
   /** Field offsets and sizes of assembly/blocks.ts (22 i32 at dst). */
   block_layout(dst: P): void;
 

@@ -3,10 +3,11 @@
 import simdUrl from '../../build/engine-simd.wasm?url';
 import relaxedUrl from '../../build/engine-relaxed.wasm?url';
 import type { Engine, EngineOptions } from './engine.ts';
-import { createEngine, relaxedSimdSupported } from './engine.ts';
+import { createEngine } from './engine.ts';
+import { runsRelaxedBuild } from './wasm-support.ts';
 
 export async function loadEngineWasmBrowser(options: EngineOptions = {}): Promise<{ simd: WebAssembly.Module; relaxed: WebAssembly.Module | null }> {
-  const wantRelaxed = (options.relaxed ?? true) && relaxedSimdSupported();
+  const wantRelaxed = runsRelaxedBuild(options.relaxed);
   const compile = (url: string) => WebAssembly.compileStreaming(fetch(url));
   if (wantRelaxed) {
     const relaxed = await compile(relaxedUrl);

@@ -5,10 +5,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { floatConfig } from '../core/config.ts';
 import type { Graph } from '../core/graph.ts';
 import type { Engine } from './engine.ts';
-import { simdEngine } from './testing/engines.ts';
-import type { ImageSet } from './testing/models.ts';
-import { demoGraph, demoImages, h5Graph, hasDemoModel, hasPaperModel, mnistDigits, tf, tfjsDemoModel, tfjsH5Model, tfjsLogits } from './testing/models.ts';
-import { uniformConfig } from './testing/uniform.ts';
+import { simdEngine } from '../testing/engines.ts';
+import type { ImageSet } from '../testing/models.ts';
+import { demoGraph, demoImages, h5Graph, hasDemoModel, hasPaperModel, mnistDigits, tfjsDemoModel, tfjsH5Model } from '../testing/models.ts';
+import { tf, tfjsLogits } from '../testing/tfjs.ts';
+import { uniformConfig } from '../testing/uniform-config.ts';
 
 beforeAll(async () => {
   tf.env().set('IS_TEST', true);

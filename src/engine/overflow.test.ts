@@ -7,8 +7,8 @@ import type { Format } from '../core/format.ts';
 import type { Graph, GraphNode } from '../core/graph.ts';
 import { quantizeTensor } from '../core/quantize.ts';
 import { ConfigRangeError } from './prepare.ts';
-import { diffTraces, referenceTrace } from './testing/compare.ts';
-import { simdEngine } from './testing/engines.ts';
+import { diffTraces, referenceTrace } from '../testing/engine-compare.ts';
+import { simdEngine } from '../testing/engines.ts';
 
 const Q = (bits: number, frac: number, signed = true): Format => ({ bits, frac, signed });
 

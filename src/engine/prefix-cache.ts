@@ -1,6 +1,9 @@
 // Prefix caches: the activations entering a boundary node for one image set, kept between runs
 // so a search that changes only node k and later can start there (DESIGN.md §6). A cache is
-// valid while no node before its boundary changed formats (per-node versions).
+// valid while every node before its boundary has the formats it was built under (compared by
+// their keys, so a node changed and changed back makes its caches valid again). An image set
+// keeps caches at several boundaries: a greedy search that jumps between nodes starts each
+// run at the deepest one that is valid.
 import type { Graph } from '../core/graph.ts';
 import { elementCount } from '../core/graph.ts';
 import type { Layout } from './layout.ts';
@@ -17,17 +20,26 @@ export class PrefixCache {
    * Room for `count` images of every tensor live at `boundary`, in the narrowest array its
    * domain allows; `versions` are the node versions the cached values were computed under.
    */
-  constructor(readonly boundary: number, private readonly versions: readonly number[], g: Graph, layout: Layout, domains: readonly Domain[], count: number) {
+  /** Run counter of the last use (least recently used caches go first). */
+  used = 0;
+
+  constructor(readonly boundary: number, private readonly keys: readonly string[], g: Graph, layout: Layout, domains: readonly Domain[], count: number) {
     for (const r of liveAt(layout, boundary)) {
       const elems = elementCount(g.nodes[r].shape);
       this.tensors.set(r, { data: cacheArray(domains[r], count * elems), elems });
     }
   }
 
-  /** True while every node before the boundary still has the version it was cached under. */
-  valid(versions: readonly number[]): boolean {
-    for (let i = 0; i < this.boundary; i++) if (versions[i] !== this.versions[i]) return false;
+  /** True while every node before the boundary has the formats (keys) it was cached under. */
+  valid(keys: readonly string[]): boolean {
+    for (let i = 0; i < this.boundary; i++) if (keys[i] !== this.keys[i]) return false;
     return true;
+  }
+
+  get bytes(): number {
+    let b = 0;
+    for (const t of this.tensors.values()) b += t.data.byteLength;
+    return b;
   }
 
   /** Copies the live tensors of batch images b0 … b0+nb-1 out of Wasm memory. */
@@ -46,6 +58,50 @@ export class PrefixCache {
       const dst = t.data instanceof Float32Array ? new Float32Array(mem) : new Int32Array(mem);
       dst.set(t.data.subarray(b0 * t.elems, (b0 + nb) * t.elems), ptr);
     }
+  }
+}
+
+/** Every image set's caches, within a memory budget (least recently used go first). */
+export class PrefixCacheStore {
+  private readonly sets = new Map<Float32Array, PrefixCache[]>();
+  private clock = 0;
+
+  constructor(private readonly maxBytes: number, private readonly maxPerSet = 8) {}
+
+  /** Valid caches of a set with boundary ≤ startAt, deepest first. */
+  usable(images: Float32Array, keys: readonly string[], startAt: number): PrefixCache[] {
+    return (this.sets.get(images) ?? []).filter((c) => c.boundary <= startAt && c.valid(keys)).sort((a, b) => b.boundary - a.boundary);
+  }
+
+  /** The valid cache at exactly `boundary` holding at least `count` images, if any. */
+  complete(images: Float32Array, keys: readonly string[], boundary: number, count: number): PrefixCache | undefined {
+    return this.sets.get(images)?.find((c) => c.boundary === boundary && c.count >= count && c.valid(keys));
+  }
+
+  touch(c: PrefixCache): void {
+    c.used = ++this.clock;
+  }
+
+  /** Adds a cache (replacing the set's other one at its boundary), then evicts down to the budget. */
+  add(images: Float32Array, c: PrefixCache): void {
+    const list = (this.sets.get(images) ?? []).filter((x) => x.boundary !== c.boundary);
+    list.push(c);
+    this.sets.set(images, list);
+    this.touch(c);
+    const all = [...this.sets.entries()].flatMap(([set, cs]) => cs.map((x) => ({ set, c: x }))).sort((a, b) => a.c.used - b.c.used);
+    let bytes = all.reduce((s, x) => s + x.c.bytes, 0);
+    for (const { set, c: old } of all) {
+      const mine = this.sets.get(set)!;
+      if (bytes <= this.maxBytes && mine.length <= this.maxPerSet) continue;
+      if (old === c) continue;
+      this.sets.set(set, mine.filter((x) => x !== old));
+      bytes -= old.bytes;
+    }
+  }
+
+  clear(images?: Float32Array): void {
+    if (images) this.sets.delete(images);
+    else this.sets.clear();
   }
 }
 

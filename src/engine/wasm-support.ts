@@ -27,3 +27,8 @@ export function detectWasmSupport(): WasmSupport {
     relaxedSimd: wasm && WebAssembly.validate(RELAXED_PROBE),
   };
 }
+
+/** Whether to run the relaxed-SIMD engine build: wanted (the default) and validated here. */
+export function runsRelaxedBuild(wanted = true): boolean {
+  return wanted && detectWasmSupport().relaxedSimd;
+}

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { QuantConfig } from '../core/config.ts';
 import type { Graph } from '../core/graph.ts';
 import { referenceForward } from '../core/reference.ts';
-import { randomConfig, randomGraph, randomImages, rng } from '../engine/testing/random-graph.ts';
+import { randomConfig, randomGraph, randomImages, rng } from '../testing/random-graph.ts';
 import { forwardFloat } from '../core/float-reference.ts';
 import { packedBytes } from './bitpack.ts';
 import { readFxp } from './fxp-read.ts';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { LAYER_COLUMNS } from '../core/report.ts';
 import { reportJson, toCsv, writeReport } from './report.ts';
-import { activationStats, mixedConfig } from './testing/configs.ts';
-import { images, smallGraph } from './testing/graphs.ts';
+import { activationStats, mixedConfig } from '../testing/export-configs.ts';
+import { images, smallGraph } from '../testing/small-graph.ts';
 
 describe('report.json and layers.csv', () => {
   it('serialises a report as pretty JSON, typed arrays as arrays and non-finite numbers as null', () => {

@@ -3,8 +3,8 @@
 import { strToU8, zipSync } from 'fflate';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openDataset, openModel } from './index.ts';
-import { floatDataset, writeH5 } from './testing/h5.ts';
-import { saveLayersModel, tf, useTfjsCpu } from './testing/tfjs.ts';
+import { floatDataset, writeH5 } from '../testing/h5-writer.ts';
+import { saveLayersModel, tf, useTfjsCpu } from '../testing/tfjs.ts';
 import type { FileEntry } from './types.ts';
 import { FormatError } from './types.ts';
 

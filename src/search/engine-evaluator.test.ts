@@ -4,31 +4,31 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { QuantConfig } from '../core/config.ts';
 import { uniformConfig } from '../core/cost.ts';
-import { nodeSession } from '../cli/inputs.ts';
+import { nodeWorkspace } from '../cli/inputs.ts';
 import { demoDataPath, demoModelPath } from '../cli/project.ts';
 import { openDataset, openModel } from '../formats/index.ts';
 import { readPathAsFiles } from '../formats/node-files.ts';
-import type { Session } from '../worker/session.ts';
+import type { Workspace } from '../app/workspace.ts';
 import { runSearch } from './run.ts';
 
-let session: Session;
+let ws: Workspace;
 let eight: QuantConfig;
 let stats: import('../core/tensors.ts').ActivationStats;
 
 beforeAll(async () => {
-  session = await nodeSession();
-  session.setModel(await openModel(readPathAsFiles(demoModelPath())));
-  const data = session.setData(await openDataset(readPathAsFiles(demoDataPath())), {}, { search: 400, validation: 100 });
-  eight = uniformConfig(session.graph!, data.stats, 8);
+  ws = await nodeWorkspace();
+  ws.setModel(await openModel(readPathAsFiles(demoModelPath())));
+  const data = ws.setData(await openDataset(readPathAsFiles(demoDataPath())), {}, { search: 400, validation: 100 });
+  eight = uniformConfig(ws.graph, data.stats, 8);
   stats = data.stats;
 });
 
 describe('EngineEvaluator', () => {
   it('gives the same counts with and without caches, and early stop only bounds them', async () => {
-    const ev = session.evaluators(100).search;
+    const ev = ws.evaluators(100).search;
     const fast = await ev.evaluate(eight);
     // Change only the last layer's weights: the run may start from the cache at that node.
-    const last = session.graph!.nodes.length - 1;
+    const last = ws.graph.nodes.length - 1;
     const changed: QuantConfig = { nodes: eight.nodes.map((n, i) => (i === last ? { ...n, weights: { bits: 3, frac: 2, signed: true } } : n)) };
     const cached = await ev.evaluate(changed, { firstChangedNode: last });
     ev.optimised = false;
@@ -42,7 +42,7 @@ describe('EngineEvaluator', () => {
   });
 
   it('scores a configuration the engine refuses (ConfigRangeError) as unusable instead of throwing', async () => {
-    const ev = session.evaluators(100).search;
+    const ev = ws.evaluators(100).search;
     // Weights wider than 16 bits are outside DESIGN.md §4: the engine refuses them.
     const impossible: QuantConfig = { nodes: eight.nodes.map((n, i) => (i === 1 ? { ...n, weights: { bits: 20, frac: 18, signed: true } } : n)) };
     const r = await ev.evaluate(impossible);
@@ -53,11 +53,11 @@ describe('EngineEvaluator', () => {
 
   it('hard images first: the paper method takes the same steps with and without the shortcuts, for less work', async () => {
     const search = async (shortcuts: boolean) => {
-      const ev = session.evaluators(100).search;
+      const ev = ws.evaluators(100).search;
       ev.optimised = shortcuts;
-      const before = session.engine.counters.macs.reduce((a, b) => a + b, 0);
-      const r = await runSearch('paper', { graph: session.graph!, evaluator: ev, budget: 0.01, stats, seed: 0 });
-      return { r, macs: session.engine.counters.macs.reduce((a, b) => a + b, 0) - before };
+      const before = ws.engine.counters.macs.reduce((a, b) => a + b, 0);
+      const r = await runSearch('paper', { graph: ws.graph, evaluator: ev, budget: 0.01, stats, seed: 0 });
+      return { r, macs: ws.engine.counters.macs.reduce((a, b) => a + b, 0) - before };
     };
     const fast = await search(true);
     const plain = await search(false);
@@ -68,14 +68,14 @@ describe('EngineEvaluator', () => {
   });
 
   it('hard images first: complete scores, agreement and distortion equal those in the original order', async () => {
-    const ev = session.evaluators(100).search;
+    const ev = ws.evaluators(100).search;
     const plain = await ev.evaluate(eight, { distortion: true });
     await ev.evaluate(eight, { maxErrors: 0 }); // the first early stop reorders the set
-    const last = session.graph!.nodes.length - 1;
+    const last = ws.graph.nodes.length - 1;
     const changed: QuantConfig = { nodes: eight.nodes.map((n, i) => (i === last ? { ...n, weights: { bits: 3, frac: 2, signed: true } } : n)) };
     expect(await ev.evaluate(eight, { distortion: true })).toEqual(plain);
     const reordered = await ev.evaluate(changed, { distortion: true, firstChangedNode: last });
-    const original = session.evaluators(100).search;
+    const original = ws.evaluators(100).search;
     expect(reordered).toEqual(await original.evaluate(changed, { distortion: true }));
   });
 });

@@ -22,6 +22,15 @@ export interface ImageSet {
   floatPredictions: Int32Array;
 }
 
+/** Nodes whose formats differ between two configurations (firstDifference, every one). */
+function changedNodes(a: QuantConfig, b: QuantConfig): number[] {
+  const out: number[] = [];
+  for (let i = firstDifference(a, b); i < b.nodes.length; i = i + 1 + firstDifference(slice(a, i + 1), slice(b, i + 1))) out.push(i);
+  return out;
+}
+
+const slice = (c: QuantConfig, from: number): QuantConfig => ({ nodes: c.nodes.slice(from) });
+
 const countEqual = (a: ArrayLike<number>, b: ArrayLike<number>, n: number): number => {
   let k = 0;
   for (let i = 0; i < n; i++) if (a[i] === b[i]) k++;
@@ -60,7 +69,11 @@ export class EngineEvaluator implements Evaluator {
   private readonly parts: Record<'full' | 'proxy', Part>;
   private readonly elems: number;
 
-  constructor(private readonly engine: Engine, set: ImageSet, proxyTotal: number) {
+  /**
+   * `sharedErrors`: a counter of wrong answers shared with the other shards of a pool (reset by
+   * the pool before each evaluation), so early stops look at the whole set's errors.
+   */
+  constructor(private readonly engine: Engine, set: ImageSet, proxyTotal: number, private readonly sharedErrors?: Int32Array) {
     this.total = set.labels.length;
     this.elems = set.images.length / Math.max(1, this.total);
     this.proxyTotal = Math.max(1, Math.min(this.total, proxyTotal));
@@ -101,13 +114,16 @@ export class EngineEvaluator implements Evaluator {
       if (e instanceof ConfigRangeError) return { correct: 0, agree: 0, gained: 0, total: n, stoppedEarly: true };
       throw e;
     }
-    // Nothing before the first node whose formats changed since this part's last run can differ.
-    const boundary = this.optimised ? Math.max(opts.firstChangedNode ?? 0, p.last ? firstDifference(p.last, config) : 0) : 0;
+    // The engine starts at the deepest of the part's caches that is still valid, and keeps new
+    // ones at the nodes where this configuration departs from the last one: a search that
+    // tries one change after another (at node s, then t) finds a cache at each later.
+    const boundaries = !this.optimised ? [] : p.last ? changedNodes(p.last, config) : opts.firstChangedNode ? [opts.firstChangedNode] : [];
     const byFloat = opts.target === 'float';
     const r = this.engine.run(p.images, byFloat ? p.floatPredictions : p.labels, {
-      startAt: this.optimised ? boundary : undefined,
-      cacheAt: this.optimised && boundary > 0 ? boundary : undefined,
+      startAt: this.optimised ? config.nodes.length : undefined,
+      cacheAt: boundaries.length ? boundaries : undefined,
       maxErrors: this.optimised ? opts.maxErrors : undefined,
+      sharedErrors: this.sharedErrors,
       signal: opts.signal,
       outputs: !!opts.distortion,
     });

@@ -4,8 +4,8 @@ import { heldOutScores } from './evaluator.ts';
 import type { SearchResult } from './run.ts';
 import { pickForBudget, runSearch } from './run.ts';
 import type { Progress } from './scorer.ts';
-import type { FakeQuantEvaluator } from './testing/fake-quant.ts';
-import { fixture } from './testing/fixture.ts';
+import type { FakeQuantEvaluator } from '../testing/fake-quant.ts';
+import { fixture } from '../testing/search-fixture.ts';
 
 const B = 0.02;
 // 400 search images (362 right in float): two standard errors (the default) would eat most of

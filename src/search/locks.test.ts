@@ -3,7 +3,7 @@ import { getFormat, quantTensors } from '../core/tensors.ts';
 import type { LockedFormat } from './locks.ts';
 import { runSearch } from './run.ts';
 import type { Progress } from './scorer.ts';
-import { fixture } from './testing/fixture.ts';
+import { fixture } from '../testing/search-fixture.ts';
 
 const B = 0.02;
 

@@ -3,7 +3,7 @@ import { quantTensors } from '../core/tensors.ts';
 import { paperSchedule } from './paper.ts';
 import type { SearchResult } from './run.ts';
 import { runSearch } from './run.ts';
-import { fixture } from './testing/fixture.ts';
+import { fixture } from '../testing/search-fixture.ts';
 
 const B = 0.02;
 

@@ -39,7 +39,8 @@ export class PoolEvaluator implements Evaluator {
   readonly floatCorrect: number;
   readonly floatProxyCorrect: number;
 
-  constructor(private readonly shards: Shard[], set: ShardSet) {
+  /** `sharedErrors`: the shards' common count of wrong answers (engine RunOptions.sharedErrors), if any. */
+  constructor(private readonly shards: Shard[], set: ShardSet, private readonly sharedErrors?: Int32Array) {
     this.total = set.labels.length;
     this.proxyTotal = Math.max(1, Math.min(this.total, set.proxyTotal));
     let full = 0, proxy = 0;
@@ -55,7 +56,9 @@ export class PoolEvaluator implements Evaluator {
   async evaluate(config: QuantConfig, opts: EvalOptions = {}): Promise<EvalResult> {
     opts.signal?.throwIfAborted();
     const { signal: _s, ...rest } = opts;
-    // Each shard stops once its own wrong answers pass the whole limit: never too early.
+    if (this.sharedErrors) Atomics.store(this.sharedErrors, 0, 0);
+    // A shard stops once the wrong answers of all of them pass the limit (or, without a shared
+    // counter, its own do): never too early, and the sum of what they saw is over the limit.
     const parts = await Promise.all(this.shards.map((s) => s.evaluate(config, rest)));
     opts.signal?.throwIfAborted();
     const sum = parts.reduce((a, p) => ({

@@ -8,12 +8,17 @@ import { EngineEvaluator, type ImageSet } from './engine-evaluator.ts';
 import type { EvalOptions, EvalResult } from './evaluator.ts';
 import { PoolEvaluator, type Shard, type ShardSet, dealShard } from './pool-evaluator.ts';
 
-/** The batch a shard's engine runs (the session's own engine uses the same). */
-const SHARD_BATCH = 32;
-
 export interface ShardInit {
   graph: Graph;
   set: ShardSet;
+  /** One Int32 on a SharedArrayBuffer: wrong answers of all shards in the current evaluation. */
+  errors?: SharedArrayBuffer;
+}
+
+/** Shards can share their error count where SharedArrayBuffer exists (a cross-origin isolated page, Node). */
+function sharedCounter(): SharedArrayBuffer | undefined {
+  const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated ?? true;
+  return typeof SharedArrayBuffer !== 'undefined' && isolated ? new SharedArrayBuffer(4) : undefined;
 }
 
 export type ShardRequest =
@@ -71,14 +76,15 @@ export function connectShard(t: ShardTransport, init: ShardInit): Promise<Shard>
 /** `workers` shards, shard k from `spawn(k)`, each scoring every workers-th image. */
 export async function startPool(spawn: (k: number) => ShardTransport, graph: Graph, set: ImageSet, proxyTotal: number, workers: number): Promise<PoolEvaluator> {
   const full = { ...set, proxyTotal };
+  const errors = workers > 1 ? sharedCounter() : undefined;
   const started: ShardTransport[] = [];
   try {
     const shards = await Promise.all(Array.from({ length: workers }, (_, k) => {
       const t = spawn(k);
       started.push(t);
-      return connectShard(t, { graph, set: dealShard(full, k, workers) });
+      return connectShard(t, { graph, set: dealShard(full, k, workers), errors });
     }));
-    return new PoolEvaluator(shards, full);
+    return new PoolEvaluator(shards, full, errors && new Int32Array(errors));
   } catch (e) {
     for (const t of started) t.terminate();
     throw e;
@@ -92,10 +98,10 @@ export function serveShard(makeEngine: () => Promise<Engine>, reply: (m: ShardRe
   let queue: Promise<unknown> = Promise.resolve();
   return (m) => {
     if ('init' in m) {
-      const { graph, set } = m.init;
+      const { graph, set, errors } = m.init;
       evaluator = makeEngine().then((engine) => {
-        engine.load(graph, SHARD_BATCH);
-        return new EngineEvaluator(engine, set, set.proxyTotal);
+        engine.load(graph);
+        return new EngineEvaluator(engine, set, set.proxyTotal, errors && new Int32Array(errors));
       });
       evaluator.then(() => reply({ ready: true }), (e) => reply({ failed: messageOf(e) }));
       return;

@@ -51,17 +51,20 @@ export async function walkTensor(
     cur = s;
   }
   // 3×3 neighbourhood. Points over the budget (or, when the current point is itself over,
-  // worse than it) can win neither rule, so their scoring stops early.
+  // worse than it) can win neither rule, so their scoring stops early. Only the point with the
+  // lowest loss decides, so a point that cannot beat the best so far (more wrong answers, or
+  // as many without fewer bits) stops early too: the same point wins, for less work.
   const limit = scorer.errorsWithin('full', Math.max(budget, cur.loss));
-  let best: { fmt: Format; loss: number; exact: boolean } | null = null;
+  let best: { fmt: Format; loss: number; exact: boolean; errors: number } | null = null;
   for (const db of [-1, 0, 1]) {
     for (const df of [-1, 0, 1]) {
       const b = fmt.bits + db;
       if ((db === 0 && df === 0) || b < 1 || b > t.maxBits) continue;
       const f: Format = { bits: b, frac: fmt.frac + df, signed };
-      const s = await scorer.score(at(f.bits, f.frac), 'full', limit);
+      const beat = best ? (f.bits < best.fmt.bits ? best.errors : best.errors - 1) : limit;
+      const s = await scorer.score(at(f.bits, f.frac), 'full', Math.min(limit, beat));
       if (!s.exact) continue;
-      if (!best || s.loss < best.loss || (s.loss === best.loss && f.bits < best.fmt.bits)) best = { fmt: f, loss: s.loss, exact: s.exact };
+      if (!best || s.loss < best.loss || (s.loss === best.loss && f.bits < best.fmt.bits)) best = { fmt: f, loss: s.loss, exact: s.exact, errors: s.errors };
     }
   }
   if (best) {

@@ -5,30 +5,19 @@ import type { Format } from '../core/format.ts';
 import type { LossFigure } from '../core/loss-figure.ts';
 import type { NodeKind } from '../core/graph.ts';
 import type { GraphSummary } from '../core/summary.ts';
-import type { WasmSupport } from '../engine/wasm-support.ts';
+import type { ExportFile } from '../export/files.ts';
 import type { FileEntry } from '../formats/types.ts';
 import type { TensorSlot } from '../core/tensors.ts';
 import type { TensorHistogram } from '../core/histogram.ts';
 import type { LockedFormat } from '../search/locks.ts';
 import type { SearchResult } from '../search/run.ts';
 import type { Method, Progress, ScoredPoint } from '../search/scorer.ts';
-import type { Preprocessing, SplitSettings } from './session.ts';
+import type { Preprocessing, SplitSettings } from '../app/load-data.ts';
 
-export type { FileEntry, Format, LockedFormat, LossFigure, Method, Preprocessing, Progress, QuantConfig, ScoredPoint, SplitSettings, TensorHistogram, TensorSlot };
+export type { ExportFile, FileEntry, Format, LockedFormat, LossFigure, Method, Preprocessing, Progress, QuantConfig, ScoredPoint, SplitSettings, TensorHistogram, TensorSlot };
 
 /** A progress message as the page gets it: every point scored since the previous message. */
 export type RunProgress = Omit<Progress, 'point'> & { points: ScoredPoint[] };
-
-export interface SelfTestResult {
-  support: WasmSupport;
-  /** Which engine build the worker instantiated. */
-  build: 'relaxed-simd' | 'simd';
-  images: number;
-  /** Σ over the images of Σ pixel·pixel, by the SIMD kernel and by its scalar reference. */
-  simdSum: number;
-  scalarSum: number;
-  millis: number;
-}
 
 export type ModelInfo = Omit<GraphSummary, 'predictions'> & { inputShape: [number, number, number] };
 
@@ -159,12 +148,6 @@ export interface SavedSearch {
   picked: QuantConfig | null;
 }
 
-export interface ExportFile {
-  name: string;
-  data: Uint8Array | string;
-  mime: string;
-}
-
 /**
  * What the C download of the current result needs on a device, in bytes: flash for the constant
  * parameters (packed at their bit widths), static RAM for the activation arena, the input image
@@ -178,8 +161,6 @@ export interface CMemory {
 }
 
 export interface WorkerApi {
-  /** Walking skeleton: instantiate the Wasm engine and run its SIMD kernel on the demo digits. */
-  selfTest(): Promise<SelfTestResult>;
   loadModel(files: FileEntry[]): Promise<ModelInfo>;
   /** The layer table; with data loaded it includes the activation ranges. */
   modelInfo(): Promise<ModelInfo>;

@@ -1,8 +1,9 @@
 // The engine worker's pool of search shards (Web Workers nested in it, so terminating the
 // engine worker ends them too). Kept while the model, the data and the size stay the same, so
 // a second search starts at once.
-import type { LoadedData } from './session.ts';
+import type { LoadedData } from '../app/load-data.ts';
 import type { Graph } from '../core/graph.ts';
+import type { ImageSet } from '../search/engine-evaluator.ts';
 import type { PoolEvaluator } from '../search/pool-evaluator.ts';
 import { type ShardTransport, startPool } from '../search/shard-protocol.ts';
 
@@ -22,6 +23,11 @@ function webTransport(k: number): ShardTransport {
   };
 }
 
+/** `workers` Web Worker shards over `set`, shard k scoring images k, k+workers, … */
+export function webShardPool(graph: Graph, set: ImageSet, proxyTotal: number, workers: number): Promise<PoolEvaluator> {
+  return startPool(webTransport, graph, set, proxyTotal, workers);
+}
+
 let kept: { graph: Graph; data: LoadedData; workers: number; pool: Promise<PoolEvaluator> } | null = null;
 
 /** A pool of `workers` shards over the calibration images (null for one: the engine worker scores itself). */
@@ -32,7 +38,7 @@ export function shardPool(graph: Graph, data: LoadedData, workers: number, proxy
   }
   if (workers <= 1) return null;
   if (!kept) {
-    const pool = startPool(webTransport, graph, data.calibration, proxyTotal, workers);
+    const pool = webShardPool(graph, data.calibration, proxyTotal, workers);
     kept = { graph, data, workers, pool };
     pool.catch(() => { if (kept?.pool === pool) kept = null; });
   }

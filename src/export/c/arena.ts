@@ -1,8 +1,8 @@
 // Static RAM for activations: one arena, and every computed value at a fixed byte offset in it
 // for the span of nodes from the one that writes it to the last that reads it. Values whose
-// spans overlap never share bytes; the rest reuse them. Offsets come from the greedy-by-size
-// placement (largest value first, at the lowest offset free over its whole span), which meets
-// the lower bound — the largest set of values live at once, DESIGN.md §5's peak — on chains.
+// spans overlap never share bytes; the rest reuse them. Each value goes to the lowest offset free
+// over its whole span, placing values largest first or in the order they are written, whichever
+// needs less; the lower bound is the largest set of values live at once (DESIGN.md §5's peak).
 //
 // The arena is declared int16_t when any value is 16-bit wide, else int8_t; 8-bit values are read
 // through character types and 16-bit ones through int16_t or uint16_t, both of which C allows
@@ -29,8 +29,7 @@ export interface ArenaPlan {
 const overlaps = (a: ArenaValue, b: ArenaValue) => a.from <= b.to && b.from <= a.to;
 const alignUp = (x: number, a: number) => Math.ceil(x / a) * a;
 
-export function planArena(values: ArenaValue[]): ArenaPlan {
-  const order = values.map((_, i) => i).sort((a, b) => values[b].bytes - values[a].bytes || values[a].from - values[b].from);
+function place(values: ArenaValue[], order: number[]): { offsets: number[]; bytes: number } {
   const offsets = new Array<number>(values.length).fill(-1);
   const placed: number[] = [];
   for (const i of order) {
@@ -45,7 +44,14 @@ export function planArena(values: ArenaValue[]): ArenaPlan {
     placed.push(i);
   }
   const widest = values.reduce((m, v) => Math.max(m, v.align), 1);
-  const bytes = alignUp(values.reduce((m, v, i) => Math.max(m, offsets[i] + v.bytes), 0), widest);
+  return { offsets, bytes: alignUp(values.reduce((m, v, i) => Math.max(m, offsets[i] + v.bytes), 0), widest) };
+}
+
+export function planArena(values: ArenaValue[]): ArenaPlan {
+  const index = values.map((_, i) => i);
+  const bySize = place(values, [...index].sort((a, b) => values[b].bytes - values[a].bytes || values[a].from - values[b].from));
+  const byBirth = place(values, [...index].sort((a, b) => values[a].from - values[b].from));
+  const { offsets, bytes } = byBirth.bytes < bySize.bytes ? byBirth : bySize;
   let lowerBound = 0;
   for (const v of values) {
     const live = values.filter((u) => u.from <= v.from && u.to >= v.from).reduce((s, u) => s + u.bytes, 0);

@@ -10,9 +10,9 @@ import type { Graph } from '../../core/graph.ts';
 import { quantizeTensor } from '../../core/quantize.ts';
 import { referencePredict } from '../../core/reference.ts';
 import { referenceTestVectors } from '../test-vectors.ts';
-import { cAnswers, hasCC, make, removeDir, writeFiles } from '../testing/cc.ts';
-import { activationStats, mixedConfig, wideConfig } from '../testing/configs.ts';
-import { demoModel, haveDemo } from '../testing/models.ts';
+import { cAnswers, hasCC, make, removeDir, writeFiles } from '../../testing/c-compiler.ts';
+import { activationStats, mixedConfig, wideConfig } from '../../testing/export-configs.ts';
+import { demoModel, haveDemo } from '../../testing/models.ts';
 import { buildCExport } from './writer.ts';
 
 const ENGINE = fileURLToPath(new URL('../../../build/engine-simd.wasm', import.meta.url));

@@ -8,9 +8,9 @@ import { referencePredict } from '../../core/reference.ts';
 import { quantizeTensor } from '../../core/quantize.ts';
 import type { ExportFile } from '../files.ts';
 import { referenceTestVectors } from '../test-vectors.ts';
-import { cAnswers, compile, hasCC, make, removeDir, run, STRICT_CFLAGS, writeFiles } from '../testing/cc.ts';
-import { activationStats, configWith, mixedConfig } from '../testing/configs.ts';
-import { images, smallGraph } from '../testing/graphs.ts';
+import { cAnswers, compile, hasCC, make, removeDir, run, STRICT_CFLAGS, writeFiles } from '../../testing/c-compiler.ts';
+import { activationStats, configWith, mixedConfig } from '../../testing/export-configs.ts';
+import { images, smallGraph } from '../../testing/small-graph.ts';
 import { buildCExport } from './writer.ts';
 
 const text = (files: ExportFile[], name: string) => files.find((f) => f.name === name)!.data as string;

@@ -11,9 +11,9 @@ import { quantizeTensor } from '../../core/quantize.ts';
 import { referencePredict } from '../../core/reference.ts';
 import { referenceTestVectors } from '../test-vectors.ts';
 import type { CExportResult } from './writer.ts';
-import { cAnswers, hasCC, make, removeDir, writeFiles } from '../testing/cc.ts';
-import { activationStats, mixedConfig, wideConfig } from '../testing/configs.ts';
-import { haveMnistKeras, mnistKeras } from '../testing/models.ts';
+import { cAnswers, hasCC, make, removeDir, writeFiles } from '../../testing/c-compiler.ts';
+import { activationStats, mixedConfig, wideConfig } from '../../testing/export-configs.ts';
+import { haveMnistKeras, mnistKeras } from '../../testing/models.ts';
 import { buildCExport } from './writer.ts';
 
 const ENGINE = fileURLToPath(new URL('../../../build/engine-simd.wasm', import.meta.url));

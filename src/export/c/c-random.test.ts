@@ -8,12 +8,12 @@ import type { Format } from '../../core/format.ts';
 import { forwardFloat } from '../../core/float-reference.ts';
 import type { Graph } from '../../core/graph.ts';
 import { elementCount, isParamNode } from '../../core/graph.ts';
-import type { Rng } from '../../engine/testing/random-graph.ts';
-import { randomConfig, randomGraph, randomImages, rng } from '../../engine/testing/random-graph.ts';
+import type { Rng } from '../../testing/random-graph.ts';
+import { randomConfig, randomGraph, randomImages, rng } from '../../testing/random-graph.ts';
 import type { ExportFile } from '../files.ts';
 import { ExportError } from '../files.ts';
 import { referenceTestVectors } from '../test-vectors.ts';
-import { checkModels, hasCC, removeDir, STRICT_CFLAGS } from '../testing/cc.ts';
+import { checkModels, hasCC, removeDir, STRICT_CFLAGS } from '../../testing/c-compiler.ts';
 import { buildCExport } from './writer.ts';
 
 const FLAGS = [...STRICT_CFLAGS.filter((f) => f !== '-O2'), '-O1', '-fsanitize=undefined', '-fno-sanitize-recover=all'];

@@ -8,9 +8,9 @@ import { configCost } from '../../core/cost.ts';
 import type { QuantConfig } from '../../core/config.ts';
 import type { Graph } from '../../core/graph.ts';
 import { referenceTestVectors } from '../test-vectors.ts';
-import { hasCC, make, objectSections, removeDir, rodataBytes, writeFiles } from '../testing/cc.ts';
-import { activationStats, searchedLikeConfig } from '../testing/configs.ts';
-import { demoModel, haveDemo, haveMnistKeras, mnistKeras } from '../testing/models.ts';
+import { hasCC, make, objectSections, removeDir, rodataBytes, writeFiles } from '../../testing/c-compiler.ts';
+import { activationStats, searchedLikeConfig } from '../../testing/export-configs.ts';
+import { demoModel, haveDemo, haveMnistKeras, mnistKeras } from '../../testing/models.ts';
 import { buildCExport } from './writer.ts';
 import { isPacked } from './storage.ts';
 

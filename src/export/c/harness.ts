@@ -2,7 +2,7 @@
 // them bit for bit, a benchmark, a Makefile (`make test`, `make size`, `make bench`) and the README.
 import type { StorageType } from './ctype.ts';
 import { elementLit } from './ctype.ts';
-import type { CSizes } from './writer.ts';
+import type { CSizes } from './sizes.ts';
 
 interface VectorsInput {
   P: string;

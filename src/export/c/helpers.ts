@@ -112,10 +112,48 @@ static int32_t fxp_bits_u_wide(const uint8_t *src, uint32_t i, int bits)
   },
 };
 
-const DEFS: Record<string, { text: string }> = { ...ARITH, ...BITS_READERS };
+/** A bit reader that unpacks a row of values into a buffer of `type`: each byte is loaded once. */
+function unpacker(type: 'int8_t' | 'uint8_t' | 'int16_t' | 'uint16_t'): { text: string } {
+  const signed = !type.startsWith('u');
+  const name = `fxp_unpack_${type.replace(/_t$/, '')}`;
+  return {
+    text: `/* Values first .. first + n - 1 of a packed stream of ${signed ? 'signed' : 'unsigned'} integers of 1 <= bits <= 16, into dst.
+   Reads each byte holding them once, and no byte after the last. */
+static void ${name}(${type} *dst, const uint8_t *src, uint32_t first, int32_t n, int bits)
+{
+    const uint32_t bit = first * (uint32_t)bits;
+    const uint8_t *p = src + (bit >> 3);
+    const uint32_t mask = ((uint32_t)1 << bits) - 1u;${signed ? `
+    const uint32_t sign = (uint32_t)1 << (bits - 1);` : ''}
+    int have;
+    uint32_t acc;
+    if (n <= 0) return;
+    have = 8 - (int)(bit & 7u);
+    acc = (uint32_t)*p++ >> (bit & 7u);
+    for (int32_t i = 0; i < n; ++i) {
+        while (have < bits) {
+            acc |= (uint32_t)*p++ << have;
+            have += 8;
+        }
+        dst[i] = (${type})${signed ? '((int32_t)((acc & mask) ^ sign) - (int32_t)sign)' : '(acc & mask)'};
+        acc >>= bits;
+        have -= bits;
+    }
+}`,
+  };
+}
+
+const UNPACKERS = {
+  fxp_unpack_int8: unpacker('int8_t'),
+  fxp_unpack_uint8: unpacker('uint8_t'),
+  fxp_unpack_int16: unpacker('int16_t'),
+  fxp_unpack_uint16: unpacker('uint16_t'),
+};
+
+const DEFS: Record<string, { text: string }> = { ...ARITH, ...BITS_READERS, ...UNPACKERS };
 
 export type HelperName = 'fxp_sr32' | 'fxp_sr64' | 'fxp_shl32' | 'fxp_shl64' | 'fxp_fdiv32' | 'fxp_fdiv64'
-  | 'fxp_bits_s' | 'fxp_bits_u' | 'fxp_bits_s_wide' | 'fxp_bits_u_wide';
+  | 'fxp_bits_s' | 'fxp_bits_u' | 'fxp_bits_s_wide' | 'fxp_bits_u_wide' | keyof typeof UNPACKERS;
 
 export class Helpers {
   private readonly used = new Set<string>();

@@ -8,7 +8,7 @@ import { packBits, packedBytes } from '../bitpack.ts';
 import { cArray } from './arrays.ts';
 import type { StorageType } from './ctype.ts';
 import { storageType } from './ctype.ts';
-import type { Helpers } from './helpers.ts';
+import type { HelperName, Helpers } from './helpers.ts';
 
 export const BYTES: Record<StorageType, number> = { int8_t: 1, uint8_t: 1, int16_t: 2, uint16_t: 2, int32_t: 4, uint32_t: 4 };
 
@@ -28,6 +28,8 @@ export interface StoredParam {
   decl: string;
   /** C expression reading value `index` (an int32_t expression). */
   at(index: string): string;
+  /** For a packed array of at most 16 bits: the statement unpacking `count` values from `first` into `buffer`. */
+  unpack?(buffer: string, first: string, count: string): string;
 }
 
 /** Plain arrays only where the width is exactly a C type's. */
@@ -55,6 +57,10 @@ export function storeParam(name: string, values: ArrayLike<number>, f: Format, c
     name, format: f, count, packed: true, bytes, valueType, exprType: 'int32_t',
     decl: cArray(name, 'uint8_t', data, `${comment}; packed, ${f.bits} bits a value`),
     at: (index) => `${h.use(reader)}(${name}, (uint32_t)${/^\w+$/.test(index) ? index : `(${index})`}, ${bitsMacro})`,
+    unpack: f.bits > 16 ? undefined : (buffer, first, count) => {
+      const fn = h.use(`fxp_unpack_${valueType.replace(/_t$/, '')}` as HelperName);
+      return `${fn}(${buffer}, ${name}, (uint32_t)${/^\w+$/.test(first) ? first : `(${first})`}, ${count}, ${bitsMacro});`;
+    },
   };
 }
 
@@ -65,6 +71,7 @@ export function storeParam(name: string, values: ArrayLike<number>, f: Format, c
  */
 export function rowPointer(p: StoredParam, ptr: string, first: string, count: string, buffer: string): string[] {
   if (!p.packed) return [`const ${p.valueType} *${ptr} = ${p.name} + ${first};`];
+  if (p.unpack) return [p.unpack(buffer, first, count), `const ${p.valueType} *${ptr} = ${buffer};`];
   return [
     `for (int32_t j = 0; j < ${count}; ++j) ${buffer}[j] = (${p.valueType})${p.at(`${first} + j`)};`,
     `const ${p.valueType} *${ptr} = ${buffer};`,

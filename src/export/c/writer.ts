@@ -19,6 +19,7 @@ import type { KernelSpec } from './kernels.ts';
 import { emitKernel } from './kernels.ts';
 import type { ValuePlan } from './plan.ts';
 import { planValues } from './plan.ts';
+import type { CSizes } from './sizes.ts';
 import { BYTES } from './storage.ts';
 
 /** Quantized inputs and the exact integer logits the engine computed for them. */
@@ -26,6 +27,8 @@ export interface TestVectors {
   inputs: Int32Array[];
   logits: Int32Array[];
 }
+
+export type { CSizes } from './sizes.ts';
 
 export interface CExportOptions {
   testVectors: TestVectors;
@@ -43,26 +46,6 @@ export interface CExportResult {
   sizes: CSizes;
 }
 
-/** Memory of the C program, in bytes, and the cost model's figures for the same configuration. */
-export interface CSizes {
-  /** Constant parameter arrays (flash): packed bit streams and plain arrays. */
-  weightBytes: number;
-  /** Parameter tensors stored (those whose every value rounds to 0 are left out). */
-  tensors: number;
-  /** What the cost model counts for the tensors left out: bits·count/8 each. */
-  omittedBytes: number;
-  /** The static activation arena (RAM). */
-  activationBytes: number;
-  /** The smallest arena any placement could use: the most bytes of activations live at once. */
-  activationLowerBound: number;
-  /** The input image the caller passes in. */
-  inputBytes: number;
-  /** Largest stack buffer a layer function unpacks weights into. */
-  unpackBytes: number;
-  /** report.json's weights_kb and peak_activation_kb (DESIGN.md §5) in bytes. */
-  reportWeightBytes: number;
-  reportPeakActivationBytes: number;
-}
 
 const MODEL_ID_MAX = 24;
 const NODE_ID_MAX = 32;

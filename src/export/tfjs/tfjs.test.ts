@@ -6,13 +6,13 @@ import type { QuantConfig } from '../../core/config.ts';
 import { argmax, forwardFloat } from '../../core/float-reference.ts';
 import type { Graph } from '../../core/graph.ts';
 import { elementCount } from '../../core/graph.ts';
-import { randomConfig, randomGraph, randomImages, rng } from '../../engine/testing/random-graph.ts';
+import { randomConfig, randomGraph, randomImages, rng } from '../../testing/random-graph.ts';
 import { tfjsLayersFormat } from '../../formats/tfjs-layers/index.ts';
 import type { ExportFile } from '../files.ts';
 import { ExportError } from '../files.ts';
-import { activationStats, mixedConfig } from '../testing/configs.ts';
-import { images as smallImages, smallGraph } from '../testing/graphs.ts';
-import { demoModel, haveDemo, haveMnistKeras, mnistKeras } from '../testing/models.ts';
+import { activationStats, mixedConfig } from '../../testing/export-configs.ts';
+import { images as smallImages, smallGraph } from '../../testing/small-graph.ts';
+import { demoModel, haveDemo, haveMnistKeras, mnistKeras } from '../../testing/models.ts';
 import { dequantizedGraph, writeTfjs } from './writer.ts';
 
 beforeAll(async () => {

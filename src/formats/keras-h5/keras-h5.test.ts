@@ -3,9 +3,9 @@
 import { strToU8, zipSync } from 'fflate';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Graph } from '../../core/graph.ts';
-import type { H5File, H5WGroup } from '../testing/h5.ts';
-import { floatDataset, writeH5 } from '../testing/h5.ts';
-import { agreement, randomInputs, tf, tfjsPredict, useTfjsCpu } from '../testing/tfjs.ts';
+import type { H5File, H5WGroup } from '../../testing/h5-writer.ts';
+import { floatDataset, writeH5 } from '../../testing/h5-writer.ts';
+import { agreement, randomInputs, tf, tfjsPredict, useTfjsCpu } from '../../testing/tfjs.ts';
 import { snakeCase } from '../keras/translate.ts';
 import { kerasH5Format } from './index.ts';
 

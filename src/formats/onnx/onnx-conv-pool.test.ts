@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { Conv2DNode, DepthwiseConv2DNode, PoolNode } from '../../core/graph.ts';
-import type { AttrValue } from './test-support/build-model.ts';
-import { randomValues } from './test-support/build-model.ts';
-import { head, importSpec, kinds, nodeOutput, randomImage, runGraph } from './test-support/harness.ts';
-import type { ConvOpts, PoolOpts } from './test-support/nchw-reference.ts';
-import { conv, globalPool, maxAbsDiff, pool } from './test-support/nchw-reference.ts';
+import type { AttrValue } from '../../testing/onnx-builder.ts';
+import { randomValues } from '../../testing/onnx-builder.ts';
+import { head, importSpec, kinds, nodeOutput, randomImage, runGraph } from '../../testing/onnx-harness.ts';
+import type { ConvOpts, PoolOpts } from '../../testing/nchw-reference.ts';
+import { conv, globalPool, maxAbsDiff, pool } from '../../testing/nchw-reference.ts';
 
 interface ConvCase {
   title: string;

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { AffineNode, Conv2DNode, DenseNode } from '../../core/graph.ts';
-import type { ModelSpec, NodeSpec } from './test-support/build-model.ts';
-import { f, randomValues } from './test-support/build-model.ts';
-import { head, importSpec, kinds, nodeOutput, randomImage, runGraph } from './test-support/harness.ts';
-import type { T3 } from './test-support/nchw-reference.ts';
-import { add, batchNorm, conv, gemm, map3, maxAbsDiff, pool, relu } from './test-support/nchw-reference.ts';
+import type { ModelSpec, NodeSpec } from '../../testing/onnx-builder.ts';
+import { f, randomValues } from '../../testing/onnx-builder.ts';
+import { head, importSpec, kinds, nodeOutput, randomImage, runGraph } from '../../testing/onnx-harness.ts';
+import type { T3 } from '../../testing/nchw-reference.ts';
+import { add, batchNorm, conv, gemm, map3, maxAbsDiff, pool, relu } from '../../testing/nchw-reference.ts';
 
 const X: [number, number, number] = [3, 6, 5];
 const W_DIMS = [4, 3, 3, 3];

@@ -5,8 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { FormatError } from '../types.ts';
 import { SUPPORTED_OPS, onnxToGraph } from './import.ts';
 import { OnnxFormatError, onnxFormat } from './index.ts';
-import type { ModelSpec } from './test-support/build-model.ts';
-import { buildModel, encodeModel, f, modelProto } from './test-support/build-model.ts';
+import type { ModelSpec } from '../../testing/onnx-builder.ts';
+import { buildModel, encodeModel, f, modelProto } from '../../testing/onnx-builder.ts';
 
 const MNIST = '../shared/fixtures/onnx/mnist-8.onnx';
 const mnist = new Uint8Array(readFileSync(MNIST));

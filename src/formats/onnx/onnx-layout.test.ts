@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { DenseNode } from '../../core/graph.ts';
-import type { NodeSpec } from './test-support/build-model.ts';
-import { f, randomValues } from './test-support/build-model.ts';
-import { head, importSpec, kinds, nodeOutput, randomImage, runGraph } from './test-support/harness.ts';
-import type { T3 } from './test-support/nchw-reference.ts';
-import { concat, conv, fromNhwc, gemm, globalPool, map3, maxAbsDiff, pad, relu, toNhwc } from './test-support/nchw-reference.ts';
+import type { NodeSpec } from '../../testing/onnx-builder.ts';
+import { f, randomValues } from '../../testing/onnx-builder.ts';
+import { head, importSpec, kinds, nodeOutput, randomImage, runGraph } from '../../testing/onnx-harness.ts';
+import type { T3 } from '../../testing/nchw-reference.ts';
+import { concat, conv, fromNhwc, gemm, globalPool, map3, maxAbsDiff, pad, relu, toNhwc } from '../../testing/nchw-reference.ts';
 
 const w1 = randomValues(4 * 2 * 3 * 3, 101);
 const w2 = randomValues(3 * 2 * 1 * 1, 102);

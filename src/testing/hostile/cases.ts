@@ -2,7 +2,7 @@
 // `message` is the exact text after "fixpoint: " ({dir}: the case's folder, {target}: the
 // path given to the command).
 import { execFileSync } from 'node:child_process';
-import { closeSync, createWriteStream, openSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, createWriteStream, mkdirSync, openSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { constants, createGzip } from 'node:zlib';
 import { strToU8, zipSync } from 'fflate';
@@ -149,5 +149,31 @@ export const CASES: HostileCase[] = [
     files: (root) => { const f = demoWith((j) => { j.weightsManifest[0].paths = ['weights.bin']; })(root); return { 'm/model.json': f['model.json'], 'outside/weights.bin': f['weights.bin'] }; },
     setup: (dir) => { symlinkSync('../outside/weights.bin', join(dir, 'm', 'weights.bin')); },
     message: 'model.json lists the weight path "weights.bin", which is a link leading outside the model\'s folder; copy the weight file into the folder',
+  },
+  // ── 3. --out ───────────────────────────────────────────────────────────────────────────────
+  {
+    id: 'out-user-files', item: 3, use: 'none', command: 'quantize', args: ['--out', '{dir}/out'],
+    files: { 'out/report.json': strToU8('{"mine": true}\n'), 'out/c/Makefile': strToU8('all:\n') },
+    message: "--out {dir}/out already holds files Fixpoint did not write (c/Makefile, report.json); give a new or empty folder, or add --force to write Fixpoint's files beside them",
+  },
+  {
+    id: 'out-link-planted', item: 3, use: 'none', command: 'quantize', args: ['--out', '{dir}/out'], made: true,
+    files: { 'victim.txt': strToU8('precious\n') },
+    setup: (dir) => { mkdirSync(join(dir, 'out')); symlinkSync('../victim.txt', join(dir, 'out', 'layers.csv')); },
+    message: "--out {dir}/out already holds files Fixpoint did not write (layers.csv); give a new or empty folder, or add --force to write Fixpoint's files beside them",
+  },
+  {
+    id: 'out-is-link', item: 3, use: 'none', command: 'quantize', args: ['--out', '{dir}/out'], made: true,
+    setup: (dir) => { mkdirSync(join(dir, 'elsewhere')); symlinkSync('elsewhere', join(dir, 'out')); },
+    message: '--out {dir}/out is a link; give the folder itself (Fixpoint does not follow links when writing)',
+  },
+  {
+    id: 'out-is-file', item: 3, use: 'none', command: 'quantize', args: ['--out', '{dir}/out'],
+    files: { out: strToU8('not a folder\n') },
+    message: '--out {dir}/out is a file, not a folder; give a new or empty folder',
+  },
+  {
+    id: 'out-proc', item: 3, use: 'none', command: 'quantize', args: ['--out', '/proc/x'],
+    message: '--out /proc/x cannot be created (noent); give a folder you can write to',
   },
 ];

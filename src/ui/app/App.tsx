@@ -6,10 +6,12 @@ import { errorText } from '../common/format.ts';
 import { DataPanel } from '../data/DataPanel.tsx';
 import { ModelPanel } from '../model/ModelPanel.tsx';
 import { RunPanel } from '../run/RunPanel.tsx';
-import { EngineStatus } from '../status/EngineStatus.tsx';
 import { EngineSession, RunCancelled, defaultWorkers, fetchDemoFiles } from './engine-session.ts';
 import { ErrorBoundary } from './ErrorBoundary.tsx';
 import { clearSaved, loadSaved, type Saved, save, type Source } from './saved-state.ts';
+
+/** A frontier search walks to max(5%, budget) (src/search/frontier.ts). */
+const FRONTIER_WALK = 0.05;
 
 type Busy = null | 'model' | 'data' | 'run' | 'result';
 
@@ -143,6 +145,7 @@ export function App() {
       setPrep(settings.prep);
       setBudget(settings.budget);
       setMethod(settings.method);
+      if (settings.workers) setWorkers(settings.workers);
     }
     const demo = saved.model.kind === 'demo' || saved.data?.kind === 'demo' ? fetchDemoFiles() : null;
     const files = async (src: Source, part: 'model' | 'data') => (src.kind === 'files' ? src.files : (await demo!)[part]);
@@ -191,8 +194,8 @@ export function App() {
   // Settings and the picked configuration are kept whenever they change; the search's whole
   // result once, when it arrives.
   useEffect(() => {
-    if (ready && model) keep('settings', { prep, budget, method });
-  }, [ready, model, prep, budget, method, keep]);
+    if (ready && model) keep('settings', { prep, budget, method, workers });
+  }, [ready, model, prep, budget, method, workers, keep]);
   useEffect(() => {
     if (!ready || !run) return;
     session.api.savedSearch().then((r) => r && keep('search', r), () => {});
@@ -215,6 +218,7 @@ export function App() {
     setPrep({});
     setBudget(0.01);
     setMethod('frontier');
+    setWorkers(defaultWorkers());
     setErrors({});
     await clearSaved().catch((e: unknown) => fail('saved', e));
   };
@@ -323,7 +327,7 @@ export function App() {
         </ErrorBoundary>
         <ErrorBoundary>
           <RunPanel budget={budget} method={method} ready={!!model && !!data && busy === null} running={busy === 'run'}
-            hasResult={!!run} progress={progress} error={errors.run ?? null} workers={workers} onWorkers={setWorkers}
+            hasResult={!!run} walkedTo={run && run.method === 'frontier' ? Math.max(FRONTIER_WALK, run.budget) : null} progress={progress} error={errors.run ?? null} workers={workers} onWorkers={setWorkers}
             onBudget={(b) => void changeBudget(b)} onMethod={setMethod} onRun={() => void startRun()} onCancel={() => void cancel()} />
         </ErrorBoundary>
         {busy === 'result' && <p className="panel" role="status" data-testid="restoring">Bringing back the last result…</p>}
@@ -345,9 +349,6 @@ export function App() {
             </ErrorBoundary>
           )}
         </Suspense>
-        <ErrorBoundary>
-          <EngineStatus client={session.client} />
-        </ErrorBoundary>
       </main>
     </div>
   );

@@ -10,6 +10,8 @@ export interface Settings {
   prep: Preprocessing;
   budget: number;
   method: Method;
+  /** Web Workers for the search; absent in what older pages kept. */
+  workers?: number;
 }
 
 export interface Saved {

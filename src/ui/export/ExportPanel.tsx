@@ -14,7 +14,7 @@ interface Props {
 }
 
 interface Kind {
-  /** Export kinds the worker writes (src/worker/exports.ts). */
+  /** Export kinds the worker writes (src/app/exports.ts). */
   kinds: string[];
   label: string;
   /** The zip's name after the model's name. */

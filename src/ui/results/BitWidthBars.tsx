@@ -4,13 +4,21 @@ import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAx
 import type { ResultPoint } from '../../worker/contract.ts';
 import { formatLabel } from './format-label.ts';
 
+/** "2–8 bits" over the layers that have the tensor. */
+function spread(bits: number[]): string {
+  const b = bits.filter((x) => x > 0);
+  if (b.length === 0) return 'none';
+  const [lo, hi] = [Math.min(...b), Math.max(...b)];
+  return lo === hi ? `${lo} bits` : `${lo}–${hi} bits`;
+}
+
 export function BitWidthBars({ picked }: { picked: ResultPoint }) {
   const data = picked.layers.map((l) => ({
     name: l.name, weights: l.weights?.bits ?? 0, bias: l.bias?.bits ?? 0, activations: l.output?.bits ?? 0,
     labels: { weights: formatLabel(l.weights), bias: formatLabel(l.bias), activations: formatLabel(l.output) },
   }));
   return (
-    <figure className="tradeoff" data-testid="bitwidth-bars" aria-label="bit widths per layer">
+    <figure className="tradeoff" data-testid="bitwidth-bars" aria-label="bit widths per layer" aria-describedby="bitwidth-text">
       <ResponsiveContainer width="100%" height={250}>
         <BarChart data={data} margin={{ top: 8, right: 8, bottom: 30, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" stroke="#e3e6ea" vertical={false} />
@@ -24,6 +32,10 @@ export function BitWidthBars({ picked }: { picked: ResultPoint }) {
         </BarChart>
       </ResponsiveContainer>
       <figcaption className="hint">Bits per layer: weights, biases and output activations of the chosen configuration.</figcaption>
+      <p id="bitwidth-text" className="sr-only" data-testid="chart-summary">
+        Over {data.length} layers: weights {spread(data.map((d) => d.weights))}, biases {spread(data.map((d) => d.bias))},
+        activations {spread(data.map((d) => d.activations))}. The format table lists every layer's formats.
+      </p>
     </figure>
   );
 }

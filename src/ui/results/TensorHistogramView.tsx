@@ -4,7 +4,7 @@ import { useEffect, useState } from 'react';
 import { Bar, CartesianGrid, Cell, ComposedChart, ReferenceArea, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { formatRange } from '../../core/format.ts';
 import type { Format, ResultPoint, TensorHistogram, TensorSlot } from '../../worker/contract.ts';
-import { errorText } from '../common/format.ts';
+import { big, errorText } from '../common/format.ts';
 import { formatDetail, formatLabel, num } from './format-label.ts';
 
 interface Props {
@@ -68,11 +68,11 @@ function HistogramPlot({ hist, format }: { hist: TensorHistogram; format: Format
   return (
     <>
       <ResponsiveContainer width="100%" height={230}>
-        <ComposedChart data={data} margin={{ top: 8, right: 12, bottom: 22, left: 0 }} barCategoryGap={0}>
+        <ComposedChart data={data} margin={{ top: 18, right: 12, bottom: 22, left: 0 }} barCategoryGap={0}>
           <CartesianGrid strokeDasharray="3 3" stroke="#e3e6ea" vertical={false} />
           <XAxis type="number" dataKey="mid" domain={[x0, x1]} allowDataOverflow tickFormatter={num} fontSize={11}
             label={{ value: `${hist.name} value`, position: 'bottom', offset: 4, fontSize: 12 }} />
-          <YAxis fontSize={11} width={44} scale="sqrt" label={{ value: 'count (√)', angle: -90, position: 'insideLeft', fontSize: 12 }} />
+           <YAxis fontSize={11} width={48} scale="sqrt" tickFormatter={big} label={{ value: 'count (√)', angle: -90, position: 'insideLeft', fontSize: 12 }} />
           <Tooltip isAnimationActive={false} labelFormatter={(v) => `around ${num(Number(v))}`} />
           {format && lo > x0 && <ReferenceArea x1={x0} x2={lo} fill="#d33" fillOpacity={0.08} ifOverflow="hidden" />}
           {format && hi < x1 && <ReferenceArea x1={hi} x2={x1} fill="#d33" fillOpacity={0.08} ifOverflow="hidden" />}

@@ -4,9 +4,11 @@
 // Clicking a dot makes it the chosen configuration, as the slider does.
 import { CartesianGrid, ReferenceLine, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis } from 'recharts';
 import type { ScoredPoint } from '../../worker/contract.ts';
+import { ChartText } from '../common/ChartText.tsx';
 import { big, kb } from '../common/format.ts';
 import { ChartTooltip, type ChartDatum } from './ChartTooltip.tsx';
 import { axesFor, type CostMeasure, logTicks, lossTicks, MEASURE_LABEL, type Marker, nonDominated } from './tradeoff-data.ts';
+import { tradeoffText } from './tradeoff-text.ts';
 
 export type ChartMarker = Marker & { costs: ScoredCosts; validation_loss?: number };
 
@@ -43,8 +45,10 @@ export function TradeoffChart({ measure, points, budget, markers, onSelect, test
   const mark = (m: ChartMarker, kind: ChartDatum['kind']) => [datum({ ...m.costs, calibration_loss: m.loss }, kind, { validation: m.validation_loss })];
   const click = onSelect ? (item: { payload?: ChartDatum }) => { if (item.payload?.id !== undefined) onSelect(item.payload.id); } : undefined;
   const label = MEASURE_LABEL[measure];
+  const words = tradeoffText(measure, points, budget, markers);
   return (
-    <figure className="tradeoff" data-testid={testId} data-points={points.length} data-frontier={front.length}>
+    <figure className="tradeoff" data-testid={testId} data-points={points.length} data-frontier={front.length}
+      aria-label={`trade-off chart: loss against ${label}`} aria-describedby={`${testId}-text`}>
       <ResponsiveContainer width="100%" height={290}>
         <ScatterChart margin={{ top: 12, right: 16, bottom: 34, left: 8 }}>
           <CartesianGrid strokeDasharray="3 3" stroke="#e3e6ea" />
@@ -61,7 +65,7 @@ export function TradeoffChart({ measure, points, budget, markers, onSelect, test
           <Scatter name="frontier" data={front} line={{ stroke: '#2f6be0', strokeWidth: 2 }} lineType="joint" isAnimationActive={false} onClick={click}
             shape={(p: { cx?: number; cy?: number; payload?: ChartDatum }) => <circle className="front" cx={p.cx} cy={p.cy} r={4} data-id={p.payload?.id} />} />
           <Scatter name="float" data={mark(markers.float, 'float')} isAnimationActive={false}
-            shape={(p: { cx?: number; cy?: number }) => <Labelled cx={p.cx} cy={p.cy} text="float" className="mark-float" d="M0,-7 L6,5 L-6,5 Z" />} />
+            shape={(p: { cx?: number; cy?: number }) => <Labelled cx={p.cx} cy={p.cy} text="float" className="mark-float" d="M0,-7 L6,5 L-6,5 Z" left />} />
           <Scatter name="uniform 8-bit" data={mark(markers.baseline8, 'baseline8')} isAnimationActive={false}
             shape={(p: { cx?: number; cy?: number }) => <Labelled cx={p.cx} cy={p.cy} text="8-bit" className="mark-8bit" d="M0,-7 L7,0 L0,7 L-7,0 Z" />} />
           {markers.chosen && (
@@ -71,18 +75,19 @@ export function TradeoffChart({ measure, points, budget, markers, onSelect, test
         </ScatterChart>
       </ResponsiveContainer>
       <figcaption className="hint">
-        {points.length} configurations scored, {front.length} on the frontier (no other is both cheaper and more accurate).
+        {points.length} configurations scored on all search images, {front.length} on the frontier (no other is both cheaper and more accurate).
         {axes.hiddenAbove > 0 && ` ${axes.hiddenAbove} with more than ${top.toFixed(1)}% loss are drawn at the top edge.`}
       </figcaption>
+      <ChartText id={`${testId}-text`} {...words} />
     </figure>
   );
 }
 
-function Labelled({ cx = 0, cy = 0, text, className, d }: { cx?: number; cy?: number; text: string; className: string; d: string }) {
+function Labelled({ cx = 0, cy = 0, text, className, d, left }: { cx?: number; cy?: number; text: string; className: string; d: string; left?: boolean }) {
   return (
     <g className={className} transform={`translate(${cx},${cy})`}>
       <path d={d} />
-      <text x={9} y={-8} fontSize={11}>{text}</text>
+      <text x={left ? -9 : 9} y={-8} fontSize={11} textAnchor={left ? 'end' : 'start'}>{text}</text>
     </g>
   );
 }

@@ -35,12 +35,14 @@ describe('trade-off chart data', () => {
     expect(a.y[1]).toBeGreaterThan(20);
     expect(a.hiddenAbove).toBe(1);
     const b = axesFor(points, 'memory_kb', 0.03, [float, base8]);
-    expect(b.y[1]).toBeCloseTo(10); // 7.5% rounded up to a round top
+    expect(b.y[1]).toBeCloseTo(8); // 7.5% rounded up to a round top
   });
 
   it('ticks are round numbers', () => {
     expect(lossTicks(2.5)).toEqual([0, 0.5, 1, 1.5, 2, 2.5]);
     expect(lossTicks(25)).toEqual([0, 5, 10, 15, 20, 25]);
+    expect(lossTicks(8)).toEqual([0, 2, 4, 6, 8]);
+    expect(lossTicks(6)).toEqual([0, 2, 4, 6]);
     expect(logTicks(14, 300)).toEqual([20, 50, 100, 200]);
     expect(logTicks(1.5e6, 5e8)).toEqual([2e6, 5e6, 1e7, 2e7, 5e7, 1e8, 2e8, 5e8]);
   });

@@ -43,7 +43,7 @@ export interface Axes {
  * are counted instead.
  */
 export function axesFor(points: readonly ScoredPoint[], measure: CostMeasure, budget: number, fixed: Marker[]): Axes {
-  const top = niceCeil(Math.max(budget * 2.5, 0.01, ...fixed.map((m) => m.loss * 1.15)) * 100) / 100;
+  const top = niceCeil(Math.max(budget * 2.5, 0.01, ...fixed.map((m) => m.loss * 1.15)) * 100, TOPS) / 100;
   const costs = [...points.map((p) => p[measure]), ...fixed.map((m) => m.cost)].filter((c) => c > 0);
   const lo = costs.length ? Math.min(...costs) : 1;
   const hi = costs.length ? Math.max(...costs) : 10;
@@ -55,11 +55,13 @@ export function axesFor(points: readonly ScoredPoint[], measure: CostMeasure, bu
 }
 
 const NICE = [1, 2, 2.5, 5, 10];
+/** Finer steps for the top of the loss axis, so a 5.25% point does not get a 10% axis. */
+const TOPS = [1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10];
 
-/** The smallest 1, 2, 2.5 or 5 × 10^k at least x. */
-function niceCeil(x: number): number {
+/** The smallest m × 10^k at least x, m from `nice`. */
+function niceCeil(x: number, nice = NICE): number {
   const e = 10 ** Math.floor(Math.log10(x));
-  return NICE.find((m) => m * e >= x - 1e-12)! * e;
+  return nice.find((m) => m * e >= x - 1e-12)! * e;
 }
 
 /** About five round loss ticks (percent) from 0 to top. */

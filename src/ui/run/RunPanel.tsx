@@ -10,6 +10,8 @@ interface Props {
   ready: boolean;
   running: boolean;
   hasResult: boolean;
+  /** The loss the last frontier search walked to (null for other methods or before a search). */
+  walkedTo: number | null;
   progress: RunProgress | null;
   error: string | null;
   /** Web Workers scoring the search images. */
@@ -34,7 +36,7 @@ export const MAX_BUDGET = 0.1;
 /** The page lets a person use more workers than cores, but not without bound. */
 const MAX_WORKERS = Math.max(8, typeof navigator === 'undefined' ? 0 : navigator.hardwareConcurrency || 0);
 
-export function RunPanel({ budget, method, ready, running, hasResult, progress, error, workers, onWorkers, onBudget, onMethod, onRun, onCancel }: Props) {
+export function RunPanel({ budget, method, ready, running, hasResult, walkedTo, progress, error, workers, onWorkers, onBudget, onMethod, onRun, onCancel }: Props) {
   return (
     <section className="panel" data-testid="run-panel" aria-labelledby="run-h">
       <h2 id="run-h">3. Search</h2>
@@ -67,6 +69,11 @@ export function RunPanel({ budget, method, ready, running, hasResult, progress, 
           : <button type="button" onClick={onRun} disabled={!ready} data-testid="run">{hasResult ? 'Search again' : 'Run the search'}</button>}
       </div>
       {hasResult && !running && <p className="hint">Moving the slider picks the cheapest configuration of the frontier within the budget, without searching again.</p>}
+      {hasResult && !running && walkedTo !== null && budget > walkedTo + 1e-9 && (
+        <p className="notice" data-testid="beyond-walk">
+          This search explored losses up to {pct(walkedTo, 1)}; the slider now shows its cheapest point. Search again to explore up to {pct(budget, 1)}.
+        </p>
+      )}
       {running && <SearchProgress progress={progress} />}
       {error && <p className="error" role="alert" data-testid="run-error">{error}</p>}
     </section>

@@ -1,0 +1,75 @@
+// workers_speedup in Node: the paper's Sequential CNN (mnist_seq_large.h5) on the MNIST test set,
+// the first evaluations of the paper search scored by 2 worker threads against 1 (workers-core.ts).
+import { join } from 'node:path';
+import { nodeWorkspace } from '../src/cli/inputs.ts';
+import { workerPool } from '../src/cli/pool.ts';
+import { projectRoot } from '../src/cli/project.ts';
+import { openDataset, openModel } from '../src/formats/index.ts';
+import { readPathAsFiles } from '../src/formats/node-files.ts';
+import type { Method } from '../src/search/scorer.ts';
+import { PROXY_IMAGES } from '../src/app/load-data.ts';
+import { timeSearch } from './workers-core.ts';
+
+export const fixtures = join(projectRoot(), '..', 'shared', 'fixtures');
+
+export interface WorkersBenchOptions {
+  images?: number;
+  method?: Method;
+  /** Evaluations timed (default 40; 0: the whole search). */
+  evaluations?: number;
+  /** Thread counts compared: [base, many] (default [1, 2]). */
+  workers?: [number, number];
+  log?: (line: string) => void;
+}
+
+export interface WorkersBenchResult {
+  model: string;
+  method: Method;
+  images: number;
+  evaluations: number;
+  workers: [number, number];
+  seconds: [number, number];
+  workers_speedup: number;
+}
+
+async function seqLargeSearch(o: WorkersBenchOptions) {
+  const ws = await nodeWorkspace();
+  ws.setModel(await openModel(readPathAsFiles(join(fixtures, 'paper', 'mnist_seq_large.h5'))));
+  const data = ws.setData(await openDataset(readPathAsFiles(join(fixtures, 'mnist'))), {}, { search: o.images ?? 1000, validation: 10 });
+  return { data, search: { graph: ws.graph, stats: data.stats, method: o.method ?? 'paper', evaluations: o.evaluations ?? 40 } };
+}
+
+/** The search on `workers` threads: what the browser bench compares its Web Workers with. */
+export async function timeThreads(o: WorkersBenchOptions & { threads: number }): Promise<{ seconds: number; evaluations: number }> {
+  const { data, search } = await seqLargeSearch(o);
+  const pool = await workerPool(search.graph, data.calibration, PROXY_IMAGES, o.threads);
+  try {
+    return await timeSearch(search, pool);
+  } finally {
+    pool.close();
+  }
+}
+
+export async function runWorkersBench(o: WorkersBenchOptions = {}): Promise<WorkersBenchResult> {
+  const method = o.method ?? 'paper';
+  const workers = o.workers ?? [1, 2];
+  const log = o.log ?? ((s: string) => process.stderr.write(`${s}\n`));
+  const { data, search } = await seqLargeSearch({ ...o, method });
+  const seconds: number[] = [];
+  let evaluations = 0;
+  for (const n of workers) {
+    const pool = await workerPool(search.graph, data.calibration, PROXY_IMAGES, n);
+    try {
+      const t = await timeSearch(search, pool);
+      log(`workers bench: mnist_seq_large, ${method}, ${n} worker thread(s): ${t.evaluations} evaluations in ${t.seconds.toFixed(2)} s`);
+      seconds.push(t.seconds);
+      evaluations = t.evaluations;
+    } finally {
+      pool.close();
+    }
+  }
+  return {
+    model: 'mnist_seq_large', method, images: data.calibration.labels.length, evaluations, workers,
+    seconds: [seconds[0], seconds[1]], workers_speedup: seconds[0] / seconds[1],
+  };
+}

@@ -1,0 +1,104 @@
+// Calibration data made ready for one model: preprocessing, the seeded split, the float answers
+// and activation statistics, computed by the engine that holds the model.
+import type { Graph } from '../core/graph.ts';
+import type { PreprocessOptions } from '../core/preprocess.ts';
+import { inputTarget, preprocessImages } from '../core/preprocess.ts';
+import { type Split, splitIndices } from '../core/split.ts';
+import type { GraphSummary } from '../core/summary.ts';
+import { summarizeGraph } from '../core/summary.ts';
+import type { ActivationStats } from '../core/tensors.ts';
+import type { Engine } from '../engine/engine.ts';
+import type { Dataset } from '../formats/types.ts';
+import type { ImageSet } from '../search/engine-evaluator.ts';
+
+export interface Preprocessing {
+  /** Value range a pixel 0..255 maps to; default [0, 1]. */
+  range?: [number, number];
+  mean?: number[];
+  std?: number[];
+  /** Resize target for models that take a flat vector; spatial models use their input size. */
+  resize?: [number, number];
+}
+
+/** Image counts of the three parts (core/split.ts); absent: the defaults, which use every image. */
+export interface SplitSettings {
+  seed?: number;
+  search?: number;
+  confirmation?: number;
+  validation?: number;
+}
+
+export interface LoadedData {
+  dataset: Dataset;
+  split: Split;
+  labelsFrom: 'given' | 'float-model';
+  /** The search part (named calibration in report.json, as DESIGN.md §8 has it). */
+  calibration: ImageSet;
+  /** Picks the configuration for a budget; the walk never sees it (src/search/README.md). */
+  confirmation: ImageSet;
+  validation: ImageSet;
+  floatAcc: { calibration: number; confirmation: number; validation: number };
+  /** Float max|x| and min of every node's output on the search images. */
+  stats: ActivationStats;
+  summary: GraphSummary;
+}
+
+/** Images in the proxy subset the searches rank candidates on. */
+export const PROXY_IMAGES = 250;
+
+/** Preprocessing options for a graph, a data set and the user's settings; throws when they cannot fit. */
+export function preprocessFor(graph: Graph, dataset: Dataset, prep: Preprocessing): PreprocessOptions {
+  const shape = graph.nodes[0].shape;
+  const flat = shape[0] === 1 && shape[1] === 1;
+  let target = inputTarget(shape, dataset.images[0]);
+  if (prep.resize) {
+    const [h, w] = prep.resize;
+    if (!flat && (h !== shape[0] || w !== shape[1])) {
+      throw new Error(`--resize ${h}x${w} does not match the model's input ${shape[0]}×${shape[1]}; images are resized to the model's input size automatically`);
+    }
+    if (flat && h * w * target.channels !== shape[2]) throw new Error(`--resize ${h}x${w} gives ${h * w * target.channels} values, but the model takes ${shape[2]}`);
+    target = { ...target, height: h, width: w };
+  }
+  return { ...target, range: prep.range, mean: prep.mean, std: prep.std };
+}
+
+/**
+ * Preprocesses and splits the data, runs the float model (already loaded in `engine`) on it and
+ * gathers statistics. Leaves the engine holding the all-float configuration.
+ */
+export function prepareData(engine: Engine, graph: Graph, dataset: Dataset, prep: Preprocessing = {}, split: SplitSettings = {}): LoadedData {
+  if (dataset.images.length < 2) throw new Error(`the data set has ${dataset.images.length} image(s); at least 2 are needed (one to search on, one to check)`);
+  const options = preprocessFor(graph, dataset, prep);
+  const s = splitIndices(dataset.images.length, {
+    seed: split.seed ?? 0, search: split.search, confirmation: split.confirmation, heldOut: split.validation, heldOutFrom: dataset.heldOutFrom,
+  });
+  if (s.search.length === 0) throw new Error('no image is left to search on: ask for at least 1 search image');
+  if (s.heldOut.length === 0) throw new Error('no image is left to hold out: ask for fewer search or confirmation images');
+  engine.setConfig({ nodes: graph.nodes.map(() => ({})) });
+  const given = dataset.labels;
+  const part = (idx: Uint32Array): ImageSet => {
+    const images = preprocessImages(Array.from(idx, (i) => dataset.images[i]), options);
+    const floatPredictions = engine.run(images, null).predictions;
+    return { images, labels: given ? Int32Array.from(idx, (i) => given[i]) : floatPredictions.slice(), floatPredictions };
+  };
+  const calibration = part(s.search);
+  const confirmation = part(s.confirmation);
+  const validation = part(s.heldOut);
+  const calImages = calibration.images;
+  const calFloat = calibration.floatPredictions;
+  const acc = (set: ImageSet) => set.labels.reduce((k, l, i) => k + (l === set.floatPredictions[i] ? 1 : 0), 0) / Math.max(1, set.labels.length);
+  const tensorStats = engine.activationStats(calImages);
+  const stats: ActivationStats = tensorStats.map((t) => ({ maxAbs: t.maxAbs, min: t.min }));
+  const summary = summarizeGraph(graph);
+  summary.images = s.search.length;
+  summary.predictions = calFloat;
+  summary.accuracy = acc(calibration);
+  summary.nodes.forEach((n, i) => {
+    const t = tensorStats[i];
+    n.outputRange = t && t.count > 0 ? [t.min, t.max] : null;
+  });
+  return {
+    dataset, split: s, labelsFrom: given ? 'given' : 'float-model', calibration, confirmation, validation,
+    floatAcc: { calibration: acc(calibration), confirmation: acc(confirmation), validation: acc(validation) }, stats, summary,
+  };
+}

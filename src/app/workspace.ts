@@ -1,0 +1,337 @@
+// The application layer: one loaded model and data set in an engine, the dataset as loaded (so
+// preprocessing can change without re-reading files) and the last search, whose frontier the
+// budget slider picks from without searching again. Environment-neutral: the browser worker
+// and the Node command line drive the same Workspace.
+import type { QuantConfig } from '../core/config.ts';
+import { describeAdaptation } from '../core/adaptation.ts';
+import { configCost, type CostReport } from '../core/cost.ts';
+import type { Format } from '../core/format.ts';
+import type { Graph } from '../core/graph.ts';
+import { nodeMacs, nodeParams, ownsOutputFormat } from '../core/graph.ts';
+import { checkBudget, lossFigure, type LossFigure } from '../core/loss-figure.ts';
+import { histogram, type TensorHistogram } from '../core/histogram.ts';
+import { buildReport, type ReportJson } from '../core/report.ts';
+import { type GraphSummary, summarizeGraph } from '../core/summary.ts';
+import type { Engine } from '../engine/engine.ts';
+import { tensorValues, type TensorSlot } from '../core/tensors.ts';
+import { openDataset, openModel } from '../formats/index.ts';
+import type { Dataset, FileEntry } from '../formats/types.ts';
+import { EngineEvaluator, type ImageSet } from '../search/engine-evaluator.ts';
+import type { Evaluator } from '../search/evaluator.ts';
+import { pickForBudget, runSearch, type SearchResult } from '../search/run.ts';
+import type { Progress, ScoredPoint } from '../search/scorer.ts';
+import type { Costs, DataInfo, LayerRow, ModelInfo, PickRule, ResultPoint, RunRequest, RunView, Sample } from '../worker/contract.ts';
+import { type LoadedData, PROXY_IMAGES, type Preprocessing, prepareData, preprocessFor, type SplitSettings } from './load-data.ts';
+
+const SAMPLES = 24;
+/** Search images whose activations the per-layer histogram shows. */
+const HISTOGRAM_IMAGES = 64;
+
+export const costsOf = (c: CostReport): Costs => ({
+  memory_kb: c.memory_kb, weights_kb: c.weights_kb, peak_activation_kb: c.peak_activation_kb,
+  mult_cost: c.mult_cost, mult_cost_paper: c.mult_cost_paper,
+});
+
+export function layerRows(graph: Graph, config: QuantConfig): LayerRow[] {
+  const rows: LayerRow[] = [];
+  graph.nodes.forEach((n, i) => {
+    if (n.kind === 'input' || !ownsOutputFormat(n)) return;
+    const f = config.nodes[i] ?? {};
+    rows.push({
+      node: i, name: n.name, kind: n.kind, macs: nodeMacs(n), params: nodeParams(n),
+      weights: f.weights ?? null, bias: f.bias ?? null, scale: f.scale ?? null, shift: f.shift ?? null, output: f.output ?? null,
+    });
+  });
+  return rows;
+}
+
+/** Every configuration the search scored exactly on all its images, once each. */
+export function scoredPoints(result: SearchResult): ScoredPoint[] {
+  const out: ScoredPoint[] = [];
+  result.records.forEach((r, id) => {
+    if (r.subset !== 'full' || !r.exact || r.calibration_loss === null || r.loss_bound === null) return;
+    out.push({
+      id, calibration_loss: r.calibration_loss, loss_bound: r.loss_bound, memory_kb: r.memory_kb, weights_kb: r.weights_kb,
+      peak_activation_kb: r.peak_activation_kb, mult_cost: r.mult_cost, mult_cost_paper: r.mult_cost_paper, objective: r.objective,
+    });
+  });
+  return out;
+}
+
+export class Workspace {
+  private model: Graph | null = null;
+  private loaded: LoadedData | null = null;
+  private dataset: Dataset | null = null;
+  private prep: Preprocessing = {};
+  private split: SplitSettings = {};
+  private last: SearchResult | null = null;
+  /** The configuration the downloads describe: the search's choice, or the slider's pick. */
+  private current: ResultPoint | null = null;
+  private baseline: ResultPoint | null = null;
+  private rule: PickRule | null = null;
+
+  constructor(readonly engine: Engine) {}
+
+  get graph(): Graph {
+    if (!this.model) throw new Error('Load a model first.');
+    return this.model;
+  }
+
+  /** The data as prepared for the current model, or null before any is loaded. */
+  get data(): LoadedData | null {
+    return this.loaded;
+  }
+
+  private need(): LoadedData {
+    if (!this.loaded) throw new Error('Load calibration data first.');
+    return this.loaded;
+  }
+
+  async loadModel(files: FileEntry[]): Promise<ModelInfo> {
+    this.setModel(await openModel(files));
+    return this.modelInfo();
+  }
+
+  /**
+   * Loads a graph into the engine. Data already loaded stays: it is preprocessed again for the
+   * new model's input. When that fails, the previous model and data stay loaded.
+   */
+  setModel(graph: Graph): void {
+    const previous = this.model;
+    const previousData = this.loaded;
+    try {
+      this.engine.load(graph);
+      this.model = graph;
+      this.loaded = null;
+      if (this.dataset) this.loaded = prepareData(this.engine, graph, this.dataset, this.prep, this.split);
+    } catch (e) {
+      if (previous) {
+        this.engine.load(previous);
+        this.model = previous;
+        this.loaded = previousData;
+      }
+      throw e;
+    }
+    this.last = null;
+  }
+
+  /** The layer table; with data loaded it includes the activation ranges. */
+  modelInfo(): ModelInfo {
+    const s: GraphSummary = this.loaded?.summary ?? summarizeGraph(this.graph);
+    const { predictions: _p, ...rest } = s;
+    return { ...rest, inputShape: this.graph.nodes[0].shape };
+  }
+
+  async loadData(files: FileEntry[], prep: Preprocessing = {}, split: SplitSettings = {}): Promise<DataInfo> {
+    const dataset = await openDataset(files);
+    this.setData(dataset, prep, split);
+    return this.dataInfo();
+  }
+
+  reprocess(prep: Preprocessing, split: SplitSettings = this.split): DataInfo {
+    if (!this.dataset) throw new Error('Load calibration data first.');
+    this.setData(this.dataset, prep, split);
+    return this.dataInfo();
+  }
+
+  /** Prepares a data set for the loaded model; when that fails, the previous data stays loaded. */
+  setData(dataset: Dataset, prep: Preprocessing = {}, split: SplitSettings = {}): LoadedData {
+    const graph = this.graph; // a model is needed to preprocess: fail before replacing anything
+    this.loaded = prepareData(this.engine, graph, dataset, prep, split);
+    this.dataset = dataset;
+    this.prep = prep;
+    this.split = split;
+    this.last = null;
+    return this.loaded;
+  }
+
+  dataInfo(): DataInfo {
+    const d = this.need();
+    const classes = d.dataset.classes;
+    const name = (k: number) => classes[k] ?? String(k);
+    const samples: Sample[] = [];
+    for (let j = 0; j < Math.min(SAMPLES, d.split.search.length); j++) {
+      const img = d.dataset.images[d.split.search[j]];
+      samples.push({ width: img.width, height: img.height, channels: img.channels, pixels: img.pixels.slice(), label: name(d.calibration.labels[j]), prediction: name(d.calibration.floatPredictions[j]) });
+    }
+    const nS = d.calibration.labels.length;
+    const nC = d.confirmation.labels.length;
+    const chance = 1 / Math.max(2, classes.length);
+    const warning = d.labelsFrom === 'given' && d.floatAcc.calibration < 2 * chance
+      ? `The float model gets only ${(d.floatAcc.calibration * 100).toFixed(1)}% of these images right, close to chance (${(chance * 100).toFixed(0)}%). Check the preprocessing (value range, mean, std) and that the data matches the model.`
+      : null;
+    return {
+      name: d.dataset.name, images: d.dataset.images.length, classes, labelsFrom: d.labelsFrom,
+      calibration: d.calibration.labels.length, confirmation: d.confirmation.labels.length, validation: d.validation.labels.length,
+      floatAcc: { ...d.floatAcc, calibrationAll: (d.floatAcc.calibration * nS + d.floatAcc.confirmation * nC) / Math.max(1, nS + nC) }, samples, warning,
+      adapted: describeAdaptation(d.dataset.images, preprocessFor(this.graph, d.dataset, this.prep)),
+    };
+  }
+
+  /** Evaluators on the search, confirmation and validation (held-out) images. */
+  evaluators(proxyTotal = PROXY_IMAGES): { search: EngineEvaluator; confirmation: EngineEvaluator | null; validation: EngineEvaluator } {
+    const data = this.need();
+    const whole = (set: ImageSet) => new EngineEvaluator(this.engine, set, set.labels.length);
+    return {
+      search: new EngineEvaluator(this.engine, data.calibration, proxyTotal),
+      confirmation: data.confirmation.labels.length > 0 ? whole(data.confirmation) : null,
+      validation: whole(data.validation),
+    };
+  }
+
+  /** Scores a configuration on the search, confirmation and held-out images and judges it against `budget`. */
+  async point(config: QuantConfig, budget: number = this.current?.budget ?? this.last?.budget ?? 0.01): Promise<ResultPoint> {
+    const graph = this.graph;
+    const { search, confirmation, validation } = this.evaluators();
+    const figure = async (ev: Evaluator): Promise<LossFigure> => {
+      const r = await ev.evaluate(config);
+      return lossFigure({ correct: r.correct, gained: r.gained ?? 0, total: r.total }, ev.floatCorrect);
+    };
+    const cal = await figure(search);
+    const conf = confirmation ? await figure(confirmation) : null;
+    const val = await figure(validation);
+    const check = checkBudget(budget, val, conf, this.rule?.on === 'confirmation' ? this.rule.z : null);
+    return {
+      config,
+      costs: costsOf(configCost(graph, config)),
+      calibration_acc: cal.correct / cal.total,
+      validation_acc: val.correct / val.total,
+      calibration_loss: cal.loss,
+      validation_loss: val.loss,
+      search: cal, confirmation: conf, validation: val,
+      budget, over_budget: check.overBudget, warnings: check.warnings,
+      input: (config.nodes[0]?.output as Format | null | undefined) ?? null,
+      layers: layerRows(graph, config),
+    };
+  }
+
+  /** The run's pick for `budget`; with confirmation and nothing confirmed, the run's fallback (the safest point) with a warning. */
+  private async picked(config: QuantConfig | null, budget: number): Promise<ResultPoint | null> {
+    const last = this.last!;
+    const fallback = !config && this.rule?.on === 'confirmation';
+    const p = config ? await this.point(config, budget) : fallback ? await this.point(last.chosen.config, budget) : null;
+    if (p && fallback) p.warnings.push(`No configuration was confirmed within the ${(budget * 100).toFixed(2)}% budget; this is the safest one the search found.`);
+    return p;
+  }
+
+  /** Searches; `evaluator` replaces the workspace's own engine for scoring (e.g. a worker pool). */
+  async run(req: RunRequest, onProgress?: (p: Progress) => void, signal?: AbortSignal, evaluator?: Evaluator): Promise<RunView> {
+    const graph = this.graph;
+    const data = this.need();
+    const own = this.evaluators();
+    const result = await runSearch(req.method, {
+      graph, evaluator: evaluator ?? own.search, confirmation: own.confirmation, confirmZ: req.confirmZ,
+      budget: req.budget, stats: data.stats, seed: req.seed ?? 0, bits: req.bits, confidence: req.confidence, onProgress, signal,
+      locked: req.locked,
+    });
+    return this.adopt(result);
+  }
+
+  /**
+   * Makes a search result the one the slider and downloads use, scoring its choice and the 8-bit
+   * baseline on both image sets. A result saved before a reload comes back through here too, with
+   * the configuration that was picked then (it is scored again: the data is the same, the code may not be).
+   */
+  async adopt(result: SearchResult, picked?: QuantConfig): Promise<RunView> {
+    const data = this.need();
+    this.last = result;
+    // A result saved before confirmation existed has no `confirmation`: it was picked in-sample.
+    const c = result.confirmation ?? null;
+    this.rule = c ? { on: 'confirmation', z: c.z, evaluations: c.evaluations } : { on: 'search', z: null, evaluations: 0 };
+    const fits = pickForBudget(result.frontier, result.budget);
+    const chosen = (await this.picked(c ? fits?.config ?? null : result.chosen.config, result.budget))!;
+    const baseline8 = await this.point(result.baseline8.config, result.budget);
+    this.current = picked ? await this.point(picked, result.budget) : chosen;
+    this.baseline = baseline8;
+    return {
+      method: result.method, budget: result.budget, evaluations: result.evaluations + (c?.evaluations ?? 0), seconds: result.seconds,
+      float: { costs: costsOf(result.float.cost), calibration_acc: data.floatAcc.calibration, validation_acc: data.floatAcc.validation },
+      baseline8, chosen, pick: this.rule,
+      frontier: result.frontier.map((p) => ({
+        calibration_loss: p.calibration_loss, loss_bound: p.loss_bound, memory_kb: p.memory_kb, mult_cost: p.mult_cost, mult_cost_paper: p.mult_cost_paper,
+        confirmation_loss: p.confirmation?.loss ?? null, confirmation_upper: p.confirmation?.upper ?? null,
+      })),
+      points: scoredPoints(result),
+    };
+  }
+
+  /** Makes a configuration (a chart point, or one edited by hand) the one the downloads describe. */
+  async use(config: QuantConfig): Promise<ResultPoint> {
+    this.current = await this.point(config);
+    return this.current;
+  }
+
+  /** Makes a configuration the last run scored (a chart point) the current one. */
+  async choose(id: number): Promise<ResultPoint> {
+    const rec = this.last?.records[id];
+    if (!rec) throw new Error('That point belongs to an earlier search: run the search again.');
+    return this.use(rec.config);
+  }
+
+  /** A tensor's float values binned, with what `format` would clip: parameters, or activations of a few search images. */
+  histogram(node: number, slot: TensorSlot, format: Format | null): TensorHistogram {
+    const graph = this.graph;
+    const n = graph.nodes[node];
+    if (!n) throw new Error(`No layer ${node} in this model.`);
+    const name = `${n.name}.${slot}`;
+    if (slot !== 'output') {
+      const values = tensorValues(n, slot);
+      if (!values) throw new Error(`${n.name} has no ${slot}.`);
+      return histogram(name, values, format);
+    }
+    const data = this.loaded;
+    if (!data) throw new Error('Load calibration data first: activations come from the search images.');
+    const count = Math.min(HISTOGRAM_IMAGES, data.calibration.labels.length);
+    const per = data.calibration.images.length / data.calibration.labels.length;
+    const engine = this.engine;
+    // In float, as the search's statistics are: the histogram shows what the format does to the true values.
+    engine.setConfig({ nodes: graph.nodes.map(() => ({})) });
+    const t = engine.trace(data.calibration.images.slice(0, count * per), [node])[node]!;
+    return histogram(name, t.kind === 'float' ? t.x : Float32Array.from(t.q, (q) => q * 2 ** -t.format.frac), format, count);
+  }
+
+  get lastSearch(): SearchResult | null {
+    return this.last;
+  }
+
+  /** The configuration the downloads describe now. */
+  get currentPoint(): ResultPoint | null {
+    return this.current;
+  }
+
+  async pick(budget: number): Promise<ResultPoint | null> {
+    if (!this.last) throw new Error('Run a search first.');
+    // The slider says plainly when nothing fits (the page: "raise the budget").
+    const fit = pickForBudget(this.last.frontier, budget);
+    if (!fit) return null;
+    const p = await this.point(fit.config, budget);
+    this.current = p;
+    return this.current;
+  }
+
+  /** The current result: graph, configuration and report.json (DESIGN.md §8). */
+  result(): { graph: Graph; config: QuantConfig; report: ReportJson } {
+    const graph = this.graph;
+    const data = this.loaded;
+    if (!this.last || !this.current || !this.baseline || !data) throw new Error('Run a search first: the downloads hold its result.');
+    const cur = this.current;
+    const b8 = this.baseline;
+    const report = buildReport({
+      graph,
+      result: {
+        ...this.last,
+        // The picked point's own budget and exact counts (the slider may have moved since the run).
+        budget: cur.budget,
+        chosen: { config: cur.config, correct: cur.search.correct, total: cur.search.total, calibration_loss: cur.calibration_loss },
+      },
+      data: {
+        calibration: data.calibration.labels.length, confirmation: data.confirmation.labels.length,
+        validation: data.validation.labels.length, labels: data.labelsFrom,
+      },
+      validation: { float: data.floatAcc.validation, quantized: cur.validation_acc, baseline8: b8.validation_acc },
+      figures: { quantized: cur, baseline8: b8 },
+      judgement: { run_budget: this.last.budget, over_budget: cur.over_budget, warnings: cur.warnings, pick: this.rule! },
+    });
+    return { graph, config: cur.config, report };
+  }
+}
