@@ -29,10 +29,16 @@ export interface WorkersBenchResult {
   evaluations: number;
   workers: [number, number];
   seconds: [number, number];
+  /**
+   * CPU seconds of the whole process (every thread) in each run. On a quiet machine the speedup
+   * follows the wall times; on a shared one (other jobs, a CPU quota) their ratio still shows
+   * what splitting costs in work: cpu[1] / cpu[0] near 1 means no work was duplicated.
+   */
+  cpu_seconds: [number, number];
   workers_speedup: number;
 }
 
-async function seqLargeSearch(o: WorkersBenchOptions) {
+export async function seqLargeSearch(o: WorkersBenchOptions) {
   const ws = await nodeWorkspace();
   ws.setModel(await openModel(readPathAsFiles(join(fixtures, 'paper', 'mnist_seq_large.h5'))));
   const data = ws.setData(await openDataset(readPathAsFiles(join(fixtures, 'mnist'))), {}, { search: o.images ?? 1000, validation: 10 });
@@ -56,12 +62,16 @@ export async function runWorkersBench(o: WorkersBenchOptions = {}): Promise<Work
   const log = o.log ?? ((s: string) => process.stderr.write(`${s}\n`));
   const { data, search } = await seqLargeSearch({ ...o, method });
   const seconds: number[] = [];
+  const cpu: number[] = [];
   let evaluations = 0;
   for (const n of workers) {
     const pool = await workerPool(search.graph, data.calibration, PROXY_IMAGES, n);
     try {
+      const c0 = process.cpuUsage();
       const t = await timeSearch(search, pool);
-      log(`workers bench: mnist_seq_large, ${method}, ${n} worker thread(s): ${t.evaluations} evaluations in ${t.seconds.toFixed(2)} s`);
+      const c = process.cpuUsage(c0);
+      cpu.push((c.user + c.system) / 1e6);
+      log(`workers bench: mnist_seq_large, ${method}, ${n} worker thread(s): ${t.evaluations} evaluations in ${t.seconds.toFixed(2)} s (${cpu[cpu.length - 1].toFixed(2)} CPU s)`);
       seconds.push(t.seconds);
       evaluations = t.evaluations;
     } finally {
@@ -70,6 +80,6 @@ export async function runWorkersBench(o: WorkersBenchOptions = {}): Promise<Work
   }
   return {
     model: 'mnist_seq_large', method, images: data.calibration.labels.length, evaluations, workers,
-    seconds: [seconds[0], seconds[1]], workers_speedup: seconds[0] / seconds[1],
+    seconds: [seconds[0], seconds[1]], cpu_seconds: [cpu[0], cpu[1]], workers_speedup: seconds[0] / seconds[1],
   };
 }

@@ -85,3 +85,14 @@ test('a model dropped during a search cancels it first and the page says so', as
   await page.getByTestId('run').click();
   await expect(page.getByTestId('results-panel')).toContainText('uniform search', { timeout: 60_000 });
 });
+
+test('a data set dropped during a search cancels it first and the page says so', async ({ page }) => {
+  await page.getByTestId('run').click();
+  await expect(page.getByTestId('progress')).toContainText('evaluations', { timeout: 90_000 });
+  const mnist = `${shared}mnist/`;
+  await page.getByTestId('data-drop-files').setInputFiles([`${mnist}t10k-images-idx3-ubyte.gz`, `${mnist}t10k-labels-idx1-ubyte.gz`]);
+  await expect(page.getByTestId('run-error')).toHaveText('Search cancelled to load the new data set. Run it again when ready.');
+  await expect(page.getByTestId('data-summary')).toContainText('10,000', { timeout: 60_000 });
+  await expect(page.getByTestId('cancel')).toHaveCount(0);
+  expect(Object.values(await liveWorkers(page))).toEqual([1]);
+});

@@ -1,11 +1,10 @@
 // Data that does not fit the model is named, not silently adapted; preprocessing fields say what
 // is wrong; changing them asks before a search result is discarded.
 import { digitFolders } from './digit-folders.ts';
-import { test, expect } from './fixtures.ts';
+import { openDemo, test, expect } from './fixtures.ts';
 
 test.beforeEach(async ({ page }) => {
-  await page.goto('/');
-  await expect(page.getByTestId('float-acc')).toHaveText('99.00%', { timeout: 60_000 });
+  await openDemo(page);
 });
 
 test.afterEach(async ({ foreignRequests, pageErrors }) => {

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { unzipSync } from 'fflate';
 import type { Page } from '@playwright/test';
-import { test, expect } from './fixtures.ts';
+import { openDemo, test, expect } from './fixtures.ts';
 
 /**
  * Clicks a download button; checks the saved name is the one the button shows and that the
@@ -27,8 +27,7 @@ async function download(page: Page, id: string): Promise<Record<string, Uint8Arr
 const text = (b: Uint8Array) => new TextDecoder().decode(b);
 
 test('after a search: every download is the zip its button names, holding the files it lists', async ({ page, foreignRequests, pageErrors }) => {
-  await page.goto('/');
-  await expect(page.getByTestId('float-acc')).toHaveText('99.00%', { timeout: 60_000 });
+  await openDemo(page);
   await page.getByTestId('method').selectOption('uniform');
   await page.getByTestId('run').click();
   await expect(page.getByTestId('results-panel')).toContainText('uniform search', { timeout: 60_000 });

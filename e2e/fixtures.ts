@@ -1,6 +1,6 @@
 // Every e2e test records the requests the page makes, so each can check that nothing left the
 // page's origin (no upload, no CDN, no telemetry) and that no console error was logged.
-import { test as base, expect } from '@playwright/test';
+import { test as base, expect, type Page } from '@playwright/test';
 
 export const test = base.extend<{ foreignRequests: string[]; pageErrors: string[] }>({
   foreignRequests: async ({ page, baseURL }, use) => {
@@ -20,3 +20,9 @@ export const test = base.extend<{ foreignRequests: string[]; pageErrors: string[
 });
 
 export { expect };
+
+/** Opens the page as a first-time visitor sees it: the demo loads by itself (its float accuracy shows). */
+export async function openDemo(page: Page): Promise<void> {
+  await page.goto('/');
+  await expect(page.getByTestId('float-acc')).toHaveText('99.00%', { timeout: 60_000 });
+}

@@ -45,7 +45,7 @@ test('search with the default method at the default 1% budget, then the slider r
   await expect(page.getByTestId('loss-confirmation')).toContainText('700 images');
   expect(await number('card-memory')).toBeGreaterThanOrEqual(50);
   expect(await number('card-mult')).toBeGreaterThanOrEqual(65);
-  await expect(page.getByTestId('format-table').locator('tbody tr')).toHaveCount(5);
+  await expect(page.getByTestId('format-table').locator('tbody tr')).toHaveCount(6); // the input and five layers
   // Slider to the smallest budget: the pick changes at once (or says none fits), no new search.
   const before = await page.getByTestId('card-memory').textContent();
   await page.getByTestId('budget').fill('0.001');

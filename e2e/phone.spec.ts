@@ -2,7 +2,7 @@
 // and the controls say what they are to a screen reader. Screenshots of each step are saved
 // with the test results (test-results/e2e/<test>/phone-*.png).
 import type { Page } from '@playwright/test';
-import { test, expect } from './fixtures.ts';
+import { openDemo, test, expect } from './fixtures.ts';
 
 test.use({ viewport: { width: 390, height: 844 } });
 
@@ -13,8 +13,7 @@ async function fitsAndShoot(page: Page, name: string) {
 }
 
 test('at 390 px nothing scrolls sideways at any step; slider and progress are announced', async ({ page, foreignRequests, pageErrors }) => {
-  await page.goto('/');
-  await expect(page.getByTestId('float-acc')).toHaveText('99.00%', { timeout: 60_000 });
+  await openDemo(page);
   await fitsAndShoot(page, 'phone-1-demo-loaded');
 
   const slider = page.getByRole('slider', { name: 'accuracy-loss budget' });

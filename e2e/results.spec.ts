@@ -8,7 +8,12 @@ import { test, expect } from './fixtures.ts';
 const shot = (page: Page, stage: string) => page.screenshot({ path: `test-results/screenshots/results-${stage}.png`, fullPage: true });
 const big = async (page: Page, id: string) => (await page.getByTestId(id).locator('.big-number').textContent())!.trim();
 
+const consoleErrors: string[] = [];
+
 test.beforeEach(async ({ page }) => {
+  consoleErrors.length = 0;
+  // Charts must not complain either (recharts logs size and key problems as console errors).
+  page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') consoleErrors.push(m.text()); });
   await page.setViewportSize({ width: 1200, height: 900 });
   await page.goto('/');
   await expect(page.getByTestId('float-acc')).toHaveText('99.00%', { timeout: 60_000 });
@@ -17,6 +22,7 @@ test.beforeEach(async ({ page }) => {
 test.afterEach(async ({ foreignRequests, pageErrors }) => {
   expect(foreignRequests).toEqual([]);
   expect(pageErrors).toEqual([]);
+  expect(consoleErrors).toEqual([]);
 });
 
 async function expectCharts(page: Page) {
@@ -70,6 +76,11 @@ test('frontier: live points and ETA, both charts, click a point, per-layer view,
   await page.getByTestId('chart-memory').locator('circle.front').first().dispatchEvent('click');
   await expect.poll(() => big(page, 'card-memory')).not.toBe(memoryBefore);
   await shot(page, '03-point-clicked');
+  // The keyboard reaches frontier points too: the last one (most accurate) by Enter.
+  const clicked = await big(page, 'card-memory');
+  await page.getByTestId('chart-memory').locator('circle.front').last().focus();
+  await page.keyboard.press('Enter');
+  await expect.poll(() => big(page, 'card-memory')).not.toBe(clicked);
 
   // Per-layer view: bit-width bars, a histogram with the format's range, readable formats.
   await expect(page.getByTestId('bitwidth-bars').locator('.recharts-bar-rectangle').first()).toBeVisible();

@@ -2,14 +2,13 @@
 // Clear forgets them. Screenshots of each step: test-results/e2e/<test>/desktop-*.png.
 import type { Page } from '@playwright/test';
 import { digitFolders } from './digit-folders.ts';
-import { test, expect } from './fixtures.ts';
+import { openDemo, test, expect } from './fixtures.ts';
 
 const shared = new URL('../../shared/fixtures/', import.meta.url).pathname;
 const shoot = (page: Page, name: string) => page.screenshot({ path: test.info().outputPath(`${name}.png`), fullPage: true });
 
 test('reload after a run: model, data, settings and result come back; Clear empties them', async ({ page, foreignRequests, pageErrors }) => {
-  await page.goto('/');
-  await expect(page.getByTestId('float-acc')).toHaveText('99.00%', { timeout: 60_000 });
+  await openDemo(page);
   await shoot(page, 'desktop-1-demo-loaded');
 
   // Replacing the model: the old layer table goes at once.

@@ -1,7 +1,8 @@
 // `npm test`: unit tests (vitest) then end-to-end tests (Playwright in Debian's Chromium).
 // Builds first when the build is missing, finds Chromium ($CHROMIUM_PATH, else
-// /usr/bin/chromium; installs Debian's package when run as root), and ends with one line:
-// "N passed, N failed", counting both suites.
+// /usr/bin/chromium; installs Debian's package when run as root), names every suite that was
+// skipped (tests skip themselves when a tool or fixture they need is missing: cc, the paper
+// models, Fashion-MNIST) and ends with one line: "N passed, N failed, N skipped", counting both.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -42,13 +43,39 @@ const v = read(join(out, 'vitest.json'));
 const p = read(join(out, 'playwright.json'));
 let passed = 0;
 let failed = 0;
+let skipped = 0;
+/** "file › suite" → skipped tests, with the reason Playwright was given where there is one. */
+const skippedSuites = new Map();
+const noteSkip = (where, reason) => {
+  const key = reason ? `${where} (${reason})` : where;
+  skippedSuites.set(key, (skippedSuites.get(key) ?? 0) + 1);
+};
 if (v) {
   passed += v.numPassedTests;
   failed += v.numFailedTests + (v.numRuntimeErrorTestSuites ?? 0) + (v.numFailedTestSuites && !v.numFailedTests ? v.numFailedTestSuites : 0);
+  for (const file of v.testResults ?? []) {
+    for (const t of file.assertionResults ?? []) {
+      if (t.status !== 'skipped' && t.status !== 'pending' && t.status !== 'todo') continue;
+      skipped++;
+      noteSkip([file.name.replace(root, ''), t.ancestorTitles?.[0] ?? t.title].join(' › '));
+    }
+  }
 } else failed += 1;
 if (p) {
   passed += p.stats.expected + p.stats.flaky;
   failed += p.stats.unexpected + (p.errors?.length ?? 0);
+  const walk = (suite) => {
+    for (const spec of suite.specs ?? []) {
+      for (const t of spec.tests ?? []) {
+        if (t.status !== 'skipped') continue;
+        skipped++;
+        noteSkip(`${spec.file} › ${spec.title}`, t.annotations?.find((a) => a.type === 'skip')?.description);
+      }
+    }
+    for (const s of suite.suites ?? []) walk(s);
+  };
+  for (const s of p.suites ?? []) walk(s);
 } else failed += 1;
-console.log(`${passed} passed, ${failed} failed`);
+for (const [where, n] of skippedSuites) console.log(`skipped: ${where}${n > 1 ? ` (${n} tests)` : ''}`);
+console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
 process.exit(failed === 0 && passed > 0 ? 0 : 1);

@@ -37,7 +37,7 @@ function engineTestVectors(ws: Workspace, graph: Graph, config: QuantConfig): Te
   const images = set.images.slice(0, n * elems);
   ws.engine.setConfig(config);
   const out = ws.engine.trace(images, [graph.output])[graph.output];
-  if (!out || out.kind !== 'fixed') throw new ExportError('the C export needs a fixed-point output format; this configuration keeps the logits in float');
+  if (out?.kind !== 'fixed') throw new ExportError('the C export needs a fixed-point output format; this configuration keeps the logits in float');
   const per = elementCount(graph.nodes[graph.output].shape);
   return {
     inputs: Array.from({ length: n }, (_, i) => quantizeTensor(images.subarray(i * elems, (i + 1) * elems), input)),
@@ -47,19 +47,16 @@ function engineTestVectors(ws: Workspace, graph: Graph, config: QuantConfig): Te
 
 /**
  * Held-out accuracy of what the TensorFlow.js export computes: the graph with dequantized
- * weights and biases, run in float by the engine (the export's tests check tfjs agrees).
+ * weights and biases, run in float by an engine of its own (the workspace's keeps its model,
+ * configuration and caches; the export's tests check tfjs agrees).
  */
 export function tfjsAccuracy(ws: Workspace, graph: Graph, config: QuantConfig): { acc: number; floatAcc: number; images: number } {
   const data = ws.data!;
-  const engine = ws.engine;
   const set = data.validation;
-  try {
-    engine.load(dequantizedGraph(graph, config));
-    const r = engine.run(set.images, set.labels);
-    return { acc: r.correct / set.labels.length, floatAcc: data.floatAcc.validation, images: set.labels.length };
-  } finally {
-    engine.load(graph);
-  }
+  const engine = ws.engine.sibling();
+  engine.load(dequantizedGraph(graph, config));
+  const r = engine.run(set.images, set.labels);
+  return { acc: r.correct / set.labels.length, floatAcc: data.floatAcc.validation, images: set.labels.length };
 }
 
 /** Memory of the C download of the current result (what its model_q.h states). */

@@ -2,12 +2,12 @@
 // preprocessing can change without re-reading files) and the last search, whose frontier the
 // budget slider picks from without searching again. Environment-neutral: the browser worker
 // and the Node command line drive the same Workspace.
-import type { QuantConfig } from '../core/config.ts';
+import { floatConfig, type QuantConfig } from '../core/config.ts';
 import { describeAdaptation } from '../core/adaptation.ts';
 import { configCost, type CostReport } from '../core/cost.ts';
 import type { Format } from '../core/format.ts';
 import type { Graph } from '../core/graph.ts';
-import { nodeMacs, nodeParams, ownsOutputFormat } from '../core/graph.ts';
+import { isParamNode, nodeMacs, nodeParams, ownsOutputFormat } from '../core/graph.ts';
 import { checkBudget, lossFigure, type LossFigure } from '../core/loss-figure.ts';
 import { histogram, type TensorHistogram } from '../core/histogram.ts';
 import { buildReport, type ReportJson } from '../core/report.ts';
@@ -20,7 +20,7 @@ import { EngineEvaluator, type ImageSet } from '../search/engine-evaluator.ts';
 import type { Evaluator } from '../search/evaluator.ts';
 import { pickForBudget, runSearch, type SearchResult } from '../search/run.ts';
 import type { Progress, ScoredPoint } from '../search/scorer.ts';
-import type { Costs, DataInfo, LayerRow, ModelInfo, PickRule, ResultPoint, RunRequest, RunView, Sample } from '../worker/contract.ts';
+import type { Costs, DataInfo, KernelRow, LayerRow, ModelInfo, PickRule, ResultPoint, RunRequest, RunView, Sample } from '../worker/contract.ts';
 import { type LoadedData, PROXY_IMAGES, type Preprocessing, prepareData, preprocessFor, type SplitSettings } from './load-data.ts';
 
 const SAMPLES = 24;
@@ -297,6 +297,19 @@ export class Workspace {
   /** The configuration the downloads describe now. */
   get currentPoint(): ResultPoint | null {
     return this.current;
+  }
+
+  /**
+   * The kernel family each layer with parameters runs under the current configuration, or in
+   * float before a search; null without a model. The engine picks them from proven bounds.
+   */
+  kernelPaths(): { config: 'result' | 'float'; layers: KernelRow[] } | null {
+    if (!this.model) return null;
+    const graph = this.model;
+    this.engine.setConfig(this.current?.config ?? floatConfig(graph.nodes.length));
+    const paths = this.engine.nodePaths();
+    const layers = graph.nodes.flatMap((n, i) => (isParamNode(n) ? [{ node: i, name: n.name, kind: n.kind, path: paths[i] }] : []));
+    return { config: this.current ? 'result' : 'float', layers };
   }
 
   async pick(budget: number): Promise<ResultPoint | null> {

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { tsImport } from 'tsx/esm/api';
 import type * as EngineBench from '../../bench/engine-bench.ts';
+import type * as FloatPasses from '../../bench/float-passes.ts';
 import type * as SearchBench from '../../bench/search-bench.ts';
 import type * as WorkersBench from '../../bench/workers-bench.ts';
 import { type ParsedArgs, numberFlag } from './args.ts';
@@ -15,7 +16,7 @@ import { projectRoot } from './project.ts';
 // the demo, the paper models and the mnist digits relative to the checkout, not the bundle.
 const load = <T>(rel: string): Promise<T> => tsImport(pathToFileURL(join(projectRoot(), rel)).href, import.meta.url) as Promise<T>;
 
-export const BENCH_FLAGS = { json: 'switch', images: 'value', repeats: 'value', skip: 'value', evaluations: 'value' } as const;
+export const BENCH_FLAGS = { json: 'switch', images: 'value', repeats: 'value', skip: 'value', evaluations: 'value', 'float-passes': 'switch' } as const;
 
 export async function benchCommand(args: ParsedArgs): Promise<number> {
   const images = numberFlag(args.flags, 'images', 1000, (v) => Number.isInteger(v) && v >= 10);
@@ -30,9 +31,13 @@ export async function benchCommand(args: ParsedArgs): Promise<number> {
   const { runWorkersBench, fixtures } = await load<typeof WorkersBench>('bench/workers-bench.ts');
   const workers = skip.has('workers') || !existsSync(join(fixtures, 'paper', 'mnist_seq_large.h5')) ? null
     : await runWorkersBench({ images: Math.min(images, 1000), evaluations });
+  // Whole paper and frontier searches on mnist_seq_large: minutes, so only when asked for.
+  const passes = !args.flags.has('float-passes') ? null
+    : await (await load<typeof FloatPasses>('bench/float-passes.ts')).runFloatPassesBench({ images: Math.min(images, 1000) });
   if (args.flags.has('json')) {
     process.stdout.write(JSON.stringify({
       ...(engine ?? {}),
+      ...(passes ? { search_float_passes: passes.search_float_passes, float_passes: passes } : {}),
       ...(search ? { search_speedup: search.search_speedup, search } : {}),
       ...(workers ? { workers_speedup: workers.workers_speedup, workers } : {}),
     }, null, 2) + '\n');
@@ -41,6 +46,10 @@ export async function benchCommand(args: ParsedArgs): Promise<number> {
     if (search) {
       const s = search.seconds;
       process.stdout.write(`search (${search.method}, demo, ${search.images} images): optimised ${s.optimised.toFixed(2)} s vs without caches and early stops ${s.unoptimised.toFixed(2)} s → ${search.search_speedup.toFixed(2)}×\n`);
+    }
+    if (passes) {
+      process.stdout.write(`search_float_passes (mnist_seq_large, ${passes.images} images, ${passes.workers} worker threads; TensorFlow.js one pass ${passes.tfjs_seconds.toFixed(2)} s): ` +
+        Object.entries(passes.search_float_passes).map(([m, v]) => `${m} ${v!.toFixed(1)} (${passes.seconds[m as 'paper']!.toFixed(0)} s)`).join(', ') + '\n');
     }
     if (workers) {
       const [a, b] = workers.seconds;

@@ -98,7 +98,7 @@ export class OutDir {
   private realChain(dir: string): boolean {
     for (let d = dir; d !== this.path; d = dirname(d)) {
       const s = lstat(d);
-      if (!s || !s.isDirectory() || s.isSymbolicLink()) return false;
+      if (!s?.isDirectory() || s.isSymbolicLink()) return false;
     }
     return true;
   }

@@ -3,9 +3,10 @@
 // terminal: no escape sequences, and a newline in a name cannot split a one-line message.
 
 // C0 controls, DEL and C1 controls; the line-separating ones too.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
 
-const escape = (c: string): string => {
+const escapeChar = (c: string): string => {
   const code = c.charCodeAt(0);
   if (c === '\n') return '\\n';
   if (c === '\r') return '\\r';
@@ -14,7 +15,7 @@ const escape = (c: string): string => {
 };
 
 /** One line of text, safe to print: control characters escaped. */
-export const termLine = (s: string): string => s.replace(CONTROL, escape);
+export const termLine = (s: string): string => s.replace(CONTROL, escapeChar);
 
 /** Text of several lines, each made safe; the line breaks of the text itself are kept. */
 export const termText = (s: string): string => s.split('\n').map(termLine).join('\n');

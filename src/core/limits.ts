@@ -76,3 +76,23 @@ export class LimitError extends Error {
     this.name = 'LimitError';
   }
 }
+
+/**
+ * Why a graph cannot run, or null: every output size a whole number ≥ 1, no activation over
+ * LIMITS.activationElements, no more nodes than LIMITS.layers. Checked after import for every
+ * format, so the engine never sees a shape it would abort or divide by zero on.
+ */
+export function graphProblem(graph: { nodes: ReadonlyArray<{ name: string; kind: string; shape: readonly number[] }> }): string | null {
+  if (graph.nodes.length > LIMITS.layers) return `the model has ${describeCount(graph.nodes.length)} layers; the limit is ${describeCount(LIMITS.layers)}`;
+  for (const n of graph.nodes) {
+    const what = n.kind === 'input' ? `the input ${n.name}` : `layer ${n.name} (${n.kind})`;
+    if (!n.shape.every((d) => Number.isSafeInteger(d) && d >= 1)) {
+      return `${what} has output shape ${n.shape.join('×')}: every size must be a whole number ≥ 1 (check its size, strides, kernel and padding)`;
+    }
+    const count = n.shape.reduce((a, b) => a * b, 1);
+    if (count > LIMITS.activationElements) {
+      return `${what} outputs ${n.shape.join('×')} = ${describeCount(count)} values per image; the limit is ${describeCount(LIMITS.activationElements)} per activation tensor: use a smaller input size`;
+    }
+  }
+  return null;
+}

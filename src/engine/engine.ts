@@ -150,6 +150,11 @@ export class Engine {
     this.caches = new PrefixCacheStore(options.cacheBytes ?? 256 * 2 ** 20);
   }
 
+  /** A new engine on the same compiled module and options, with its own memory: a second graph beside this one's. */
+  sibling(): Engine {
+    return new Engine(this.module, this.relaxed, this.options);
+  }
+
   /** SIMD kernels when true, scalar twins when false; can be flipped between runs. */
   get simd(): boolean {
     return this.useSimd;

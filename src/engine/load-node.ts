@@ -2,7 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { EngineOptions } from './engine.ts';
-import { Engine, createEngine } from './engine.ts';
+import { type Engine, createEngine } from './engine.ts';
 
 // build/ sits two levels above this source file, or one level above the bundled CLI (dist-cli/).
 const buildDir = [new URL('../../build/', import.meta.url), new URL('../build/', import.meta.url)]

@@ -6,7 +6,7 @@
 // 64-bit path. Bounds use the actual quantized weights (Σ|q_w| per output channel) and the
 // input format's range. Configurations whose exact intermediates would not fit in 64 bits are
 // refused with an error naming the node, never wrapped.
-import type { NodeFormats, QuantConfig } from '../core/config.ts';
+import type { NodeFormats } from '../core/config.ts';
 import type { Format } from '../core/format.ts';
 import { formatRange, formatToString } from '../core/format.ts';
 import type { Activation, Graph, GraphNode } from '../core/graph.ts';

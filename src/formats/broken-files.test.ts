@@ -20,7 +20,8 @@ function small(extra: tf.layers.Layer[] = []): tf.Sequential {
   return m;
 }
 const json = (f: FileEntry) => JSON.parse(new TextDecoder().decode(f.data));
-const withJson = (files: FileEntry[], edit: (j: any) => void): FileEntry[] => { // eslint-disable-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: tests edit arbitrary model.json fields
+const withJson = (files: FileEntry[], edit: (j: any) => void): FileEntry[] => {
   const j = json(files[0]);
   edit(j);
   return [{ path: files[0].path, data: strToU8(JSON.stringify(j)) }, ...files.slice(1)];

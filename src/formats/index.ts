@@ -1,6 +1,6 @@
 // Entry points: dropped or named files → Graph / Dataset, trying each format's match in turn.
 import type { Graph } from '../core/graph.ts';
-import { LimitError } from '../core/limits.ts';
+import { LimitError, graphProblem } from '../core/limits.ts';
 import { dataFormats } from './data/index.ts';
 import { baseName, isZip, lowerExt, plural, unzipEntries } from './files.ts';
 import { kerasH5Format } from './keras-h5/index.ts';
@@ -17,7 +17,15 @@ export { dataFormats };
 const describeFiles = (files: FileEntry[]) =>
   `${plural(files.length, 'file')}${files.length ? `: ${files.slice(0, 5).map((f) => baseName(f.path)).join(', ')}${files.length > 5 ? ', …' : ''}` : ''}`;
 
+/** Opens a model and checks its shapes against what the engine can run (one line naming the layer if not). */
 export async function openModel(files: FileEntry[], options?: ModelOptions): Promise<Graph> {
+  const graph = await openAnyModel(files, options);
+  const problem = graphProblem(graph);
+  if (problem) throw new FormatError('model', problem);
+  return graph;
+}
+
+async function openAnyModel(files: FileEntry[], options?: ModelOptions): Promise<Graph> {
   for (const format of modelFormats) {
     if (format.match(files)) return format.open(files, options);
   }

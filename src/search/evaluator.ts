@@ -1,6 +1,6 @@
 // What the search needs from an engine: the number of right answers of a configuration on the
-// search images. The worker/CLI adapts the Wasm engine to this; tests use a TypeScript
-// fake-quant double (testing/fake-quant.ts).
+// search images. engine-evaluator.ts adapts the Wasm engine to this (the app and the search
+// tests alike); pool-evaluator.ts splits the images across workers.
 import type { QuantConfig } from '../core/config.ts';
 
 export type Subset = 'proxy' | 'full';

@@ -160,6 +160,24 @@ export interface CMemory {
   stack: number;
 }
 
+/** A layer with parameters and the engine kernel it runs on (src/engine/prepare.ts NodePath). */
+export interface KernelRow {
+  node: number;
+  name: string;
+  kind: NodeKind;
+  path: string;
+}
+
+/** The engine in the worker: which Wasm build runs, and the kernels of the configuration shown. */
+export interface EngineInfo {
+  /** relaxed-simd: 8-bit dot products by relaxed SIMD; simd: 16-bit SIMD only. */
+  build: 'relaxed-simd' | 'simd';
+  /** Logical cores the browser reports. */
+  cores: number;
+  /** 'result': the chosen configuration's kernels; 'float': before a search; null: no model. */
+  kernels: { config: 'result' | 'float'; layers: KernelRow[] } | null;
+}
+
 export interface WorkerApi {
   loadModel(files: FileEntry[]): Promise<ModelInfo>;
   /** The layer table; with data loaded it includes the activation ranges. */
@@ -183,6 +201,7 @@ export interface WorkerApi {
   /** Float values of a layer's parameters (or, for `output`, activations on a few search images) binned, with what `format` clips. */
   histogram(node: number, slot: TensorSlot, format: Format | null): Promise<TensorHistogram>;
   exportFiles(kinds: string[]): Promise<ExportFile[]>;
+  engineInfo(): Promise<EngineInfo>;
   /** Memory of the C download of the current result. */
   cMemory(): Promise<CMemory>;
 }

@@ -41,9 +41,16 @@ function throttled(send: (p: RunProgress) => void): (p: Progress) => void {
 }
 
 const api: WorkerApi = {
-  loadModel: async (files) => (await ws()).loadModel(files),
+  // New model or data: the kept search shards hold the old ones, so they go (and free memory).
+  loadModel: async (files) => {
+    closeShardPool();
+    return (await ws()).loadModel(files);
+  },
   modelInfo: async () => (await ws()).modelInfo(),
-  loadData: async (files, prep, split) => (await ws()).loadData(files, prep, split),
+  loadData: async (files, prep, split) => {
+    closeShardPool();
+    return (await ws()).loadData(files, prep, split);
+  },
   dataInfo: async () => {
     const w = await ws();
     return w.data ? w.dataInfo() : null;
@@ -70,6 +77,10 @@ const api: WorkerApi = {
   choose: async (id) => (await ws()).choose(id),
   histogram: async (node, slot, format) => (await ws()).histogram(node, slot, format),
   exportFiles: async (kinds) => writeExports(await ws(), kinds),
+  engineInfo: async () => {
+    const w = await ws();
+    return { build: w.engine.relaxed ? 'relaxed-simd' : 'simd', cores: navigator.hardwareConcurrency || 1, kernels: w.kernelPaths() };
+  },
   cMemory: async () => cMemory(await ws()),
 };
 

@@ -11,7 +11,7 @@ import type { Val } from './arith.ts';
 import { emitActivation, emitRequantStore, needArith, termExpr } from './arith.ts';
 import { convWeightsOHWI, denseWeightsOI, depthwiseWeightsOHW } from './arrays.ts';
 import type { ArithType, StorageType } from './ctype.ts';
-import { absBig, formatBounds, maxBig, storageType, wider } from './ctype.ts';
+import { absBig, formatBounds, maxBig, wider } from './ctype.ts';
 import type { Helpers } from './helpers.ts';
 import type { StoredParam } from './storage.ts';
 import { BYTES, rowPointer, storeParam } from './storage.ts';

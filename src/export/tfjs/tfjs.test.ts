@@ -92,7 +92,7 @@ describe('TensorFlow.js export', () => {
       const inputs = Array.from({ length: 6 }, (_, k) => imgs.subarray(k * n, (k + 1) * n));
       const maxAbs = forwardFloat(g, inputs[0]).map((o) => o.reduce((m, v) => Math.max(m, Math.abs(v)), 0));
       const c = randomConfig(r, g, maxAbs, { floatProb: 0.2 });
-      let res;
+      let res: Awaited<ReturnType<typeof compare>>;
       try {
         res = await compare(g, c, inputs);
       } catch (err) {

@@ -70,7 +70,7 @@ export const classFoldersFormat: DataFormat = {
   id: 'class-folders',
   match(files) {
     const l = layout(files);
-    return l !== null && l.images.some((i) => i.rel.length > 1);
+    return l?.images.some((i) => i.rel.length > 1) ?? false;
   },
   async open(files, options): Promise<Dataset> {
     const l = layout(files)!;
@@ -107,7 +107,7 @@ export const unlabeledImagesFormat: DataFormat = {
   id: 'unlabeled-images',
   match(files) {
     const l = layout(files);
-    return l !== null && l.images.every((i) => i.rel.length === 1);
+    return l?.images.every((i) => i.rel.length === 1) ?? false;
   },
   async open(files, options): Promise<Dataset> {
     const l = layout(files)!;

@@ -9,7 +9,8 @@ import { agreement, randomInputs, tf, tfjsPredict, useTfjsCpu } from '../../test
 import { snakeCase } from '../keras/translate.ts';
 import { kerasH5Format } from './index.ts';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: tests edit arbitrary config fields
+type Json = Record<string, any>;
 
 beforeAll(useTfjsCpu);
 

@@ -66,6 +66,9 @@ export const SUPPORTED_LAYERS: string[] = ['InputLayer', 'Sequential', 'Function
 const own = <T>(table: Record<string, T>, key: string): T | undefined => (Object.hasOwn(table, key) ? table[key] : undefined);
 const canonical = (className: string): string => own(ALIASES, className) ?? className;
 
+/** Config values that size a layer: a zero or negative one would divide by zero or make an empty tensor. */
+const POSITIVE_INTS = ['filters', 'units', 'kernel_size', 'strides', 'pool_size', 'dilation_rate', 'depth_multiplier'];
+
 export function translateLayer(env: LayerEnv, call: LayerCall): KValue {
   const cls = canonical(call.ref.className);
   const say = (msg: string): never => env.fail(`layer ${call.ref.name} (${call.ref.className}): ${msg}`);
@@ -73,6 +76,12 @@ export function translateLayer(env: LayerEnv, call: LayerCall): KValue {
   if (!handler) {
     return env.fail(`layer ${call.ref.name} has class ${call.ref.className}, which is not supported. ` +
       `Supported layers: ${SUPPORTED_LAYERS.join(', ')}.`);
+  }
+  for (const key of POSITIVE_INTS) {
+    const v = call.config[key];
+    if (v === undefined || v === null) continue;
+    const list = Array.isArray(v) ? v : [v];
+    if (!list.every((x) => Number.isSafeInteger(x) && x >= 1)) say(`${key} is ${JSON.stringify(v)}; it must be a whole number ≥ 1${list.length > 1 ? ' in each dimension' : ''}`);
   }
   if (call.inputs.length === 0) say('it has no input');
   if (cls !== 'Add' && cls !== 'Concatenate' && call.inputs.length !== 1) say(`it takes ${call.inputs.length} inputs; expected one`);

@@ -29,7 +29,7 @@ export function decodeModel(data: Uint8Array, fileName: string): ModelProto {
     const detail = why.startsWith('index out of range') ? 'its protobuf data ends inside a field' : 'its protobuf data cannot be read';
     throw new OnnxFormatError(`ONNX file "${fileName}" is truncated or damaged: ${detail} (${why}).`);
   }
-  if (!model.graph || !model.graph.node || model.graph.node.length === 0) {
+  if (!model.graph?.node || model.graph.node.length === 0) {
     if (!looksLikeOnnx(data)) throw notOnnx(fileName);
     throw new OnnxFormatError(`ONNX file "${fileName}" holds no graph nodes; the file is truncated or empty.`);
   }

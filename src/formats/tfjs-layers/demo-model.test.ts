@@ -21,7 +21,11 @@ describe.skipIf(!existsSync(`${MODEL}/model.json`) || !existsSync(`${DATA}/manif
     const json = JSON.parse(new TextDecoder().decode(files[0].data));
     const weights = files.slice(1).map((f) => f.data);
     const joined = new Uint8Array(weights.reduce((n, w) => n + w.length, 0));
-    weights.reduce((o, w) => (joined.set(w, o), o + w.length), 0);
+    let o = 0;
+    for (const w of weights) {
+      joined.set(w, o);
+      o += w.length;
+    }
     const model = await tf.loadLayersModel(tf.io.fromMemory({
       modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0].weights, weightData: joined.buffer,
     }));

@@ -4,8 +4,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { strToU8, zlibSync } from 'fflate';
 import jpeg from 'jpeg-js';
+import { writeH5 } from '../h5-writer.ts';
+import { buildModel, type ModelSpec, type NodeSpec } from '../onnx-builder.ts';
 
-export type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: hostile files set arbitrary fields
+export type Json = Record<string, any>;
 
 const le32 = (v: number) => [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff];
 const be32 = (v: number) => [(v >>> 24) & 0xff, (v >>> 16) & 0xff, (v >>> 8) & 0xff, v & 0xff];
@@ -117,5 +120,53 @@ export const conv = (name: string, filters: number, kernel: number, cin: number,
 export const dense = (name: string, units: number, fanIn: number): LayerSpec => ({
   cls: 'Dense', config: { name, units, activation: 'linear', use_bias: true }, weights: [['kernel', [fanIn, units]], ['bias', [units]]],
 });
+export const gap = (name = 'gap'): LayerSpec => ({ cls: 'GlobalAveragePooling2D', config: { name } });
 export const flatten = (name = 'flat'): LayerSpec => ({ cls: 'Flatten', config: { name } });
 export const maxPool = (name: string, size: number): LayerSpec => ({ cls: 'MaxPooling2D', config: { name, pool_size: [size, size], strides: [size, size], padding: 'valid' } });
+
+/** A small valid ONNX model (Conv → Relu → GlobalAveragePool → Flatten) with one node appended, or the weight replaced. */
+export function onnxWith(extra?: NodeSpec, weight?: { dims: number[]; data: number[] }): Uint8Array {
+  const nodes: NodeSpec[] = [
+    { op: 'Conv', name: 'conv1', inputs: ['x', 'W'], outputs: ['c'], attrs: { pads: [1, 1, 1, 1] } },
+    { op: 'Relu', name: 'relu1', inputs: ['c'], outputs: ['r'] },
+  ];
+  if (extra) nodes.push(extra);
+  nodes.push({ op: 'GlobalAveragePool', name: 'gap', inputs: [extra ? extra.outputs[0] : 'r'], outputs: ['p'] }, { op: 'Flatten', name: 'flat', inputs: ['p'], outputs: ['logits'] });
+  const spec: ModelSpec = {
+    opset: 13, input: { name: 'x', dims: [1, 1, 28, 28] },
+    inits: { W: weight ? { dims: weight.dims, data: weight.data, type: 'float-field' } : { dims: [10, 1, 3, 3], data: new Float32Array(90).map((_, i) => ((i % 7) - 3) / 10) } },
+    nodes, outputs: ['logits'],
+  };
+  return buildModel(spec);
+}
+
+/** The demo model as a Keras 2 .h5 whose fc2 kernel is a chunked dataset resized to `declared` and never written. */
+export async function kerasH5(root: string, declared: number[]): Promise<Uint8Array> {
+  const { json: j, weights } = demoModel(root);
+  const specs = j.weightsManifest[0].weights as Array<{ name: string; shape: number[] }>;
+  let o = 0;
+  const values = specs.map((w) => { const n = w.shape.reduce((a, b) => a * b, 1); const v = new Float32Array(weights.buffer.slice(o, o + 4 * n)); o += 4 * n; return v; });
+  return writeH5((f) => {
+    f.create_attribute('keras_version', '2.2.4');
+    f.create_attribute('backend', 'tensorflow');
+    f.create_attribute('model_config', JSON.stringify(j.modelTopology));
+    const mw = f.create_group('model_weights');
+    const layers = [...new Set(specs.map((w) => w.name.split('/')[0]))];
+    mw.create_attribute('layer_names', layers);
+    for (const layer of layers) {
+      const g = mw.create_group(layer);
+      const inner = g.create_group(layer);
+      const names: string[] = [];
+      specs.forEach((w, i) => {
+        if (!w.name.startsWith(`${layer}/`)) return;
+        const short = w.name.split('/')[1];
+        names.push(`${layer}/${short}:0`);
+        if (w.name === 'fc2/kernel') {
+          const d = inner.create_dataset({ name: `${short}:0`, data: values[i], shape: w.shape, dtype: '<f4', maxshape: [null, null], chunks: w.shape });
+          d.resize(declared);
+        } else inner.create_dataset({ name: `${short}:0`, data: values[i], shape: w.shape, dtype: '<f4' });
+      });
+      g.create_attribute('weight_names', names);
+    }
+  });
+}

@@ -6,7 +6,8 @@ import { closeSync, createWriteStream, mkdirSync, openSync, symlinkSync, writeFi
 import { join } from 'node:path';
 import { constants, createGzip } from 'node:zlib';
 import { strToU8, zipSync } from 'fflate';
-import { bmp8, demoModel, idx, jpegClaiming, png, type Json } from './bytes.ts';
+import { SUPPORTED_OPS } from '../../formats/onnx/import.ts';
+import { bmp8, conv, dense, demoModel, flatten, gap, idx, jpegClaiming, kerasH5, layersModel, maxPool, onnxWith, png, type Json } from './bytes.ts';
 
 type Files = Record<string, Uint8Array>;
 
@@ -175,5 +176,71 @@ export const CASES: HostileCase[] = [
   {
     id: 'out-proc', item: 3, use: 'none', command: 'quantize', args: ['--out', '/proc/x'],
     message: '--out /proc/x cannot be created (noent); give a folder you can write to',
+  },
+  // ── 4. Raw internal errors ────────────────────────────────────────────────────────────────
+  {
+    id: 'zero-padding-50000', item: 4, use: 'model', target: 'model.json', page: true,
+    files: () => layersModel('pad', [28, 28, 1], [{ cls: 'ZeroPadding2D', config: { name: 'pad', padding: [[50000, 50000], [50000, 50000]] } }, conv('conv', 2, 3, 1), gap(), dense('out', 10, 2)]),
+    message: "layer pad (pad) outputs 100028×100028×1 = 10005.6 million values per image; the limit is 4.2 million per activation tensor: use a smaller input size",
+  },
+  {
+    id: 'input-4000', item: 4, use: 'model', target: 'model.json',
+    files: () => layersModel('big', [4000, 4000, 1], [conv('conv', 8, 3, 1), gap(), dense('out', 10, 8)]),
+    message: "the input conv_input outputs 4000×4000×1 = 16 million values per image; the limit is 4.2 million per activation tensor: use a smaller input size",
+  },
+  {
+    id: 'input-100000', item: 4, use: 'model', target: 'model.json',
+    files: () => layersModel('huge', [100000, 100000, 1], [conv('conv', 2, 3, 1), gap(), dense('out', 10, 2)]),
+    message: "the input conv_input outputs 100000×100000×1 = 10000 million values per image; the limit is 4.2 million per activation tensor: use a smaller input size",
+  },
+  {
+    id: 'input-negative', item: 4, use: 'model', target: 'model.json',
+    files: () => layersModel('neg', [-28, 28, 1], [conv('conv', 2, 3, 1), gap(), dense('out', 10, 2)]),
+    message: "input conv_input has shape [-28, 28, 1]; every dimension but the batch must be fixed",
+  },
+  {
+    id: 'conv-0-filters', item: 4, use: 'model', target: 'model.json', page: true,
+    files: () => layersModel('zero', [28, 28, 1], [conv('conv', 0, 3, 1), gap(), dense('out', 10, 0)]),
+    message: "layer conv (Conv2D): filters is 0; it must be a whole number ≥ 1",
+  },
+  {
+    id: 'dense-0-units', item: 4, use: 'model', target: 'model.json',
+    files: () => layersModel('zero', [28, 28, 1], [flatten(), dense('hidden', 0, 784), dense('out', 10, 0)]),
+    message: "layer hidden (Dense): units is 0; it must be a whole number ≥ 1",
+  },
+  {
+    id: 'strides-0', item: 4, use: 'model', target: 'model.json',
+    files: () => layersModel('s0', [28, 28, 1], [conv('conv', 2, 3, 1, { strides: [0, 0] }), gap(), dense('out', 10, 2)]),
+    message: "layer conv (Conv2D): strides is [0,0]; it must be a whole number ≥ 1 in each dimension",
+  },
+  {
+    id: 'pool-0', item: 4, use: 'model', target: 'model.json',
+    files: () => layersModel('p0', [28, 28, 1], [conv('conv', 2, 3, 1), maxPool('pool', 0), gap(), dense('out', 10, 2)]),
+    message: "layer pool (MaxPooling2D): strides is [0,0]; it must be a whole number ≥ 1 in each dimension",
+  },
+  ...['__proto__', 'hasOwnProperty', 'constructor', 'toString'].map((op): HostileCase => ({
+    id: `onnx-op-${op.replace(/_/g, '')}`, item: 4, use: 'model', target: 'model.onnx', page: op === '__proto__',
+    files: { 'model.onnx': onnxWith({ op, inputs: ['r'], outputs: ['y'], name: 'evil' }) },
+    message: `ONNX node "evil" (op ${op}, opset 13) is not supported. Supported ops: ${SUPPORTED_OPS.join(', ')}.`,
+  })),
+  {
+    id: 'onnx-init-1e10', item: 1, use: 'model', target: 'model.onnx',
+    files: { 'model.onnx': onnxWith(undefined, { dims: [100000, 100000], data: [] }) },
+    message: "ONNX initializer \"W\" declares 100000×100000 = 10000 million values; the limit is 67.1 million per tensor.",
+  },
+  {
+    id: 'onnx-init-negative', item: 4, use: 'model', target: 'model.onnx',
+    files: { 'model.onnx': onnxWith(undefined, { dims: [-3, 2, 3, 3], data: [] }) },
+    message: "ONNX initializer \"W\" has shape -3×2×3×3: every size must be a whole number ≥ 0; the file is damaged.",
+  },
+  {
+    id: 'h5-unwritten-30m', item: 1, use: 'model', target: 'model.h5', page: true,
+    files: async (root) => ({ 'model.h5': await kerasH5(root, [30_000_000, 10]) }),
+    message: "weight /model_weights/fc2/fc2/kernel:0 declares 30000000×10 = 300 million values; the limit is 67.1 million per tensor",
+  },
+  {
+    id: 'h5-unwritten-1e10', item: 1, use: 'model', target: 'model.h5',
+    files: async (root) => ({ 'model.h5': await kerasH5(root, [100_000, 100_000]) }),
+    message: "weight /model_weights/fc2/fc2/kernel:0 declares 100000×100000 = 10000 million values; the limit is 67.1 million per tensor",
   },
 ];

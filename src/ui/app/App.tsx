@@ -6,6 +6,7 @@ import { errorText } from '../common/format.ts';
 import { DataPanel } from '../data/DataPanel.tsx';
 import { ModelPanel } from '../model/ModelPanel.tsx';
 import { RunPanel } from '../run/RunPanel.tsx';
+import { EnginePanel } from '../status/EnginePanel.tsx';
 import { EngineSession, RunCancelled, defaultWorkers, fetchDemoFiles } from './engine-session.ts';
 import { ErrorBoundary } from './ErrorBoundary.tsx';
 import { clearSaved, loadSaved, type Saved, save, type Source } from './saved-state.ts';
@@ -204,6 +205,10 @@ export function App() {
     if (ready && run && picked) keep('picked', picked.config);
   }, [ready, run, picked, keep]);
 
+  // The engine panel asks again whenever what it describes changes.
+  const engineInfo = useCallback(() => session.api.engineInfo(), [session]);
+  const shown = useMemo(() => ({ model, data, picked }), [model, data, picked]);
+
   /** Forgets everything: the worker (and any search in it), what is shown and what is kept. */
   const clearAll = async () => {
     runSeq.current++;
@@ -349,6 +354,9 @@ export function App() {
             </ErrorBoundary>
           )}
         </Suspense>
+        <ErrorBoundary>
+          <EnginePanel fetchInfo={engineInfo} refresh={shown} idle={busy === null} workers={workers} />
+        </ErrorBoundary>
       </main>
     </div>
   );

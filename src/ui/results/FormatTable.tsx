@@ -27,6 +27,11 @@ export function FormatTable({ picked, locks, busy, onLocks, onRescore }: Props) 
   const [editing, setEditing] = useState(false);
   useEffect(() => setDraft(picked.config), [picked]);
   const changed = useMemo(() => draft.nodes.some((n, i) => SLOTS.some(({ slot }) => !same(n[slot], picked.config.nodes[i]?.[slot]))), [draft, picked]);
+  // The input image has a format too (node 0's output): editable and lockable like the rest.
+  const inputRow: LayerRow | null = picked.input
+    ? { node: 0, name: 'input', kind: 'input', macs: 0, params: 0, weights: null, bias: null, scale: null, shift: null, output: picked.input }
+    : null;
+  const rows = inputRow ? [inputRow, ...picked.layers] : picked.layers;
   const shown = SLOTS.filter(({ slot }) => picked.layers.some((l) => l[slot]));
   const lockOf = (node: number, slot: TensorSlot) => locks.find((l) => l.node === node && l.slot === slot);
 
@@ -62,7 +67,7 @@ export function FormatTable({ picked, locks, busy, onLocks, onRescore }: Props) 
 
   return (
     <div data-testid="format-editor">
-      <h3>Formats per layer <span className="hint">(input {formatLabel(picked.input)})</span></h3>
+      <h3>Formats per layer</h3>
       <p className="hint" data-testid="format-legend">{FORMAT_LEGEND} “lock” keeps a format in the next search.</p>
       <div className="editor-actions">
         <button type="button" className="secondary" onClick={() => setEditing((e) => !e)} data-testid="edit-formats" aria-pressed={editing}>
@@ -78,7 +83,7 @@ export function FormatTable({ picked, locks, busy, onLocks, onRescore }: Props) 
         <table data-testid="format-table">
           <thead><tr><th>layer</th><th>kind</th><th>MACs</th>{shown.map((s) => <th key={s.slot}>{s.head}</th>)}</tr></thead>
           <tbody>
-            {picked.layers.map((l) => (
+            {rows.map((l) => (
               <tr key={l.node}>
                 <td>{l.name}</td><td>{l.kind}</td><td>{l.macs ? big(l.macs) : ''}</td>
                 {shown.map((s) => cell(l, s.slot))}

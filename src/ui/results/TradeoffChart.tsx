@@ -63,7 +63,7 @@ export function TradeoffChart({ measure, points, budget, markers, onSelect, test
           <Scatter name="evaluated" data={all} isAnimationActive={false} onClick={click}
             shape={(p: { cx?: number; cy?: number; payload?: ChartDatum }) => <circle className="pt" cx={p.cx} cy={p.cy} r={3} data-id={p.payload?.id} />} />
           <Scatter name="frontier" data={front} line={{ stroke: '#2f6be0', strokeWidth: 2 }} lineType="joint" isAnimationActive={false} onClick={click}
-            shape={(p: { cx?: number; cy?: number; payload?: ChartDatum }) => <circle className="front" cx={p.cx} cy={p.cy} r={4} data-id={p.payload?.id} />} />
+            shape={(p: { cx?: number; cy?: number; payload?: ChartDatum }) => <FrontierDot cx={p.cx} cy={p.cy} d={p.payload} measure={measure} onSelect={onSelect} />} />
           <Scatter name="float" data={mark(markers.float, 'float')} isAnimationActive={false}
             shape={(p: { cx?: number; cy?: number }) => <Labelled cx={p.cx} cy={p.cy} text="float" className="mark-float" d="M0,-7 L6,5 L-6,5 Z" left />} />
           <Scatter name="uniform 8-bit" data={mark(markers.baseline8, 'baseline8')} isAnimationActive={false}
@@ -80,6 +80,17 @@ export function TradeoffChart({ measure, points, budget, markers, onSelect, test
       </figcaption>
       <ChartText id={`${testId}-text`} {...words} />
     </figure>
+  );
+}
+
+/** A frontier point; with onSelect also a button for the keyboard (Tab, then Enter or Space). */
+function FrontierDot({ cx, cy, d, measure, onSelect }: { cx?: number; cy?: number; d?: ChartDatum; measure: CostMeasure; onSelect?: (id: number) => void }) {
+  if (!onSelect || d?.id === undefined) return <circle className="front" cx={cx} cy={cy} r={4} data-id={d?.id} />;
+  const id = d.id;
+  return (
+    <circle className="front" cx={cx} cy={cy} r={4} data-id={id} tabIndex={0} role="button"
+      aria-label={`choose ${tick(measure)(d.x)} at ${(d.loss * 100).toFixed(2)}% loss`}
+      onKeyDown={(e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); onSelect(id); } }} />
   );
 }
 
