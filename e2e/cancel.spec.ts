@@ -3,14 +3,11 @@
 // next search starts, and a model dropped during a search cancels it first and says so.
 // Workers are told apart by the Web Lock each holds for its whole life (src/worker/lifetime.ts).
 import type { Page } from '@playwright/test';
-import { test, expect } from './fixtures.ts';
+import { openDemo, test, expect } from './fixtures.ts';
 
 const shared = new URL('../../shared/fixtures/', import.meta.url).pathname;
 
-test.beforeEach(async ({ page }) => {
-  await page.goto('/');
-  await expect(page.getByTestId('float-acc')).toHaveText('99.00%', { timeout: 60_000 });
-});
+test.beforeEach(async ({ page }) => openDemo(page));
 
 test.afterEach(async ({ foreignRequests, pageErrors }) => {
   expect(foreignRequests).toEqual([]);

@@ -59,3 +59,28 @@ test('reload after a run: model, data, settings and result come back; Clear empt
   expect(foreignRequests).toEqual([]);
   expect(pageErrors).toEqual([]);
 });
+
+test('a kept model that no longer loads says so once, and Clear starts afresh', async ({ page, foreignRequests, pageErrors }) => {
+  await openDemo(page);
+  // What an older page version (or a damaged store) might have kept.
+  await page.evaluate(() => new Promise<void>((resolve, reject) => {
+    const open = indexedDB.open('fixpoint');
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+      const tx = open.result.transaction('state', 'readwrite');
+      tx.objectStore('state').put({ kind: 'files', files: [{ path: 'model.json', data: new TextEncoder().encode('{"modelTopology": {"class_') }] }, 'model');
+      tx.oncomplete = () => { open.result.close(); resolve(); };
+      tx.onerror = () => reject(tx.error);
+    };
+  }));
+  await page.reload();
+  await expect(page.getByTestId('model-error')).toContainText('The model kept from your last visit could not be loaded again', { timeout: 60_000 });
+  await expect(page.getByTestId('model-error')).toContainText('Clear to start afresh');
+  await expect(page.getByTestId('data-error')).toHaveCount(0);
+  await expect(page.getByTestId('data-summary')).toHaveCount(0);
+  await page.getByTestId('clear').click();
+  await page.reload();
+  await expect(page.getByTestId('float-acc')).toHaveText('99.00%', { timeout: 60_000 });
+  expect(foreignRequests).toEqual([]);
+  expect(pageErrors).toEqual([]);
+});

@@ -59,7 +59,36 @@ export function preprocessFor(graph: Graph, dataset: Dataset, prep: Preprocessin
     if (flat && h * w * target.channels !== shape[2]) throw new Error(`--resize ${h}x${w} gives ${h * w * target.channels} values, but the model takes ${shape[2]}`);
     target = { ...target, height: h, width: w };
   }
+  for (const [key, v] of [['mean', prep.mean], ['std', prep.std]] as const) {
+    if (v && v.length !== 1 && v.length !== target.channels) {
+      throw new Error(`${key} has ${v.length} values but the model takes ${target.channels === 1 ? 'grey (1-channel)' : `${target.channels}-channel`} images: give 1${target.channels > 1 ? ` or ${target.channels}` : ''}`);
+    }
+  }
   return { ...target, range: prep.range, mean: prep.mean, std: prep.std };
+}
+
+/** Why labels cannot be scored against this model's outputs, or null. */
+export function labelProblem(graph: Graph, dataset: Dataset): string | null {
+  const last = graph.nodes[graph.nodes.length - 1].shape;
+  const outputs = last[0] * last[1] * last[2];
+  if (!dataset.labels) return null;
+  let max = -1;
+  let min = 0;
+  for (const l of dataset.labels) { if (l > max) max = l; if (l < min) min = l; }
+  if (min < 0) return `the data has a negative label (${min}): labels must be class numbers from 0`;
+  if (dataset.classes.length > outputs) {
+    return `the data set has ${dataset.classes.length} classes but the model has ${outputs} outputs: the data does not match the model (one class per output)`;
+  }
+  if (max >= outputs) return `the data has labels up to ${max} but the model has ${outputs} outputs (labels 0 to ${outputs - 1}): the data does not match the model`;
+  return null;
+}
+
+/** The warning both the page and the command line give when the float model is near chance. */
+export function nearChanceWarning(d: Pick<LoadedData, 'labelsFrom' | 'floatAcc' | 'dataset'>): string | null {
+  const chance = 1 / Math.max(2, d.dataset.classes.length);
+  return d.labelsFrom === 'given' && d.floatAcc.calibration < 2 * chance
+    ? `The float model gets only ${(d.floatAcc.calibration * 100).toFixed(1)}% of these images right, close to chance (${(chance * 100).toFixed(0)}%). Check the preprocessing (value range, mean, std) and that the data matches the model.`
+    : null;
 }
 
 /**
@@ -69,6 +98,8 @@ export function preprocessFor(graph: Graph, dataset: Dataset, prep: Preprocessin
 export function prepareData(engine: Engine, graph: Graph, dataset: Dataset, prep: Preprocessing = {}, split: SplitSettings = {}): LoadedData {
   if (dataset.images.length < 2) throw new Error(`the data set has ${dataset.images.length} image(s); at least 2 are needed (one to search on, one to check)`);
   const options = preprocessFor(graph, dataset, prep);
+  const mismatch = labelProblem(graph, dataset);
+  if (mismatch) throw new Error(mismatch);
   const s = splitIndices(dataset.images.length, {
     seed: split.seed ?? 0, search: split.search, confirmation: split.confirmation, heldOut: split.validation, heldOutFrom: dataset.heldOutFrom,
   });

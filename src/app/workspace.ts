@@ -21,7 +21,7 @@ import type { Evaluator } from '../search/evaluator.ts';
 import { pickForBudget, runSearch, type SearchResult } from '../search/run.ts';
 import type { Progress, ScoredPoint } from '../search/scorer.ts';
 import type { Costs, DataInfo, KernelRow, LayerRow, ModelInfo, PickRule, ResultPoint, RunRequest, RunView, Sample } from '../worker/contract.ts';
-import { type LoadedData, PROXY_IMAGES, type Preprocessing, prepareData, preprocessFor, type SplitSettings } from './load-data.ts';
+import { type LoadedData, nearChanceWarning, PROXY_IMAGES, type Preprocessing, prepareData, preprocessFor, type SplitSettings } from './load-data.ts';
 
 const SAMPLES = 24;
 /** Search images whose activations the per-layer histogram shows. */
@@ -156,10 +156,7 @@ export class Workspace {
     }
     const nS = d.calibration.labels.length;
     const nC = d.confirmation.labels.length;
-    const chance = 1 / Math.max(2, classes.length);
-    const warning = d.labelsFrom === 'given' && d.floatAcc.calibration < 2 * chance
-      ? `The float model gets only ${(d.floatAcc.calibration * 100).toFixed(1)}% of these images right, close to chance (${(chance * 100).toFixed(0)}%). Check the preprocessing (value range, mean, std) and that the data matches the model.`
-      : null;
+    const warning = nearChanceWarning(d);
     return {
       name: d.dataset.name, images: d.dataset.images.length, classes, labelsFrom: d.labelsFrom,
       calibration: d.calibration.labels.length, confirmation: d.confirmation.labels.length, validation: d.validation.labels.length,

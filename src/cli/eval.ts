@@ -52,10 +52,6 @@ export async function evalCommand(args: ParsedArgs): Promise<number> {
   } else {
     writeOut(`${graph.name}: float accuracy ${(floatAcc * 100).toFixed(2)}% on ${images} held-out images (${(data.floatAcc.calibration * 100).toFixed(2)}% on ${data.calibration.labels.length} calibration images)` +
       (data.labelsFrom === 'float-model' ? ' (unlabeled: agreement with the float model)' : ''));
-    const chance = 1 / Math.max(2, data.dataset.classes.length);
-    if (data.labelsFrom === 'given' && floatAcc < 2 * chance) {
-      process.stderr.write(`warning: the float model is near chance (${(chance * 100).toFixed(0)}%) on these images; check the preprocessing (--range, --mean, --std) and that the data matches the model\n`);
-    }
     if (report) {
       writeOut(`configuration ${configPath}: accuracy ${((out.quantized_acc as number) * 100).toFixed(2)}% on the held-out images ` +
         `(relative loss ${((out.quantized_loss as number) * 100).toFixed(2)}%), ${(out.memory_kb as number).toFixed(1)} KB`);

@@ -6,7 +6,7 @@ import { createEngine } from '../engine/engine.ts';
 import { loadEngineWasmNode } from '../engine/load-node.ts';
 import { openDataset, openModel } from '../formats/index.ts';
 import { readPathAsFiles } from '../formats/node-files.ts';
-import type { LoadedData, Preprocessing, SplitSettings } from '../app/load-data.ts';
+import { type LoadedData, nearChanceWarning, type Preprocessing, type SplitSettings } from '../app/load-data.ts';
 import { Workspace } from '../app/workspace.ts';
 import { type ParsedArgs, UsageError, numberFlag, numberListFlag, stringFlag } from './args.ts';
 import { demoDataPath, demoModelPath, projectRoot } from './project.ts';
@@ -79,5 +79,8 @@ export async function loadInputs(args: ParsedArgs, log: (s: string) => void = ()
   } catch (e) {
     throw new UsageError(e instanceof Error ? e.message : String(e));
   }
+  // The same warning the page shows, for eval and quantize alike.
+  const warning = nearChanceWarning(data);
+  if (warning) log(`warning: ${warning}`);
   return { workspace, data, modelPath, dataPath };
 }

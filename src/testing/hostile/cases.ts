@@ -243,4 +243,49 @@ export const CASES: HostileCase[] = [
     files: async (root) => ({ 'model.h5': await kerasH5(root, [100_000, 100_000]) }),
     message: "weight /model_weights/fc2/fc2/kernel:0 declares 100000×100000 = 10000 million values; the limit is 67.1 million per tensor",
   },
+  // ── 5. Silent nonsense ────────────────────────────────────────────────────────────────────
+  {
+    id: 'idx-0x0', item: 5, use: 'data', target: '', page: true,
+    files: { 't10k-images-idx3-ubyte': idx([10, 0, 0]), 't10k-labels-idx1-ubyte': idx([10]) },
+    message: "t10k-images-idx3-ubyte declares images of 0×0 pixels: an image needs at least one pixel (damaged or not an images file)",
+  },
+  {
+    id: 'idx-28x0', item: 5, use: 'data', target: '',
+    files: { 't10k-images-idx3-ubyte': idx([10, 28, 0]), 't10k-labels-idx1-ubyte': idx([10]) },
+    message: "t10k-images-idx3-ubyte declares images of 28×0 pixels: an image needs at least one pixel (damaged or not an images file)",
+  },
+  {
+    id: 'idx-labels-200', item: 5, use: 'data', target: '',
+    files: { 't10k-images-idx3-ubyte': idx([10, 28, 28]), 't10k-labels-idx1-ubyte': idx([10], Uint8Array.from({ length: 10 }, (_, i) => 200 + i)) },
+    message: "the data set has 210 classes but the model has 10 outputs: the data does not match the model (one class per output)",
+  },
+  {
+    id: 'classes-15-for-10-outputs', item: 5, use: 'data', target: 'digits', page: true,
+    files: Object.fromEntries(Array.from({ length: 15 }, (_, k) => [`digits/c${String(k).padStart(2, '0')}/a.png`, png(28, 28)])),
+    message: "the data set has 15 classes but the model has 10 outputs: the data does not match the model (one class per output)",
+  },
+  {
+    id: 'one-class-folder', item: 5, use: 'data', target: 'digits',
+    files: { 'digits/7/a.png': png(28, 28), 'digits/7/b.png': png(28, 28), 'digits/7/c.png': png(28, 28) },
+    message: "digits holds only one class folder (7); a labelled data set needs one sub-folder per class. For unlabeled images, put them directly in the folder you give",
+  },
+  {
+    id: 'labels-txt-duplicate', item: 5, use: 'data', target: 'digits', page: true,
+    files: classFolders({ 'digits/labels.txt': strToU8('0\n1\n1\n') }),
+    message: "digits/labels.txt lists the class 1 twice; every class needs one line of its own",
+  },
+  {
+    id: 'budget-empty', item: 5, use: 'none', command: 'quantize', args: ['--budget=', '--out', '{dir}/out'],
+    message: "--budget got \"\", which is not a valid value",
+  },
+  {
+    id: 'mean-3-on-grey', item: 5, use: 'none', args: ['--mean', '0.1,0.2,0.3'],
+    message: "mean has 3 values but the model takes grey (1-channel) images: give 1",
+  },
+  // ── 8. Names echoed to the terminal ───────────────────────────────────────────────────────
+  {
+    id: 'layer-name-newline-escape', item: 8, use: 'model', target: 'model.json', page: true,
+    files: () => layersModel('evil', [28, 28, 1], [conv('bad\nname\u001b[31m', 0, 3, 1), gap(), dense('out', 10, 0)]),
+    message: "layer bad\\nname\\x1b[31m (Conv2D): filters is 0; it must be a whole number ≥ 1",
+  },
 ];

@@ -150,33 +150,37 @@ export function App() {
     }
     const demo = saved.model.kind === 'demo' || saved.data?.kind === 'demo' ? fetchDemoFiles() : null;
     const files = async (src: Source, part: 'model' | 'data') => (src.kind === 'files' ? src.files : (await demo!)[part]);
-    const again = (what: string, e: unknown) => `${what} kept from your last visit could not be loaded again: ${errorText(e)}`;
-    await step('model', 'model', async () => {
-      try {
-        setModel(await session.loadModel(await files(saved.model, 'model')));
-      } catch (e) {
-        throw new Error(again('The model', e));
-      }
+    // Each part needs the one before; the first that fails says so and the rest stay unloaded.
+    const again = (what: string, e: unknown) =>
+      new Error(`${what} kept from your last visit could not be loaded again: ${errorText(e).replace(/\.$/, '')}. Load it again, or Clear to start afresh.`);
+    let ok = true;
+    const part = (kind: Exclude<Busy, null>, key: string, what: string, work: () => Promise<void>) =>
+      ok ? step(kind, key, async () => {
+        try {
+          await work();
+        } catch (e) {
+          ok = false;
+          throw again(what, e);
+        }
+      }) : Promise.resolve();
+    await part('model', 'model', 'The model', async () => {
+      setModel(await session.loadModel(await files(saved.model, 'model')));
     });
-    if (!saved.data) return;
-    await step('data', 'data', async () => {
-      try {
-        setData(await session.loadData(await files(saved.data!, 'data'), settings?.prep ?? {}));
+    if (saved.data) {
+      const data = saved.data;
+      await part('data', 'data', 'The data', async () => {
+        setData(await session.loadData(await files(data, 'data'), settings?.prep ?? {}));
         setModel(await session.api.modelInfo());
-      } catch (e) {
-        throw new Error(again('The data', e));
-      }
-    });
-    if (!saved.search) return;
-    await step('result', 'run', async () => {
-      try {
-        const back = await session.api.restoreSearch({ result: saved.search!, picked: saved.picked ?? null });
+      });
+    }
+    if (saved.data && saved.search) {
+      const result = saved.search;
+      await part('result', 'run', 'The search result', async () => {
+        const back = await session.api.restoreSearch({ result, picked: saved.picked ?? null });
         setRun(back.run);
         setPicked(back.picked);
-      } catch (e) {
-        throw new Error(again('The search result', e));
-      }
-    });
+      });
+    }
   }, [session, step]);
 
   // First the work kept from the last visit; on a first visit (or after Clear) the demo.
