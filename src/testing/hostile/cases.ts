@@ -80,7 +80,7 @@ export const CASES: HostileCase[] = [
     message: 'huge.png: it is 30000×30000 pixels; the limit is 16.8 million pixels per image: resize it',
   },
   {
-    id: 'jpeg-30000', item: 1, use: 'data', target: 'digits',
+    id: 'jpeg-30000', item: 1, use: 'data', target: 'digits', page: true,
     files: classFolders({ 'digits/1/huge.jpg': jpegClaiming(30000, 30000) }),
     message: 'huge.jpg: it is 30000×30000 pixels; the limit is 16.8 million pixels per image: resize it',
   },
@@ -98,7 +98,7 @@ export const CASES: HostileCase[] = [
     message: 't10k-images-idx3-ubyte is truncated: its header announces 100000000×28×28 = 78400000000 bytes but 64 follow',
   },
   {
-    id: 'zip-bomb', item: 1, use: 'data', made: true, page: true,
+    id: 'zip-bomb', item: 1, use: 'data', made: true,
     files: () => ({ 'bomb.zip': zipOfZeros(300) }),
     message: 'bomb.zip inflates to more than 256 MiB, the limit for an archive: unpack it and use the part you need',
   },
@@ -111,7 +111,7 @@ export const CASES: HostileCase[] = [
     message: 't10k-images-idx3-ubyte.gz inflates to more than 256 MiB, the limit for an archive: unpack it and use the part you need',
   },
   {
-    id: 'tfjs-tensor-1e10', item: 1, use: 'model', target: 'model.json',
+    id: 'tfjs-tensor-1e10', item: 1, use: 'model', target: 'model.json', page: true,
     files: demoWith((j) => { j.weightsManifest[0].weights[4].shape = [100000, 100000]; }),
     message: 'weight fc1/kernel declares 100000×100000 = 10000 million values; the limit is 67.1 million per tensor',
   },
@@ -184,7 +184,7 @@ export const CASES: HostileCase[] = [
     message: "layer pad (pad) outputs 100028×100028×1 = 10005.6 million values per image; the limit is 4.2 million per activation tensor: use a smaller input size",
   },
   {
-    id: 'input-4000', item: 4, use: 'model', target: 'model.json',
+    id: 'input-4000', item: 4, use: 'model', target: 'model.json', page: true,
     files: () => layersModel('big', [4000, 4000, 1], [conv('conv', 8, 3, 1), gap(), dense('out', 10, 8)]),
     message: "the input conv_input outputs 4000×4000×1 = 16 million values per image; the limit is 4.2 million per activation tensor: use a smaller input size",
   },
@@ -204,12 +204,12 @@ export const CASES: HostileCase[] = [
     message: "layer conv (Conv2D): filters is 0; it must be a whole number ≥ 1",
   },
   {
-    id: 'dense-0-units', item: 4, use: 'model', target: 'model.json',
+    id: 'dense-0-units', item: 4, use: 'model', target: 'model.json', page: true,
     files: () => layersModel('zero', [28, 28, 1], [flatten(), dense('hidden', 0, 784), dense('out', 10, 0)]),
     message: "layer hidden (Dense): units is 0; it must be a whole number ≥ 1",
   },
   {
-    id: 'strides-0', item: 4, use: 'model', target: 'model.json',
+    id: 'strides-0', item: 4, use: 'model', target: 'model.json', page: true,
     files: () => layersModel('s0', [28, 28, 1], [conv('conv', 2, 3, 1, { strides: [0, 0] }), gap(), dense('out', 10, 2)]),
     message: "layer conv (Conv2D): strides is [0,0]; it must be a whole number ≥ 1 in each dimension",
   },
@@ -224,7 +224,7 @@ export const CASES: HostileCase[] = [
     message: `ONNX node "evil" (op ${op}, opset 13) is not supported. Supported ops: ${SUPPORTED_OPS.join(', ')}.`,
   })),
   {
-    id: 'onnx-init-1e10', item: 1, use: 'model', target: 'model.onnx',
+    id: 'onnx-init-1e10', item: 1, use: 'model', target: 'model.onnx', page: true,
     files: { 'model.onnx': onnxWith(undefined, { dims: [100000, 100000], data: [] }) },
     message: "ONNX initializer \"W\" declares 100000×100000 = 10000 million values; the limit is 67.1 million per tensor.",
   },
@@ -250,12 +250,12 @@ export const CASES: HostileCase[] = [
     message: "t10k-images-idx3-ubyte declares images of 0×0 pixels: an image needs at least one pixel (damaged or not an images file)",
   },
   {
-    id: 'idx-28x0', item: 5, use: 'data', target: '',
+    id: 'idx-28x0', item: 5, use: 'data', target: '', page: true,
     files: { 't10k-images-idx3-ubyte': idx([10, 28, 0]), 't10k-labels-idx1-ubyte': idx([10]) },
     message: "t10k-images-idx3-ubyte declares images of 28×0 pixels: an image needs at least one pixel (damaged or not an images file)",
   },
   {
-    id: 'idx-labels-200', item: 5, use: 'data', target: '',
+    id: 'idx-labels-200', item: 5, use: 'data', target: '', page: true,
     files: { 't10k-images-idx3-ubyte': idx([10, 28, 28]), 't10k-labels-idx1-ubyte': idx([10], Uint8Array.from({ length: 10 }, (_, i) => 200 + i)) },
     message: "the data set has 210 classes but the model has 10 outputs: the data does not match the model (one class per output)",
   },

@@ -7,7 +7,8 @@ import { DataPanel } from '../data/DataPanel.tsx';
 import { ModelPanel } from '../model/ModelPanel.tsx';
 import { RunPanel } from '../run/RunPanel.tsx';
 import { EnginePanel } from '../status/EnginePanel.tsx';
-import { EngineSession, RunCancelled, defaultWorkers, fetchDemoFiles } from './engine-session.ts';
+import { EngineClient, RunCancelled, defaultWorkers } from '../../worker/client.ts';
+import { fetchDemoFiles } from './demo-files.ts';
 import { ErrorBoundary } from './ErrorBoundary.tsx';
 import { clearSaved, loadSaved, type Saved, save, type Source } from './saved-state.ts';
 
@@ -23,7 +24,7 @@ const ResultsPanel = lazy(() => import('../results/ResultsPanel.tsx').then((m) =
 const ExportPanel = lazy(() => import('../export/ExportPanel.tsx').then((m) => ({ default: m.ExportPanel })));
 
 export function App() {
-  const session = useMemo(() => new EngineSession(), []);
+  const session = useMemo(() => new EngineClient(), []);
   const [busy, setBusy] = useState<Busy>(null);
   const [model, setModel] = useState<ModelInfo | null>(null);
   const [data, setData] = useState<DataInfo | null>(null);
