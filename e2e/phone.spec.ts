@@ -24,7 +24,9 @@ test('at 390 px nothing scrolls sideways at any step; slider and progress are an
 
   await page.getByTestId('run').click();
   await expect(page.getByRole('progressbar', { name: 'search progress' })).toBeVisible();
-  await expect(page.getByTestId('progress-text')).toHaveAttribute('aria-live', 'polite');
+  // Spoken: the phase and each tenth of the way (a live region), not every count-down second.
+  await expect(page.getByTestId('progress-announcer')).toHaveAttribute('aria-live', 'polite');
+  await expect(page.getByTestId('progress-announcer')).toContainText('% done');
   await expect(page.getByTestId('progress-text')).toContainText('evaluations');
   await fitsAndShoot(page, 'phone-2-searching');
   // Leaving during a search asks first; staying keeps the search running.

@@ -2,6 +2,7 @@
 // bytes without parsing, `open` parses and throws the module's own FormatError subclass with
 // a message a person can act on.
 import type { Graph } from '../core/graph.ts';
+import { oneLine } from '../core/text.ts';
 
 /** One dropped or named file, read whole. `path` is relative to the drop (folder/x.png). */
 export interface FileEntry {
@@ -11,7 +12,8 @@ export interface FileEntry {
 
 export class FormatError extends Error {
   constructor(readonly format: string, message: string) {
-    super(message);
+    // One line whatever the file holds: names and snippets from it are shown escaped.
+    super(oneLine(message));
     this.name = 'FormatError';
   }
 }

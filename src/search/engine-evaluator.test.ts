@@ -65,7 +65,8 @@ describe('EngineEvaluator', () => {
     expect(fast.r.chosen.correct).toBe(plain.r.chosen.correct);
     expect(fast.r.trace.map((t) => [t.tensor, t.format])).toEqual(plain.r.trace.map((t) => [t.tensor, t.format]));
     expect(fast.macs).toBeLessThan(plain.macs / 3);
-  });
+    // Two whole searches, one without any shortcut: about 40 s on a loaded 2-core machine.
+  }, 300_000);
 
   it('hard images first: complete scores, agreement and distortion equal those in the original order', async () => {
     const ev = ws.evaluators(100).search;

@@ -46,9 +46,20 @@ const splitName = (name: string): string[] => name.replace(/:\d+$/, '').split('/
 export class NamedWeightStore implements WeightStore {
   private readonly parts: string[][];
   private readonly cache = new Map<NamedEntry, Float32Array>();
+  // Indexes instead of a scan per lookup: import stays linear in the number of layers.
+  private readonly byLayerAndShort = new Map<string, number[]>();
+  private readonly byGroup = new Map<string, number[]>();
+  private readonly hasGroups: boolean;
 
   constructor(private readonly entries: NamedEntry[]) {
     this.parts = entries.map((e) => splitName(e.name));
+    const add = (m: Map<string, number[]>, k: string, i: number) => { const l = m.get(k); if (l) l.push(i); else m.set(k, [i]); };
+    this.parts.forEach((p, i) => {
+      if (p.length >= 2) add(this.byLayerAndShort, `${p[p.length - 2]}\u0000${p[p.length - 1]}`, i);
+      const g = entries[i].group;
+      if (g !== undefined) add(this.byGroup, g, i);
+    });
+    this.hasGroups = entries.some((e) => e.group !== undefined);
   }
 
   get size(): number {
@@ -57,13 +68,10 @@ export class NamedWeightStore implements WeightStore {
 
   find(layer: LayerRef, names: string[], _index: number): WeightTensor[] {
     const top = layer.scope[0] ?? layer.name;
-    const hasGroups = this.entries.some((e) => e.group !== undefined);
+    const hasGroups = this.hasGroups;
     const inGroup = (i: number) => !hasGroups || this.entries[i].group === top;
     for (const short of names) {
-      let hits: number[] = [];
-      this.parts.forEach((p, i) => {
-        if (inGroup(i) && p.length >= 2 && p[p.length - 1] === short && p[p.length - 2] === layer.name) hits.push(i);
-      });
+      let hits: number[] = (this.byLayerAndShort.get(`${layer.name}\u0000${short}`) ?? []).filter(inGroup);
       if (hits.length > 1) {
         // Same layer name in two nested models: keep those whose path mentions the enclosing models.
         const scoped = hits.filter((i) => layer.scope.every((s) => this.parts[i].includes(s)));
@@ -72,9 +80,7 @@ export class NamedWeightStore implements WeightStore {
       if (hits.length === 0 && hasGroups && layer.scope.length === 0) {
         // A layer renamed after it was built keeps its old variable names (`binary` holding
         // `dense_5/kernel:0`); its group in the file still carries the layer's name.
-        this.parts.forEach((p, i) => {
-          if (this.entries[i].group === layer.name && p[p.length - 1] === short) hits.push(i);
-        });
+        hits = (this.byGroup.get(layer.name) ?? []).filter((i) => { const p = this.parts[i]; return p[p.length - 1] === short; });
       }
       if (hits.length > 0) return hits.map((i) => this.tensor(this.entries[i]));
     }
