@@ -3,9 +3,10 @@
 //
 // Like for like: the engine's float path against TensorFlow.js (float32), and the integer
 // engine at the 8-bit baseline and at a configuration the paper method searched (on the first
-// 200 images, 1% budget), each its own ratio. Each run's peak fraction divides its MAC rate by
-// the peak of the kernels that actually ran, weighted by their share of the MACs (i16 dot for
-// the i16 paths, the relaxed i8 dot for i8-relaxed, f32 mul+add for float nodes).
+// 100 images at 1%: more would make the bench minutes longer on mnist_seq_large), each its own
+// ratio. Each run's peak fraction divides its MAC rate by the peak of the kernels that actually
+// ran, weighted by their share of the MACs (i16 dot for the i16 paths, the relaxed i8 dot for
+// i8-relaxed, f32 mul+add for float nodes).
 //
 // Both sides get a warm-up pass (Wasm tier-up, XNNPACK packing) and a pause, then `repeats`
 // timed passes over all images, interleaved (engine float, engine 8-bit, TensorFlow.js, …) so
@@ -178,10 +179,10 @@ export interface ModelUnderTest {
   model: tf.LayersModel;
 }
 
-/** The paper method's configuration for the first 200 images at a 1% budget. */
+/** The paper method's configuration for the first 100 images at a 1% budget. */
 async function searchedConfig(graph: Graph, newEngine: () => Engine, set: BenchImages, batch: number, floatPredictions: Int32Array,
   stats: Array<{ maxAbs: number; min: number }>): Promise<{ config: QuantConfig; images: number; mult: number; memory: number }> {
-  const n = Math.min(set.count, 200);
+  const n = Math.min(set.count, 100);
   const engine = newEngine();
   engine.load(graph, batch);
   const evaluator = new EngineEvaluator(engine, {

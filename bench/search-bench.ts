@@ -31,7 +31,7 @@ export async function runSearchBench(o: SearchBenchOptions = {}): Promise<Search
   const log = o.log ?? ((s: string) => process.stderr.write(`${s}\n`));
   const ws = await nodeWorkspace();
   ws.setModel(await openModel(readPathAsFiles(demoModelPath())));
-  const data = ws.setData(await openDataset(readPathAsFiles(demoDataPath())), {}, { calibration: o.images ?? 1000, validation: 100 });
+  const data = ws.setData(await openDataset(readPathAsFiles(demoDataPath())), {}, { search: o.images ?? 1000, validation: 100 });
   const graph = ws.graph;
   const search = async (evaluator: Evaluator, label: string) => {
     const t0 = performance.now();

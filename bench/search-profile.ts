@@ -12,7 +12,7 @@ const [method = 'paper', model = '../shared/fixtures/paper/mnist_seq_large.h5', 
 const ws = await nodeWorkspace();
 ws.setModel(await openModel(readPathAsFiles(model)));
 // Spatial models get the images resized to their input (the DF model: 96×96).
-const data = ws.setData(await openDataset(readPathAsFiles('../shared/fixtures/mnist')), {}, { calibration: Number(images), validation: 100 });
+const data = ws.setData(await openDataset(readPathAsFiles('../shared/fixtures/mnist')), {}, { search: Number(images), validation: 100 });
 const graph = ws.graph;
 const engine = ws.engine;
 const { search } = ws.evaluators();

@@ -41,7 +41,7 @@ export interface WorkersBenchResult {
 export async function seqLargeSearch(o: WorkersBenchOptions) {
   const ws = await nodeWorkspace();
   ws.setModel(await openModel(readPathAsFiles(join(fixtures, 'paper', 'mnist_seq_large.h5'))));
-  const data = ws.setData(await openDataset(readPathAsFiles(join(fixtures, 'mnist'))), {}, { calibration: o.images ?? 1000, validation: 10 });
+  const data = ws.setData(await openDataset(readPathAsFiles(join(fixtures, 'mnist'))), {}, { search: o.images ?? 1000, validation: 10 });
   return { data, search: { graph: ws.graph, stats: data.stats, method: o.method ?? 'paper', evaluations: o.evaluations ?? 40 } };
 }
 

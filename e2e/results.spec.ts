@@ -33,7 +33,9 @@ async function expectCharts(page: Page) {
     await expect(chart.locator('.mark-float')).toHaveCount(1);
     await expect(chart.locator('.mark-chosen')).toHaveCount(1);
     expect(Number(await chart.getAttribute('data-points'))).toBeGreaterThan(3);
-    expect(Number(await chart.getAttribute('data-frontier'))).toBeGreaterThan(1);
+    // Paper scores most steps with an early stop; on the demo's 300 search digits few of its
+    // configurations are scored on all of them, so its frontier may be a single point.
+    expect(Number(await chart.getAttribute('data-frontier'))).toBeGreaterThanOrEqual(1);
   }
   await expect(page.getByTestId('chart-memory')).toContainText('memory (KB), log scale');
   await expect(page.getByTestId('chart-mult')).toContainText("paper's Σ MACs·bw·bo");
@@ -97,7 +99,8 @@ test('frontier: live points and ETA, both charts, click a point, per-layer view,
   await page.getByTestId('budget').fill('0.012');
   await expect(page.getByTestId('within-budget')).toBeVisible();
   const before = { memory: await big(page, 'card-memory'), loss: await page.getByTestId('heldout-loss').textContent() };
-  const firstWeights = page.locator('[data-testid^="fmt-"][data-testid$="-weights"]').first();
+  // The largest layer (fc1, most of the memory), so the change shows in the rounded figures.
+  const firstWeights = page.locator('[data-testid^="fmt-"][data-testid$="-weights"]').nth(2);
   const id = (await firstWeights.getAttribute('data-testid'))!.slice('fmt-'.length);
   await page.getByTestId('edit-formats').click();
   await page.getByTestId(`bits-${id}`).fill('2');

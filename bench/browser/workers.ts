@@ -32,7 +32,7 @@ async function main(): Promise<void> {
   ws.setModel(await openModel([await file(`${fixtures}paper/mnist_seq_large.h5`, 'mnist_seq_large.h5')]));
   const idx = ['t10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz'];
   const data = ws.setData(await openDataset(await Promise.all(idx.map((n) => file(`${fixtures}mnist/${n}`, `mnist/${n}`)))), {},
-    { calibration: Number(q.get('images') ?? 1000), validation: 10 });
+    { search: Number(q.get('images') ?? 1000), validation: 10 });
   const pool = await webShardPool(ws.graph, data.calibration, PROXY_IMAGES, workers);
   try {
     const t = await timeSearch({ graph: ws.graph, stats: data.stats, method, evaluations: Number(q.get('evaluations') ?? 40) }, pool);

@@ -1,8 +1,9 @@
 // Calibration data made ready for one model: preprocessing, the seeded split, the float answers
 // and activation statistics, computed by the engine that holds the model.
 import type { Graph } from '../core/graph.ts';
-import type { PreprocessOptions, Split } from '../core/preprocess.ts';
-import { inputTarget, preprocessImages, splitIndices } from '../core/preprocess.ts';
+import type { PreprocessOptions } from '../core/preprocess.ts';
+import { inputTarget, preprocessImages } from '../core/preprocess.ts';
+import { type Split, splitIndices } from '../core/split.ts';
 import type { GraphSummary } from '../core/summary.ts';
 import { summarizeGraph } from '../core/summary.ts';
 import type { ActivationStats } from '../core/tensors.ts';
@@ -19,9 +20,11 @@ export interface Preprocessing {
   resize?: [number, number];
 }
 
+/** Image counts of the three parts (core/split.ts); absent: the defaults, which use every image. */
 export interface SplitSettings {
   seed?: number;
-  calibration?: number;
+  search?: number;
+  confirmation?: number;
   validation?: number;
 }
 
@@ -29,10 +32,13 @@ export interface LoadedData {
   dataset: Dataset;
   split: Split;
   labelsFrom: 'given' | 'float-model';
+  /** The search part (named calibration in report.json, as DESIGN.md §8 has it). */
   calibration: ImageSet;
+  /** Picks the configuration for a budget; the walk never sees it (src/search/README.md). */
+  confirmation: ImageSet;
   validation: ImageSet;
-  floatAcc: { calibration: number; validation: number };
-  /** Float max|x| and min of every node's output on the calibration images. */
+  floatAcc: { calibration: number; confirmation: number; validation: number };
+  /** Float max|x| and min of every node's output on the search images. */
   stats: ActivationStats;
   summary: GraphSummary;
 }
@@ -95,23 +101,27 @@ export function prepareData(engine: Engine, graph: Graph, dataset: Dataset, prep
   const mismatch = labelProblem(graph, dataset);
   if (mismatch) throw new Error(mismatch);
   const s = splitIndices(dataset.images.length, {
-    seed: split.seed ?? 0, calibration: split.calibration, heldOut: split.validation, heldOutFrom: dataset.heldOutFrom,
+    seed: split.seed ?? 0, search: split.search, confirmation: split.confirmation, heldOut: split.validation, heldOutFrom: dataset.heldOutFrom,
   });
-  const pick = (idx: Uint32Array) => preprocessImages(Array.from(idx, (i) => dataset.images[i]), options);
-  const calImages = pick(s.calibration);
-  const valImages = pick(s.heldOut);
+  if (s.search.length === 0) throw new Error('no image is left to search on: ask for at least 1 search image');
+  if (s.heldOut.length === 0) throw new Error('no image is left to hold out: ask for fewer search or confirmation images');
   engine.setConfig({ nodes: graph.nodes.map(() => ({})) });
-  const calFloat = engine.run(calImages, null).predictions;
-  const valFloat = engine.run(valImages, null).predictions;
   const given = dataset.labels;
-  const labelsOf = (idx: Uint32Array, floatPreds: Int32Array) => (given ? Int32Array.from(idx, (i) => given[i]) : floatPreds.slice());
-  const calibration: ImageSet = { images: calImages, labels: labelsOf(s.calibration, calFloat), floatPredictions: calFloat };
-  const validation: ImageSet = { images: valImages, labels: labelsOf(s.heldOut, valFloat), floatPredictions: valFloat };
+  const part = (idx: Uint32Array): ImageSet => {
+    const images = preprocessImages(Array.from(idx, (i) => dataset.images[i]), options);
+    const floatPredictions = engine.run(images, null).predictions;
+    return { images, labels: given ? Int32Array.from(idx, (i) => given[i]) : floatPredictions.slice(), floatPredictions };
+  };
+  const calibration = part(s.search);
+  const confirmation = part(s.confirmation);
+  const validation = part(s.heldOut);
+  const calImages = calibration.images;
+  const calFloat = calibration.floatPredictions;
   const acc = (set: ImageSet) => set.labels.reduce((k, l, i) => k + (l === set.floatPredictions[i] ? 1 : 0), 0) / Math.max(1, set.labels.length);
   const tensorStats = engine.activationStats(calImages);
   const stats: ActivationStats = tensorStats.map((t) => ({ maxAbs: t.maxAbs, min: t.min }));
   const summary = summarizeGraph(graph);
-  summary.images = s.calibration.length;
+  summary.images = s.search.length;
   summary.predictions = calFloat;
   summary.accuracy = acc(calibration);
   summary.nodes.forEach((n, i) => {
@@ -119,7 +129,7 @@ export function prepareData(engine: Engine, graph: Graph, dataset: Dataset, prep
     n.outputRange = t && t.count > 0 ? [t.min, t.max] : null;
   });
   return {
-    dataset, split: s, labelsFrom: given ? 'given' : 'float-model', calibration, validation,
-    floatAcc: { calibration: acc(calibration), validation: acc(validation) }, stats, summary,
+    dataset, split: s, labelsFrom: given ? 'given' : 'float-model', calibration, confirmation, validation,
+    floatAcc: { calibration: acc(calibration), confirmation: acc(confirmation), validation: acc(validation) }, stats, summary,
   };
 }

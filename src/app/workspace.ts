@@ -8,6 +8,7 @@ import { configCost, type CostReport } from '../core/cost.ts';
 import type { Format } from '../core/format.ts';
 import type { Graph } from '../core/graph.ts';
 import { isParamNode, nodeMacs, nodeParams, ownsOutputFormat } from '../core/graph.ts';
+import { checkBudget, lossFigure, type LossFigure } from '../core/loss-figure.ts';
 import { histogram, type TensorHistogram } from '../core/histogram.ts';
 import { buildReport, type ReportJson } from '../core/report.ts';
 import { type GraphSummary, summarizeGraph } from '../core/summary.ts';
@@ -15,11 +16,11 @@ import type { Engine } from '../engine/engine.ts';
 import { tensorValues, type TensorSlot } from '../core/tensors.ts';
 import { openDataset, openModel } from '../formats/index.ts';
 import type { Dataset, FileEntry } from '../formats/types.ts';
-import { EngineEvaluator } from '../search/engine-evaluator.ts';
-import { type Evaluator, relativeLoss } from '../search/evaluator.ts';
+import { EngineEvaluator, type ImageSet } from '../search/engine-evaluator.ts';
+import type { Evaluator } from '../search/evaluator.ts';
 import { pickForBudget, runSearch, type SearchResult } from '../search/run.ts';
 import type { Progress, ScoredPoint } from '../search/scorer.ts';
-import type { Costs, DataInfo, KernelRow, LayerRow, ModelInfo, ResultPoint, RunRequest, RunView, Sample } from '../worker/contract.ts';
+import type { Costs, DataInfo, KernelRow, LayerRow, ModelInfo, PickRule, ResultPoint, RunRequest, RunView, Sample } from '../worker/contract.ts';
 import { type LoadedData, nearChanceWarning, PROXY_IMAGES, type Preprocessing, prepareData, preprocessFor, type SplitSettings } from './load-data.ts';
 
 const SAMPLES = 24;
@@ -67,6 +68,7 @@ export class Workspace {
   /** The configuration the downloads describe: the search's choice, or the slider's pick. */
   private current: ResultPoint | null = null;
   private baseline: ResultPoint | null = null;
+  private rule: PickRule | null = null;
 
   constructor(readonly engine: Engine) {}
 
@@ -148,51 +150,75 @@ export class Workspace {
     const classes = d.dataset.classes;
     const name = (k: number) => classes[k] ?? String(k);
     const samples: Sample[] = [];
-    for (let j = 0; j < Math.min(SAMPLES, d.split.calibration.length); j++) {
-      const img = d.dataset.images[d.split.calibration[j]];
+    for (let j = 0; j < Math.min(SAMPLES, d.split.search.length); j++) {
+      const img = d.dataset.images[d.split.search[j]];
       samples.push({ width: img.width, height: img.height, channels: img.channels, pixels: img.pixels.slice(), label: name(d.calibration.labels[j]), prediction: name(d.calibration.floatPredictions[j]) });
     }
+    const nS = d.calibration.labels.length;
+    const nC = d.confirmation.labels.length;
     const warning = nearChanceWarning(d);
     return {
       name: d.dataset.name, images: d.dataset.images.length, classes, labelsFrom: d.labelsFrom,
-      calibration: d.calibration.labels.length, validation: d.validation.labels.length, floatAcc: d.floatAcc, samples, warning,
+      calibration: d.calibration.labels.length, confirmation: d.confirmation.labels.length, validation: d.validation.labels.length,
+      floatAcc: { ...d.floatAcc, calibrationAll: (d.floatAcc.calibration * nS + d.floatAcc.confirmation * nC) / Math.max(1, nS + nC) }, samples, warning,
       adapted: describeAdaptation(d.dataset.images, preprocessFor(this.graph, d.dataset, this.prep)),
     };
   }
 
-  /** Evaluators on the calibration (search) and validation (held-out) images. */
-  evaluators(proxyTotal = PROXY_IMAGES): { search: EngineEvaluator; validation: EngineEvaluator } {
+  /** Evaluators on the search, confirmation and validation (held-out) images. */
+  evaluators(proxyTotal = PROXY_IMAGES): { search: EngineEvaluator; confirmation: EngineEvaluator | null; validation: EngineEvaluator } {
     const data = this.need();
+    const whole = (set: ImageSet) => new EngineEvaluator(this.engine, set, set.labels.length);
     return {
       search: new EngineEvaluator(this.engine, data.calibration, proxyTotal),
-      validation: new EngineEvaluator(this.engine, data.validation, data.validation.labels.length),
+      confirmation: data.confirmation.labels.length > 0 ? whole(data.confirmation) : null,
+      validation: whole(data.validation),
     };
   }
 
-  /** Scores a configuration on the calibration and held-out images. */
-  async point(config: QuantConfig): Promise<ResultPoint> {
+  /** Scores a configuration on the search, confirmation and held-out images and judges it against `budget`. */
+  async point(config: QuantConfig, budget: number = this.current?.budget ?? this.last?.budget ?? 0.01): Promise<ResultPoint> {
     const graph = this.graph;
-    const { search, validation } = this.evaluators();
-    const cal = await search.evaluate(config);
-    const val = await validation.evaluate(config);
+    const { search, confirmation, validation } = this.evaluators();
+    const figure = async (ev: Evaluator): Promise<LossFigure> => {
+      const r = await ev.evaluate(config);
+      return lossFigure({ correct: r.correct, gained: r.gained ?? 0, total: r.total }, ev.floatCorrect);
+    };
+    const cal = await figure(search);
+    const conf = confirmation ? await figure(confirmation) : null;
+    const val = await figure(validation);
+    const check = checkBudget(budget, val, conf, this.rule?.on === 'confirmation' ? this.rule.z : null);
     return {
       config,
       costs: costsOf(configCost(graph, config)),
       calibration_acc: cal.correct / cal.total,
       validation_acc: val.correct / val.total,
-      calibration_loss: relativeLoss(search.floatCorrect, cal.correct),
-      validation_loss: relativeLoss(validation.floatCorrect, val.correct),
+      calibration_loss: cal.loss,
+      validation_loss: val.loss,
+      search: cal, confirmation: conf, validation: val,
+      budget, over_budget: check.overBudget, warnings: check.warnings,
       input: (config.nodes[0]?.output as Format | null | undefined) ?? null,
       layers: layerRows(graph, config),
     };
+  }
+
+  /** The run's pick for `budget`; with confirmation and nothing confirmed, the run's fallback (the safest point) with a warning. */
+  private async picked(config: QuantConfig | null, budget: number): Promise<ResultPoint | null> {
+    const last = this.last!;
+    const fallback = !config && this.rule?.on === 'confirmation';
+    const p = config ? await this.point(config, budget) : fallback ? await this.point(last.chosen.config, budget) : null;
+    if (p && fallback) p.warnings.push(`No configuration was confirmed within the ${(budget * 100).toFixed(2)}% budget; this is the safest one the search found.`);
+    return p;
   }
 
   /** Searches; `evaluator` replaces the workspace's own engine for scoring (e.g. a worker pool). */
   async run(req: RunRequest, onProgress?: (p: Progress) => void, signal?: AbortSignal, evaluator?: Evaluator): Promise<RunView> {
     const graph = this.graph;
     const data = this.need();
+    const own = this.evaluators();
     const result = await runSearch(req.method, {
-      graph, evaluator: evaluator ?? this.evaluators().search, budget: req.budget, stats: data.stats, seed: req.seed ?? 0, bits: req.bits, confidence: req.confidence, onProgress, signal,
+      graph, evaluator: evaluator ?? own.search, confirmation: own.confirmation, confirmZ: req.confirmZ,
+      budget: req.budget, stats: data.stats, seed: req.seed ?? 0, bits: req.bits, confidence: req.confidence, onProgress, signal,
       locked: req.locked,
     });
     return this.adopt(result);
@@ -206,15 +232,21 @@ export class Workspace {
   async adopt(result: SearchResult, picked?: QuantConfig): Promise<RunView> {
     const data = this.need();
     this.last = result;
-    const [chosen, baseline8] = [await this.point(result.chosen.config), await this.point(result.baseline8.config)];
-    this.current = picked ? await this.point(picked) : chosen;
+    // A result saved before confirmation existed has no `confirmation`: it was picked in-sample.
+    const c = result.confirmation ?? null;
+    this.rule = c ? { on: 'confirmation', z: c.z, evaluations: c.evaluations } : { on: 'search', z: null, evaluations: 0 };
+    const fits = pickForBudget(result.frontier, result.budget);
+    const chosen = (await this.picked(c ? fits?.config ?? null : result.chosen.config, result.budget))!;
+    const baseline8 = await this.point(result.baseline8.config, result.budget);
+    this.current = picked ? await this.point(picked, result.budget) : chosen;
     this.baseline = baseline8;
     return {
-      method: result.method, budget: result.budget, evaluations: result.evaluations, seconds: result.seconds,
+      method: result.method, budget: result.budget, evaluations: result.evaluations + (c?.evaluations ?? 0), seconds: result.seconds,
       float: { costs: costsOf(result.float.cost), calibration_acc: data.floatAcc.calibration, validation_acc: data.floatAcc.validation },
-      baseline8, chosen,
+      baseline8, chosen, pick: this.rule,
       frontier: result.frontier.map((p) => ({
         calibration_loss: p.calibration_loss, loss_bound: p.loss_bound, memory_kb: p.memory_kb, mult_cost: p.mult_cost, mult_cost_paper: p.mult_cost_paper,
+        confirmation_loss: p.confirmation?.loss ?? null, confirmation_upper: p.confirmation?.upper ?? null,
       })),
       points: scoredPoints(result),
     };
@@ -279,9 +311,11 @@ export class Workspace {
 
   async pick(budget: number): Promise<ResultPoint | null> {
     if (!this.last) throw new Error('Run a search first.');
-    const p = pickForBudget(this.last.frontier, budget);
-    if (!p) return null;
-    this.current = await this.point(p.config);
+    // The slider says plainly when nothing fits (the page: "raise the budget").
+    const fit = pickForBudget(this.last.frontier, budget);
+    if (!fit) return null;
+    const p = await this.point(fit.config, budget);
+    this.current = p;
     return this.current;
   }
 
@@ -291,15 +325,22 @@ export class Workspace {
     const data = this.loaded;
     if (!this.last || !this.current || !this.baseline || !data) throw new Error('Run a search first: the downloads hold its result.');
     const cur = this.current;
-    const total = data.calibration.labels.length;
+    const b8 = this.baseline;
     const report = buildReport({
       graph,
       result: {
         ...this.last,
-        chosen: { config: cur.config, correct: Math.round(cur.calibration_acc * total), total, calibration_loss: cur.calibration_loss },
+        // The picked point's own budget and exact counts (the slider may have moved since the run).
+        budget: cur.budget,
+        chosen: { config: cur.config, correct: cur.search.correct, total: cur.search.total, calibration_loss: cur.calibration_loss },
       },
-      data: { calibration: total, validation: data.validation.labels.length, labels: data.labelsFrom },
-      validation: { float: data.floatAcc.validation, quantized: cur.validation_acc, baseline8: this.baseline.validation_acc },
+      data: {
+        calibration: data.calibration.labels.length, confirmation: data.confirmation.labels.length,
+        validation: data.validation.labels.length, labels: data.labelsFrom,
+      },
+      validation: { float: data.floatAcc.validation, quantized: cur.validation_acc, baseline8: b8.validation_acc },
+      figures: { quantized: cur, baseline8: b8 },
+      judgement: { run_budget: this.last.budget, over_budget: cur.over_budget, warnings: cur.warnings, pick: this.rule! },
     });
     return { graph, config: cur.config, report };
   }

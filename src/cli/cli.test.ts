@@ -62,9 +62,23 @@ describe('fixpoint quantize', () => {
     expect(r.code).toBe(0);
     const rep = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
     expect(rep.model).toEqual({ name: 'lenet5_mnist', nodes: 9, params: 61706, macs: 416520 });
-    expect(rep.data).toEqual({ calibration: 1000, validation: 1000, labels: 'given' });
-    expect(rep).toMatchObject({ method: 'uniform', budget: 0.01, seed: 0 });
-    expect(rep.float).toMatchObject({ calibration_acc: 0.99, validation_acc: 0.985 });
+    // The demo's own 1,000 test digits are held out; its 1,000 calibration digits split 30 / 70.
+    expect(rep.data).toEqual({ calibration: 300, confirmation: 700, validation: 1000, labels: 'given' });
+    expect(rep).toMatchObject({ method: 'uniform', budget: 0.01, seed: 0, pick: { on: 'search', z: null }, over_budget: false });
+    expect(rep.float).toMatchObject({ calibration_acc: 298 / 300, validation_acc: 0.985 });
+    // Every loss with its interval and the exact counts behind it.
+    const c = rep.quantized.counts.validation;
+    expect(c.total).toBe(1000);
+    expect(rep.quantized.validation_acc).toBe(c.correct / 1000);
+    expect(rep.quantized.validation_loss).toBeCloseTo((c.lost - c.gained) / c.float_correct, 12);
+    for (const k of ['calibration_loss_ci', 'confirmation_loss_ci', 'validation_loss_ci']) {
+      const [lo, hi] = rep.quantized[k];
+      expect(lo).toBeLessThan(hi);
+    }
+    expect(rep.quantized.validation_loss_ci[0]).toBeLessThanOrEqual(rep.quantized.validation_loss);
+    expect(rep.quantized.validation_loss_ci[1]).toBeGreaterThanOrEqual(rep.quantized.validation_loss);
+    expect(r.stderr).toMatch(/held-out loss [\d.-]+% \(95% [\d.-]+% to [\d.-]+%, 1000 images\): within the 1\.00% budget/);
+    expect(r.stderr).toMatch(/confirmation loss [\d.-]+% \(95% /);
     for (const k of ['calibration_acc', 'validation_acc', 'memory_kb', 'weights_kb', 'peak_activation_kb', 'mult_cost', 'mult_cost_paper']) {
       expect(typeof rep.quantized[k]).toBe('number');
       expect(typeof rep.baseline8[k]).toBe('number');
@@ -81,6 +95,26 @@ describe('fixpoint quantize', () => {
     const e = await run(['eval', '--json', '--config', join(out, 'report.json')]);
     expect(e.code).toBe(0);
     expect(JSON.parse(e.stdout).quantized_acc).toBe(rep.quantized.validation_acc);
+  });
+
+  it('flags a held-out loss above the budget, and --strict exits 3 for it', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'fixpoint-strict-'));
+    const args = ['quantize', '--method', 'uniform', '--bits', '3', '--budget', '1', '--out', out];
+    const lax = await run(args);
+    expect(lax.code).toBe(0);
+    expect(lax.stderr).toMatch(/held-out loss .*: OVER BUDGET: above the 1\.00% budget/);
+    expect(lax.stderr).toContain('warning: Over budget: the held-out loss');
+    expect(JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')).over_budget).toBe(true);
+    const strict = await run([...args, '--strict']);
+    expect(strict.code).toBe(3);
+  });
+
+  it('takes the split from --search, --confirmation and --validation, and warns when the budget is a few images', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'fixpoint-split-'));
+    const r = await run(['quantize', '--method', 'uniform', '--search', '300', '--confirmation', '200', '--validation', '100', '--out', out]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')).data).toEqual({ calibration: 300, confirmation: 200, validation: 100, labels: 'given' });
+    expect(r.stderr).toContain('warning: Too few held-out images to judge a 1.00% budget');
   });
 
   it('--export c writes C whose make test matches the engine bit for bit and whose flash is weights_kb', async () => {

@@ -36,7 +36,8 @@ export async function evalCommand(args: ParsedArgs): Promise<number> {
     model: { name: graph.name, nodes: totals.nodes, params: totals.params, macs: totals.macs },
   };
   if (report) {
-    const point = await workspace.point(configFromReport(graph, report as Parameters<typeof configFromReport>[1]));
+    const budget = typeof (report as { budget?: unknown }).budget === 'number' ? (report as { budget: number }).budget : 0.01;
+    const point = await workspace.point(configFromReport(graph, report as Parameters<typeof configFromReport>[1]), budget);
     Object.assign(out, {
       quantized_acc: point.validation_acc,
       quantized_calibration_acc: point.calibration_acc,

@@ -13,7 +13,7 @@ import { demoDataPath, demoModelPath, projectRoot } from './project.ts';
 
 export const INPUT_FLAGS = {
   model: 'value', data: 'value', range: 'value', mean: 'value', std: 'value', resize: 'value',
-  calibration: 'value', validation: 'value', seed: 'value',
+  search: 'value', calibration: 'value', confirmation: 'value', validation: 'value', seed: 'value',
 } as const;
 
 function existing(path: string, what: string): string {
@@ -36,12 +36,18 @@ export function preprocessingFlags(flags: ParsedArgs['flags']): Preprocessing {
   return { range, mean: numberListFlag(flags, 'mean', [1, 3]), std, resize: size };
 }
 
+/** --search (or its older name --calibration), --confirmation, --validation; absent: core/split.ts defaults. */
 export function splitFlags(flags: ParsedArgs['flags']): SplitSettings {
-  const positive = (v: number) => Number.isInteger(v) && v >= 1;
+  const count = (name: string, min: number) => {
+    if (!flags.has(name)) return undefined;
+    return numberFlag(flags, name, 0, (v) => Number.isInteger(v) && v >= min);
+  };
+  if (flags.has('search') && flags.has('calibration')) throw new UsageError('--calibration is the older name of --search; give one of them');
   return {
     seed: numberFlag(flags, 'seed', 0, Number.isInteger),
-    calibration: numberFlag(flags, 'calibration', 1000, positive),
-    validation: numberFlag(flags, 'validation', 1000, positive),
+    search: count('search', 1) ?? count('calibration', 1),
+    confirmation: count('confirmation', 0),
+    validation: count('validation', 1),
   };
 }
 

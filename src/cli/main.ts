@@ -11,13 +11,14 @@ import { writeErr } from './terminal.ts';
 const HELP = `fixpoint — fixed-point quantization of CNNs
 
   fixpoint eval  [--model PATH] [--data PATH] [--json] [--range 0,1] [--mean M] [--std S]
-                 [--resize HxW] [--calibration 1000] [--validation 1000] [--seed 0]
-                 float accuracy of a model on the calibration and held-out images
+                 [--resize HxW] [--search N] [--confirmation N] [--validation N] [--seed 0]
+                 float accuracy of a model on the search and held-out images
   fixpoint quantize [--model PATH] [--data PATH] [--budget 1] [--method frontier|paper|naive|uniform]
-                 [--bits 8] [--confidence 0] [--calibration 1000] [--validation 1000] [--range 0,1] [--mean M[,M,M]]
+                 [--bits 8] [--search N] [--confirmation N] [--validation N] [--range 0,1] [--mean M[,M,M]]
                  [--std S[,S,S]] [--resize HxW] [--workers N] [--seed 0] [--out DIR]
-                 [--export json,c,tfjs,report] [--force]
-                 search per-tensor formats within the loss budget (percent); writes DIR/report.json
+                 [--export json,c,tfjs,report] [--force] [--strict] [--confirm-z 1.28] [--confidence 0]
+                 search per-tensor formats within the loss budget (percent); writes DIR/report.json.
+                 --strict: exit status 3 when the held-out loss is above the budget
   fixpoint bench [--json] [--images 1000] [--repeats 3] [--evaluations 40] [--skip engine|search|workers]
                  speed ratios measured in one run (engine vs TensorFlow.js, search optimisations, workers)
   fixpoint help  this text
@@ -25,6 +26,11 @@ const HELP = `fixpoint — fixed-point quantization of CNNs
 --model: a model.json (shards beside it), .h5, .keras or .onnx file. --data: a folder of class
 sub-folders, a .zip of one, a folder with an IDX pair, or a flat folder of unlabeled images.
 Without them, the demo (LeNet-5 on MNIST digits) is used.
+
+Images are split (seeded) into search, confirmation and held-out parts. By default every image
+is used: 30% / 40% / the rest, with at most 1,000 search and 2,000 confirmation images (a data set
+with its own test part, like the demo's, keeps it as the held-out part and splits the rest 30 / 70).
+--calibration is the older name of --search.
 `;
 
 export async function main(argv: string[]): Promise<number> {

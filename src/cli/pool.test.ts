@@ -19,7 +19,7 @@ let three: QuantConfig;
 beforeAll(async () => {
   ws = await nodeWorkspace();
   ws.setModel(await openModel(readPathAsFiles(demoModelPath())));
-  const data = ws.setData(await openDataset(readPathAsFiles(demoDataPath())), {}, { calibration: 300, validation: 50 });
+  const data = ws.setData(await openDataset(readPathAsFiles(demoDataPath())), {}, { search: 300, validation: 50 });
   five = uniformConfig(ws.graph, data.stats, 5);
   three = uniformConfig(ws.graph, data.stats, 3);
   pool = await workerPool(ws.graph, data.calibration, 100, 2);

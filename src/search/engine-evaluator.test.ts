@@ -18,7 +18,7 @@ let stats: import('../core/tensors.ts').ActivationStats;
 beforeAll(async () => {
   ws = await nodeWorkspace();
   ws.setModel(await openModel(readPathAsFiles(demoModelPath())));
-  const data = ws.setData(await openDataset(readPathAsFiles(demoDataPath())), {}, { calibration: 400, validation: 100 });
+  const data = ws.setData(await openDataset(readPathAsFiles(demoDataPath())), {}, { search: 400, validation: 100 });
   eight = uniformConfig(ws.graph, data.stats, 8);
   stats = data.stats;
 });
@@ -46,7 +46,7 @@ describe('EngineEvaluator', () => {
     // Weights wider than 16 bits are outside DESIGN.md §4: the engine refuses them.
     const impossible: QuantConfig = { nodes: eight.nodes.map((n, i) => (i === 1 ? { ...n, weights: { bits: 20, frac: 18, signed: true } } : n)) };
     const r = await ev.evaluate(impossible);
-    expect(r).toEqual({ correct: 0, agree: 0, total: 400, stoppedEarly: true });
+    expect(r).toEqual({ correct: 0, agree: 0, gained: 0, total: 400, stoppedEarly: true });
     // The engine still holds a usable configuration afterwards.
     expect((await ev.evaluate(eight)).correct).toBeGreaterThan(380);
   });

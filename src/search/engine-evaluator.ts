@@ -37,6 +37,13 @@ const countEqual = (a: ArrayLike<number>, b: ArrayLike<number>, n: number): numb
   return k;
 };
 
+/** Images among the first n where the float model is wrong and `pred` is right. */
+const countGained = (pred: ArrayLike<number>, labels: ArrayLike<number>, floatPred: ArrayLike<number>, n: number): number => {
+  let k = 0;
+  for (let i = 0; i < n; i++) if (pred[i] === labels[i] && floatPred[i] !== labels[i]) k++;
+  return k;
+};
+
 interface Part {
   images: Float32Array;
   labels: Int32Array;
@@ -104,7 +111,7 @@ export class EngineEvaluator implements Evaluator {
     } catch (e) {
       // A configuration whose exact sums would need more than 64 bits cannot run: to the search
       // it is simply unusable (every answer counted wrong), never a crash.
-      if (e instanceof ConfigRangeError) return { correct: 0, agree: 0, total: n, stoppedEarly: true };
+      if (e instanceof ConfigRangeError) return { correct: 0, agree: 0, gained: 0, total: n, stoppedEarly: true };
       throw e;
     }
     // The engine starts at the deepest of the part's caches that is still valid, and keeps new
@@ -127,7 +134,8 @@ export class EngineEvaluator implements Evaluator {
     // Unseen images count as right: an upper bound, so the loss is a lower bound (EvalResult).
     const distortion = opts.distortion && r.outputs ? this.klSum(p, r.outputs, seen) / n : undefined;
     return {
-      correct: right + (n - seen), agree: agree + (n - seen), total: n, stoppedEarly: r.stoppedEarly,
+      correct: right + (n - seen), agree: agree + (n - seen), gained: countGained(r.predictions, p.labels, p.floatPredictions, seen),
+      total: n, stoppedEarly: r.stoppedEarly,
       ...(distortion !== undefined ? { distortion } : {}),
     };
   }

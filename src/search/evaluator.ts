@@ -42,6 +42,12 @@ export interface EvalResult {
    */
   agree: number;
   total: number;
+  /**
+   * Images the float model answers wrong that this configuration answers right (a lower bound
+   * when stoppedEarly). With `correct` it gives the answers that changed each way, which is
+   * what a loss's interval comes from (interval.ts). Absent: the evaluator does not count it.
+   */
+  gained?: number;
   stoppedEarly: boolean;
   /**
    * When asked for: Σ over the images scored of KL(softmax(float logits) ‖ softmax(logits)),
@@ -76,6 +82,7 @@ export function maxErrorsFor(total: number, floatCorrect: number, budget: number
 /** Held-out re-scoring: accuracy of configurations (null = float) on the validation images. */
 export interface HeldOutScore {
   correct: number;
+  gained: number;
   total: number;
   acc: number;
   /** Relative to the float model on the same images. */
@@ -91,7 +98,7 @@ export async function heldOutScores(
   for (const c of configs) {
     signal?.throwIfAborted();
     const r = await validation.evaluate(c, { subset: 'full', signal });
-    out.push({ correct: r.correct, total: r.total, acc: r.correct / r.total, loss: relativeLoss(validation.floatCorrect, r.correct) });
+    out.push({ correct: r.correct, gained: r.gained ?? 0, total: r.total, acc: r.correct / r.total, loss: relativeLoss(validation.floatCorrect, r.correct) });
   }
   return out;
 }

@@ -28,12 +28,18 @@ import { getFormat, noClipFormat, withFormat } from '../core/tensors.ts';
 import type { MethodResult, SearchContext, TraceStep } from './context.ts';
 import type { EvaluationRecord, Score } from './scorer.ts';
 
+/** Where the walk stops by default: the largest budget the slider offers. */
+export const DEFAULT_MAX_BUDGET = 0.05;
+
 export interface FrontierOptions {
-  /** Stop the walk once the loss would pass this (default max(5%, budget)). */
+  /** Stop the walk once the loss would pass this (default max(DEFAULT_MAX_BUDGET, budget)). */
   maxBudget?: number;
   /** Extra bits over the lossless point of step 2 (default 1). */
   margin?: number;
-  /** Skip the polish step (the slider's other budgets are never polished). */
+  /**
+   * Run the polish step (default true). Off when a confirmation set picks: polish spends the
+   * budget on the search images, which the confirmation's margin never lets a pick reach.
+   */
   polish?: boolean;
 }
 
@@ -71,7 +77,7 @@ const EPS = 1e-12;
 
 export async function frontierSearch(ctx: SearchContext, opts: FrontierOptions = {}): Promise<MethodResult> {
   const { scorer, tensors } = ctx;
-  const maxBudget = Math.max(opts.maxBudget ?? 0.05, ctx.budget);
+  const maxBudget = Math.max(opts.maxBudget ?? DEFAULT_MAX_BUDGET, ctx.budget);
   const trace: TraceStep[] = [];
   const rank = scorer.rankSubset;
   const signedOf = (t: TensorRef) => !t.nonNegative;
@@ -120,7 +126,8 @@ export async function frontierSearch(ctx: SearchContext, opts: FrontierOptions =
   }
 
   // 3. greedy
-  state = await greedy(ctx, state!, maxBudget, 'greedy', [0.15, 0.85], trace);
+  const path: QuantConfig[] = [safe, state!.config];
+  state = await greedy(ctx, state!, maxBudget, 'greedy', [0.15, 0.85], trace, path);
 
   // 4. polish at the run's budget
   if (opts.polish !== false) {
@@ -129,12 +136,12 @@ export async function frontierSearch(ctx: SearchContext, opts: FrontierOptions =
       const full = await scorer.score(start.config, 'full', undefined, 'labels', true);
       const prox = await scorer.score(start.config, rank, undefined, 'float', true);
       const state0 = { config: start.config, fullCorrect: full.correct, fullAgree: full.agree, full: measure(full), proxy: measure(prox) };
-      await greedy(ctx, state0, ctx.budget, 'polish', [0.85, 1], trace);
+      await greedy(ctx, state0, ctx.budget, 'polish', [0.85, 1], trace, []);
     }
   }
   scorer.fraction = 1;
   const pick = cheapestWithin(scorer.records, ctx.budget) ?? { config: safe };
-  return { config: pick.config, trace };
+  return { config: pick.config, trace, path };
 }
 
 function step(phase: string, tensor: string, node: number, format: Format | null, budget: number, loss: number, exact: boolean): TraceStep {
@@ -172,6 +179,7 @@ async function greedy(
   phase: string,
   [f0, f1]: [number, number],
   trace: TraceStep[],
+  path: QuantConfig[],
 ): Promise<State> {
   const { scorer, tensors } = ctx;
   const rank = scorer.rankSubset;
@@ -213,6 +221,7 @@ async function greedy(
     const current = top.version === version;
     if (current && top.state === 'full') {
       state = { config: top.config, fullCorrect: top.fullCorrect, fullAgree: top.fullAgree, full: top.full, proxy: top.proxy };
+      path.push(state.config);
       version++;
       const loss = scorer.loss('full', state.fullCorrect);
       const t = tensors[top.t];

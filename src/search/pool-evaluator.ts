@@ -62,8 +62,9 @@ export class PoolEvaluator implements Evaluator {
     const parts = await Promise.all(this.shards.map((s) => s.evaluate(config, rest)));
     opts.signal?.throwIfAborted();
     const sum = parts.reduce((a, p) => ({
-      correct: a.correct + p.correct, agree: a.agree + p.agree, total: a.total + p.total, stoppedEarly: a.stoppedEarly || p.stoppedEarly,
-    }), { correct: 0, agree: 0, total: 0, stoppedEarly: false });
+      correct: a.correct + p.correct, agree: a.agree + p.agree, gained: (a.gained ?? 0) + (p.gained ?? 0), total: a.total + p.total,
+      stoppedEarly: a.stoppedEarly || p.stoppedEarly,
+    }), { correct: 0, agree: 0, gained: 0, total: 0, stoppedEarly: false });
     // Each shard's distortion is a mean over its own images: weight by their share.
     if (!parts.every((p) => p.distortion !== undefined)) return sum;
     return { ...sum, distortion: parts.reduce((d, p) => d + p.distortion! * p.total, 0) / Math.max(1, sum.total) };

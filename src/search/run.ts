@@ -6,11 +6,12 @@ import type { CostReport } from '../core/cost.ts';
 import { baselineConfig, configCost } from '../core/cost.ts';
 import type { Graph } from '../core/graph.ts';
 import type { ActivationStats } from '../core/tensors.ts';
-import { quantTensors } from '../core/tensors.ts';
+import { configKey, quantTensors } from '../core/tensors.ts';
+import { CONFIRM_Z, type Confirmation, confirmInOrder, pickConfirmed } from './confirm.ts';
 import type { SearchContext, TraceStep } from './context.ts';
 import type { Evaluator } from './evaluator.ts';
 import type { FrontierOptions } from './frontier.ts';
-import { frontierSearch } from './frontier.ts';
+import { DEFAULT_MAX_BUDGET, frontierSearch } from './frontier.ts';
 import { applyLocks, checkLocks, type LockedFormat, unlockedTensors } from './locks.ts';
 import { naiveSearch } from './naive.ts';
 import { paperSearch } from './paper.ts';
@@ -22,6 +23,13 @@ export interface SearchOptions {
   graph: Graph;
   /** Scores configurations on the search (calibration) images. */
   evaluator: Evaluator;
+  /**
+   * Confirmation images the walk never sees: frontier picks its configuration for a budget on
+   * them (confirm.ts). Absent or empty: frontier picks on the search images like the others.
+   */
+  confirmation?: Evaluator | null;
+  /** One-sided z of the confirmation bound (default CONFIRM_Z). */
+  confirmZ?: number;
   /** Final relative loss allowed, as a fraction (0.01 = 1%). */
   budget: number;
   /** Float max |x| (and min) of every node's output on the search images. */
@@ -31,7 +39,7 @@ export interface SearchOptions {
   bits?: number;
   frontier?: FrontierOptions;
   objective?: ObjectiveWeights;
-  /** Standard errors added to a calibration loss before it is compared with a budget (default 2). */
+  /** Standard errors added to a search loss before it is compared with a budget on the search images (default 0). */
   confidence?: number;
   onProgress?: (p: Progress) => void;
   signal?: AbortSignal;
@@ -50,9 +58,11 @@ export interface ScoredConfig {
 
 export interface FrontierPoint extends CostSummary {
   calibration_loss: number;
-  /** What budgets are compared with (scorer.ts EvaluationRecord.loss_bound). */
+  /** The search-image loss bound the walk orders points by (scorer.ts EvaluationRecord.loss_bound). */
   loss_bound: number;
   config: QuantConfig;
+  /** Frontier with confirmation images: the point's score there (null: never confirmed). */
+  confirmation?: Confirmation | null;
 }
 
 export interface SearchResult {
@@ -63,10 +73,16 @@ export interface SearchResult {
   chosen: ScoredConfig;
   float: { correct: number; total: number; acc: number; cost: CostReport };
   baseline8: ScoredConfig;
-  /** loss_bound ascending, objective strictly descending: each point the pick for budgets from its bound up. */
+  /**
+   * Frontier with confirmation images: the points in the order they were confirmed
+   * (confirmationOrder). Otherwise the staircase: loss_bound ascending, objective strictly
+   * descending, each point the pick for budgets from its bound up.
+   */
   frontier: FrontierPoint[];
   /** Calls to evaluator.evaluate (proxy and full). */
   evaluations: number;
+  /** The confirmation part frontier picked on (null: picked on the search images). */
+  confirmation: { total: number; floatCorrect: number; z: number; evaluations: number } | null;
   records: EvaluationRecord[];
   trace: TraceStep[];
   seconds: number;
@@ -95,15 +111,31 @@ export async function runSearch(method: Method, o: SearchOptions): Promise<Searc
   const baseline8 = await scored(baseline);
   scorer.locks = locks;
 
+  const confirming = !!o.confirmation && o.confirmation.total > 0;
   const r = method === 'uniform' ? await uniformSearch(ctx, bits)
     : method === 'paper' ? await paperSearch(ctx)
     : method === 'naive' ? await naiveSearch(ctx)
-    : method === 'frontier' ? await frontierSearch(ctx, o.frontier)
+    : method === 'frontier' ? await frontierSearch(ctx, confirming ? { polish: false, ...o.frontier } : o.frontier)
     : failMethod(method);
+
+  let confirmation: SearchResult['confirmation'] = null;
+  let config = r.config;
+  const conf = o.confirmation;
+  const maxBudget = Math.max(o.frontier?.maxBudget ?? DEFAULT_MAX_BUDGET, o.budget);
+  const frontier = r.path ? confirmationOrder(scorer.records, r.path) : [];
+  if (method === 'frontier' && conf && confirming && frontier.length) {
+    const z = o.confirmZ ?? CONFIRM_Z;
+    scorer.phase = 'confirm';
+    scorer.tensor = undefined;
+    const evaluations = await confirmInOrder(frontier, conf, maxBudget, z, o.signal, () => scorer.report());
+    confirmation = { total: conf.total, floatCorrect: conf.floatCorrect, z, evaluations };
+    // Nothing confirmable within the budget: the safest point, which the report flags.
+    config = (pickConfirmed(frontier, o.budget) ?? frontier[0]).config;
+  }
 
   scorer.phase = 'done';
   scorer.tensor = undefined;
-  const chosen = await scored(applyLocks(r.config, locks));
+  const chosen = await scored(applyLocks(config, locks));
   scorer.fraction = 1;
   scorer.report();
   const seconds = ((typeof performance !== 'undefined' ? performance.now() : Date.now()) - t0) / 1000;
@@ -114,9 +146,12 @@ export async function runSearch(method: Method, o: SearchOptions): Promise<Searc
       cost: configCost(graph, floatConfig(graph.nodes.length)),
     },
     baseline8,
-    // With locks the 8-bit baseline (scored without them) is no pick: it would drop a lock.
-    frontier: frontierOf(locks.length ? scorer.records.filter((r) => r.phase !== 'baseline') : scorer.records),
+    // The confirmed points themselves (the walk's path never holds the baseline); other methods'
+    // frontiers include the final scoring. With locks the 8-bit baseline (scored without them)
+    // is no pick: it would drop a lock.
+    frontier: confirmation ? frontier : frontierOf(locks.length ? scorer.records.filter((r) => r.phase !== 'baseline') : scorer.records),
     evaluations: scorer.evaluations,
+    confirmation,
     records: scorer.records,
     trace: r.trace,
     seconds,
@@ -135,17 +170,47 @@ export function frontierOf(records: EvaluationRecord[]): FrontierPoint[] {
   const out: FrontierPoint[] = [];
   for (const r of full) {
     if (out.length && r.objective >= out[out.length - 1].objective) continue;
-    out.push({
-      calibration_loss: r.loss, loss_bound: r.loss_bound!, memory_kb: r.memory_kb, weights_kb: r.weights_kb,
-      peak_activation_kb: r.peak_activation_kb, mult_cost: r.mult_cost, mult_cost_paper: r.mult_cost_paper,
-      objective: r.objective, config: r.config,
-    });
+    out.push(pointOf(r));
   }
   return out;
 }
 
-/** The slider: cheapest frontier point whose loss bound fits the budget (null if none). */
+/** Each confirmed point is at least this much (relative) cheaper than the one before it. */
+export const CONFIRM_STEP = 0.02;
+
+/**
+ * The order the confirmation tests in (confirm.ts): the walk's own path, from the safe start
+ * down, each point cheaper than the last kept one by CONFIRM_STEP. Each step of the path
+ * coarsens one tensor of the step before, so its true loss grows along it; search losses do
+ * not order it as well (a configuration that was lucky on the search images would jump ahead
+ * of safer ones and stop the sequence at its failure).
+ */
+export function confirmationOrder(records: EvaluationRecord[], path: QuantConfig[]): FrontierPoint[] {
+  const byKey = new Map<string, EvaluationRecord>();
+  for (const r of records) if (r.subset === 'full' && r.exact && r.loss_bound !== null) byKey.set(configKey(r.config), r);
+  const out: FrontierPoint[] = [];
+  for (const c of path) {
+    const r = byKey.get(configKey(c));
+    if (!r || (out.length && r.objective > out[out.length - 1].objective * (1 - CONFIRM_STEP))) continue;
+    out.push(pointOf(r));
+  }
+  return out;
+}
+
+function pointOf(r: EvaluationRecord): FrontierPoint {
+  return {
+    calibration_loss: r.loss, loss_bound: r.loss_bound!, memory_kb: r.memory_kb, weights_kb: r.weights_kb,
+    peak_activation_kb: r.peak_activation_kb, mult_cost: r.mult_cost, mult_cost_paper: r.mult_cost_paper,
+    objective: r.objective, config: r.config,
+  };
+}
+
+/**
+ * The slider, by the rule the run picked with: on confirmed frontiers the fixed-sequence pick
+ * (confirm.ts); otherwise the cheapest point whose search loss bound fits. Null if none fits.
+ */
 export function pickForBudget(frontier: FrontierPoint[], budget: number): FrontierPoint | null {
+  if (frontier.some((p) => p.confirmation !== undefined)) return pickConfirmed(frontier, budget);
   let pick: FrontierPoint | null = null;
   for (const p of frontier) if (p.loss_bound <= budget + 1e-12) pick = p;
   return pick;

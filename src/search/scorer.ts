@@ -20,11 +20,10 @@ export interface ObjectiveWeights {
 }
 
 /**
- * Budgets compare the calibration loss itself by default, as DESIGN.md §6 says ("the cheapest
- * recorded configuration whose loss fits"). On the demo's own split (1% budget) that gives
- * 0.71% held-out loss at 72% less memory and 84% cheaper multiplications than 8-bit; one or
- * two standard errors (`--confidence 1|2`) guard the held-out loss on small search sets (on 4
- * seeded splits, z = 2 stayed below paper's held-out loss) at a noticeably higher cost.
+ * Standard errors added to a search-image loss before it is compared with a budget on the search
+ * images: the walk's own stop and the in-sample picks of the other methods. Frontier's pick for a
+ * budget is made on confirmation images instead (confirm.ts, src/search/README.md), which is what
+ * keeps the budget on new images; a margin here would only make the walk stop earlier.
  */
 export const DEFAULT_CONFIDENCE = 0;
 
@@ -57,11 +56,9 @@ export interface EvaluationRecord extends CostSummary {
   calibration_loss: number | null;
   /**
    * calibration_loss + confidence·√disagreements / floatCorrect: the loss plus `confidence`
-   * (default 2) standard errors of its estimate — each changed answer moves it by
-   * ±1/floatCorrect. Budget picks compare this, so a configuration that merely got lucky on the
-   * search images does not win; the search scores hundreds of them, and the lucky ones are what
-   * a plain `loss ≤ budget` rule picks, to be found out on held-out images. Null for proxy
-   * evaluations.
+   * (DEFAULT_CONFIDENCE, 0: none) standard errors of its estimate — each changed answer moves it by
+   * ±1/floatCorrect. In-sample budget picks and the walk's stop compare this; frontier's pick
+   * itself is made on confirmation images (confirm.ts). Null for proxy evaluations.
    */
   loss_bound: number | null;
   /** Mean KL from the float outputs, when measured. */
@@ -125,7 +122,7 @@ export interface ScorerOptions {
   budget: number;
   baseline: CostReport;
   objective?: ObjectiveWeights;
-  /** Standard errors added to a loss before comparing it with a budget (default 2; 0: the raw loss). */
+  /** Standard errors added to a loss before comparing it with a budget (default DEFAULT_CONFIDENCE = 0: the raw loss). */
   confidence?: number;
   signal?: AbortSignal;
   onProgress?: (p: Progress) => void;

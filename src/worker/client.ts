@@ -1,11 +1,11 @@
 // The page's handle on the engine worker. `cancel()` terminates the worker (the only way to
 // stop a Wasm call mid-flight), which ends its search shards with it, and resolves once they
 // are all gone; the next call starts a fresh worker, into which the client reloads what the old
-// one held: the model and data files as given, and the preprocessing settings. Each run has an
+// one held: the model and data files as given, and the preprocessing and split settings. Each run has an
 // id: a cancelled run's progress and result never reach the page, even if they were already on
 // their way when it was cancelled.
 import * as Comlink from 'comlink';
-import type { DataInfo, FileEntry, ModelInfo, Preprocessing, RunProgress, RunRequest, RunView, WorkerApi } from './contract.ts';
+import type { DataInfo, FileEntry, ModelInfo, Preprocessing, RunProgress, RunRequest, RunView, SplitSettings, WorkerApi } from './contract.ts';
 import { generationGone, workerName } from './lifetime.ts';
 
 // Web Locks are shared by every tab of the origin: each page names its generations apart.
@@ -27,6 +27,7 @@ export class EngineClient {
   private modelFiles: FileEntry[] | null = null;
   private dataFiles: FileEntry[] | null = null;
   private prep: Preprocessing = {};
+  private split: SplitSettings = {};
   private restoring: Promise<void> | null = null;
   private runId = 0;
 
@@ -53,16 +54,17 @@ export class EngineClient {
 
   async loadData(files: FileEntry[], prep: Preprocessing): Promise<DataInfo> {
     await this.restoring;
-    const info = await this.api.loadData(files, prep);
+    const info = await this.api.loadData(files, prep, this.split);
     this.dataFiles = files;
     this.prep = prep;
     return info;
   }
 
-  async reprocess(prep: Preprocessing): Promise<DataInfo> {
+  async reprocess(prep: Preprocessing, split: SplitSettings = this.split): Promise<DataInfo> {
     await this.restoring;
-    const info = await this.api.reprocess(prep);
+    const info = await this.api.reprocess(prep, split);
     this.prep = prep;
+    this.split = split;
     return info;
   }
 
@@ -90,11 +92,12 @@ export class EngineClient {
     const model = this.modelFiles;
     const data = this.dataFiles;
     const prep = this.prep;
+    const split = this.split;
     const stopped = this.stopWorker();
     this.restoring = (async () => {
       await stopped;
       if (model) await this.api.loadModel(model);
-      if (model && data) await this.api.loadData(data, prep);
+      if (model && data) await this.api.loadData(data, prep, split);
     })();
     return this.restoring;
   }
@@ -105,6 +108,7 @@ export class EngineClient {
     this.modelFiles = null;
     this.dataFiles = null;
     this.prep = {};
+    this.split = {};
     this.restoring = this.stopWorker();
   }
 

@@ -2,6 +2,7 @@
 // and the client; everything heavy lives behind the worker boundary.
 import type { QuantConfig } from '../core/config.ts';
 import type { Format } from '../core/format.ts';
+import type { LossFigure } from '../core/loss-figure.ts';
 import type { NodeKind } from '../core/graph.ts';
 import type { GraphSummary } from '../core/summary.ts';
 import type { ExportFile } from '../export/files.ts';
@@ -13,7 +14,7 @@ import type { SearchResult } from '../search/run.ts';
 import type { Method, Progress, ScoredPoint } from '../search/scorer.ts';
 import type { Preprocessing, SplitSettings } from '../app/load-data.ts';
 
-export type { ExportFile, FileEntry, Format, LockedFormat, Method, Preprocessing, Progress, QuantConfig, ScoredPoint, SplitSettings, TensorHistogram, TensorSlot };
+export type { ExportFile, FileEntry, Format, LockedFormat, LossFigure, Method, Preprocessing, Progress, QuantConfig, ScoredPoint, SplitSettings, TensorHistogram, TensorSlot };
 
 /** A progress message as the page gets it: every point scored since the previous message. */
 export type RunProgress = Omit<Progress, 'point'> & { points: ScoredPoint[] };
@@ -34,9 +35,12 @@ export interface DataInfo {
   images: number;
   classes: string[];
   labelsFrom: 'given' | 'float-model';
+  /** Images in each part of the split: search (named calibration, as in report.json), confirmation, held out. */
   calibration: number;
+  confirmation: number;
   validation: number;
-  floatAcc: { calibration: number; validation: number };
+  /** Float accuracy on each part, and on search and confirmation together (`calibrationAll`, what the page shows). */
+  floatAcc: { calibration: number; confirmation: number; validation: number; calibrationAll: number };
   /** A few calibration images with their labels and the float model's answers. */
   samples: Sample[];
   /** Set when the float accuracy is near chance: the preprocessing is probably wrong. */
@@ -74,6 +78,16 @@ export interface ResultPoint {
   validation_acc: number;
   calibration_loss: number;
   validation_loss: number;
+  /** Each loss with its 95% interval and counts; confirmation null when there are no such images. */
+  search: LossFigure;
+  confirmation: LossFigure | null;
+  validation: LossFigure;
+  /** The budget this point was picked for (the run's, or the slider's). */
+  budget: number;
+  /** The held-out loss is above `budget`. */
+  over_budget: boolean;
+  /** Plain sentences: over budget, too few images to judge the budget (core/loss-figure.ts). */
+  warnings: string[];
   input: Format | null;
   layers: LayerRow[];
 }
@@ -81,6 +95,9 @@ export interface ResultPoint {
 export interface FrontierDot {
   calibration_loss: number;
   loss_bound: number;
+  /** Loss and its one-sided bound on the confirmation images, when the point was confirmed. */
+  confirmation_loss: number | null;
+  confirmation_upper: number | null;
   memory_kb: number;
   mult_cost: number;
   mult_cost_paper: number;
@@ -92,8 +109,10 @@ export interface RunRequest {
   budget: number;
   bits?: number;
   seed?: number;
-  /** Standard errors added to a loss before comparing it with the budget (default 0). */
+  /** Standard errors added to a search loss before comparing it with the budget (default 0). */
   confidence?: number;
+  /** One-sided z of frontier's confirmation bound (default search/confirm.ts CONFIRM_Z). */
+  confirmZ?: number;
   /** Formats fixed by hand: kept by the search, never searched. */
   locked?: LockedFormat[];
   /** Web Workers that score the search images (default 1: the engine worker itself). */
@@ -111,6 +130,16 @@ export interface RunView {
   frontier: FrontierDot[];
   /** Every configuration scored exactly on all search images (ids for `choose`). */
   points: ScoredPoint[];
+  /** How the pick was made: on confirmation images (frontier) or in-sample on the search images. */
+  pick: PickRule;
+}
+
+export interface PickRule {
+  on: 'confirmation' | 'search';
+  /** One-sided z of the confirmation bound (null for in-sample picks). */
+  z: number | null;
+  /** Evaluations spent confirming. */
+  evaluations: number;
 }
 
 /** A finished search as the page keeps it across reloads: the whole result and the configuration picked from it. */

@@ -1,7 +1,7 @@
 // The page: model → data → search → result → downloads. State that the worker holds is
 // mirrored here only as what is shown; a failed step keeps everything the user already had.
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { DataInfo, FileEntry, Format, LockedFormat, Method, ModelInfo, Preprocessing, QuantConfig, ResultPoint, RunProgress, RunView, ScoredPoint, TensorSlot } from '../../worker/contract.ts';
+import type { DataInfo, FileEntry, Format, LockedFormat, Method, ModelInfo, Preprocessing, QuantConfig, ResultPoint, RunProgress, RunView, ScoredPoint, SplitSettings, TensorSlot } from '../../worker/contract.ts';
 import { errorText } from '../common/format.ts';
 import { DataPanel } from '../data/DataPanel.tsx';
 import { ModelPanel } from '../model/ModelPanel.tsx';
@@ -241,10 +241,10 @@ export function App() {
     return () => window.removeEventListener('beforeunload', ask);
   }, [busy]);
 
-  const changePrep = async (p: Preprocessing) => {
-    stopSearchTo('apply the new preprocessing');
+  const changePrep = async (p: Preprocessing, split?: SplitSettings) => {
+    stopSearchTo(split ? 'apply the new split' : 'apply the new preprocessing');
     await step('data', 'data', async () => {
-      setData(await session.reprocess(p));
+      setData(await session.reprocess(p, split));
       setPrep(p);
       setModel(await session.api.modelInfo());
       forgetRun();
@@ -333,7 +333,7 @@ export function App() {
         <ErrorBoundary>
           <DataPanel data={data} prep={prep} busy={busy === 'data'} disabled={!model} error={errors.data ?? null}
             channels={model && !(model.inputShape[0] === 1 && model.inputShape[1] === 1) ? model.inputShape[2] : null} hasResult={!!run}
-            onFiles={(f) => void loadData(f)} onPrep={(p) => void changePrep(p)} />
+            onFiles={(f) => void loadData(f)} onPrep={(p) => void changePrep(p)} onSplit={(sp) => void changePrep(prep, sp)} />
         </ErrorBoundary>
         <ErrorBoundary>
           <RunPanel budget={budget} method={method} ready={!!model && !!data && busy === null} running={busy === 'run'}

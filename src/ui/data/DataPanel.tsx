@@ -2,7 +2,7 @@
 // Images that do not fit the model are adapted only with a notice; the preprocessing fields say
 // what is wrong with what was typed, and discarding a search result takes a second click.
 import { useEffect, useState } from 'react';
-import type { DataInfo, FileEntry, Preprocessing } from '../../worker/contract.ts';
+import type { DataInfo, FileEntry, Preprocessing, SplitSettings } from '../../worker/contract.ts';
 import { DropZone } from '../common/DropZone.tsx';
 import { pct } from '../common/format.ts';
 import { parseChannelValues } from './prep-fields.ts';
@@ -20,12 +20,13 @@ interface Props {
   error: string | null;
   onFiles(files: Promise<FileEntry[]>): void;
   onPrep(prep: Preprocessing): void;
+  onSplit(split: SplitSettings): void;
 }
 
 const RANGES: Record<string, [number, number]> = { '0..1': [0, 1], '-1..1': [-1, 1], '0..255': [0, 255] };
 const text = (v: number[] | undefined, def: number) => (v ?? [def]).join(', ');
 
-export function DataPanel({ data, prep, channels, busy, disabled, hasResult, error, onFiles, onPrep }: Props) {
+export function DataPanel({ data, prep, channels, busy, disabled, hasResult, error, onFiles, onPrep, onSplit }: Props) {
   const [mean, setMean] = useState(text(prep.mean, 0));
   const [std, setStd] = useState(text(prep.std, 1));
   const [pending, setPending] = useState<Preprocessing | null>(null);
@@ -83,17 +84,37 @@ export function DataPanel({ data, prep, channels, busy, disabled, hasResult, err
         <>
           <p data-testid="data-summary">
             <strong>{data.name}</strong>: {data.images.toLocaleString('en')} images, {data.classes.length} classes;{' '}
-            {data.calibration} for the search, {data.validation} held out. Float accuracy{' '}
-            <strong data-testid="float-acc">{pct(data.floatAcc.calibration)}</strong>
+            {data.calibration} to search on, {data.confirmation} to confirm the pick, {data.validation} held out. Float accuracy{' '}
+            <strong data-testid="float-acc">{pct(data.floatAcc.calibrationAll)}</strong>
             {data.labelsFrom === 'float-model' && <> <span className="tag" data-testid="labels-from">labels from the float model</span></>}
-            {' '}on the search images, {pct(data.floatAcc.validation)} held out
+            {' '}on the {data.calibration + data.confirmation} search and confirmation images, {pct(data.floatAcc.validation)} held out
             {data.labelsFrom === 'float-model' ? '. These images are unlabeled: the float model\'s answers are the labels, so its accuracy is 100% by definition and a result\'s "accuracy" is its agreement with the float model.' : '.'}
           </p>
           {data.adapted && <p className="notice" role="status" data-testid="data-adapted">{data.adapted}</p>}
+          <SplitForm data={data} busy={busy} onSplit={onSplit} />
           {data.warning && <p className="warning" role="alert" data-testid="data-warning">{data.warning}</p>}
           <div className="thumbs">{data.samples.map((s, i) => <Thumbnail key={i} sample={s} />)}</div>
         </>
       )}
     </section>
+  );
+}
+
+/** The split's three counts; empty fields take the defaults, which use every image. */
+function SplitForm({ data, busy, onSplit }: { data: DataInfo; busy: boolean; onSplit(split: SplitSettings): void }) {
+  const [search, setSearch] = useState(String(data.calibration));
+  const [confirmation, setConfirmation] = useState(String(data.confirmation));
+  const [validation, setValidation] = useState(String(data.validation));
+  const count = (s: string, min: number) => (s.trim() === '' ? undefined : Number.isInteger(+s) && +s >= min ? +s : NaN);
+  const split = { search: count(search, 1), confirmation: count(confirmation, 0), validation: count(validation, 1) };
+  const bad = Object.values(split).some((v) => Number.isNaN(v));
+  return (
+    <form className="prep" data-testid="split-form" onSubmit={(e) => { e.preventDefault(); if (!bad) onSplit(split); }}>
+      <label>search <input value={search} size={6} inputMode="numeric" data-testid="split-search" onChange={(e) => setSearch(e.target.value)} disabled={busy} /></label>
+      <label>confirmation <input value={confirmation} size={6} inputMode="numeric" data-testid="split-confirmation" onChange={(e) => setConfirmation(e.target.value)} disabled={busy} /></label>
+      <label>held out <input value={validation} size={6} inputMode="numeric" data-testid="split-validation" onChange={(e) => setValidation(e.target.value)} disabled={busy} /></label>
+      <button type="submit" className="secondary" disabled={busy || bad}>Split</button>
+      {bad && <span className="error">Image counts are whole numbers (search and held out at least 1); leave a field empty for the default.</span>}
+    </form>
   );
 }

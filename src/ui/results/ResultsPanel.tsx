@@ -1,7 +1,7 @@
 // Step 4: the result — whether it keeps the budget, costs against float and uniform 8-bit,
 // accuracy on the search and the held-out images, both trade-off charts, and the per-layer
 // view: bit widths, a tensor's histogram, formats to edit, lock and score again.
-import type { Format, LockedFormat, QuantConfig, ResultPoint, RunView, TensorHistogram, TensorSlot } from '../../worker/contract.ts';
+import type { Format, LockedFormat, LossFigure, QuantConfig, ResultPoint, RunView, TensorHistogram, TensorSlot } from '../../worker/contract.ts';
 import { big, kb, pct } from '../common/format.ts';
 import { BitWidthBars } from './BitWidthBars.tsx';
 import { BudgetVerdict } from './BudgetVerdict.tsx';
@@ -35,6 +35,16 @@ export function chartMarkers(run: RunView, picked: ResultPoint | null): ChartMar
 }
 
 const reduction = (x: number, base: number) => (base > 0 ? 1 - x / base : 0);
+
+/** A loss with its 95% interval, flagged when above the budget. */
+function Loss({ f, budget, testId }: { f: LossFigure; budget: number; testId?: string }) {
+  const over = f.loss > budget + 1e-12;
+  return (
+    <span className={over ? 'over-budget' : undefined} data-testid={testId}>
+      {pct(f.loss)} <span className="hint">(95% {pct(f.ci[0])} to {pct(f.ci[1])}, {f.total} images)</span>{over ? ' — over budget' : ''}
+    </span>
+  );
+}
 
 export function ResultsPanel({ run, picked, budget, edited, locks, rescoring, onLocks, onSelect, onRescore, fetchHistogram }: Props) {
   const base = run.baseline8;
@@ -70,6 +80,15 @@ export function ResultsPanel({ run, picked, budget, edited, locks, rescoring, on
               held-out loss ({pct(picked.validation_acc)} vs float {pct(run.float.validation_acc)}); {pct(picked.calibration_loss)} on the search images
             </div>
           </div>
+          {picked.warnings.map((w) => <p key={w} className="warning" role="alert" data-testid="result-warning">{w}</p>)}
+          <ul className="losses" data-testid="loss-list">
+            <li>held out: <Loss f={picked.validation} budget={picked.budget} testId="loss-heldout" /></li>
+            {picked.confirmation && <li>confirmation{run.pick.on === 'confirmation' ? ' (the pick was made here)' : ''}: <Loss f={picked.confirmation} budget={picked.budget} testId="loss-confirmation" /></li>}
+            <li>search: <Loss f={picked.search} budget={picked.budget} testId="loss-search" /></li>
+          </ul>
+          {run.method === 'paper' && (
+            <p className="hint" data-testid="paper-note">As the paper did, this method searches and judges on the same images (in-sample); the held-out loss shows what that costs.</p>
+          )}
           <TradeoffCharts points={run.points} budget={budget} markers={chartMarkers(run, picked)} onSelect={onSelect} />
           <table data-testid="cost-table">
             <thead><tr><th /><th>float</th><th>uniform 8-bit</th><th>this result</th><th>vs 8-bit</th></tr></thead>
