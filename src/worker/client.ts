@@ -17,6 +17,22 @@ export class RunCancelled extends Error {
   }
 }
 
+/** The worker failed (a Wasm trap, memory exhausted, or it died); a fresh one has taken over. */
+export class EngineFault extends Error {}
+
+/**
+ * A failure that may leave the worker's Wasm state broken, as opposed to a bad file or setting
+ * (those carry their own error types and leave the worker sound).
+ */
+export function isEngineFault(e: unknown): boolean {
+  if (e instanceof WorkerDied) return true;
+  if (!(e instanceof Error)) return false;
+  if (e.name === 'RuntimeError' || e.name === 'InternalError') return true;
+  return /out of memory|allocation failed|memory access out of bounds|unreachable|Maximum memory size|Maximum call stack/i.test(e.message);
+}
+
+class WorkerDied extends Error {}
+
 /** Workers the page scores with by default: every core but one, which the page keeps. */
 export const defaultWorkers = (): number => Math.max(1, (navigator.hardwareConcurrency || 2) - 1);
 
@@ -30,15 +46,58 @@ export class EngineClient {
   private split: SplitSettings = {};
   private restoring: Promise<void> | null = null;
   private runId = 0;
+  /** Rejects when the current worker dies outside a call (its calls would otherwise never settle). */
+  private died: Promise<never> = new Promise(() => {});
+  /** The recovery under way for a generation, shared by every call that saw its fault. */
+  private recovery: { gen: string; done: Promise<void> } | null = null;
 
-  /** The worker's API; a new worker starts on first use and after a cancel. */
+  /**
+   * The worker's API; a new worker starts on first use and after a cancel. Every call is
+   * guarded: after a fault a fresh worker takes over with the model and data reloaded.
+   */
   get api(): Comlink.Remote<WorkerApi> {
     if (!this.remote) {
       this.generation++;
-      this.worker = new Worker(new URL('./engine-worker.ts', import.meta.url), { type: 'module', name: workerName(this.gen, 'engine') });
-      this.remote = Comlink.wrap<WorkerApi>(this.worker);
+      const worker = new Worker(new URL('./engine-worker.ts', import.meta.url), { type: 'module', name: workerName(this.gen, 'engine') });
+      this.worker = worker;
+      this.died = new Promise<never>((_, reject) => {
+        worker.addEventListener('error', (ev) => {
+          ev.preventDefault();
+          reject(new WorkerDied(ev.message || 'the engine worker stopped'));
+        });
+      });
+      this.died.catch(() => {});
+      const remote = Comlink.wrap<WorkerApi>(worker);
+      const gen = this.gen;
+      this.remote = new Proxy(remote, {
+        get: (target, prop) => {
+          if (prop === 'then' || typeof prop === 'symbol') return undefined;
+          const method = target[prop as keyof WorkerApi] as unknown as (...a: unknown[]) => Promise<unknown>;
+          return (...args: unknown[]) => this.guard(gen, Promise.race([method(...args), this.died]));
+        },
+      });
     }
     return this.remote;
+  }
+
+  private async guard<T>(gen: string, call: Promise<T>): Promise<T> {
+    try {
+      return await call;
+    } catch (e) {
+      if (!isEngineFault(e)) throw e;
+      await this.recover(gen);
+      const what = e instanceof Error ? e.message.replace(/\.$/, '') : String(e);
+      throw new EngineFault(`The engine failed (${what}). A fresh engine has taken over with your model and data loaded; try again, or with fewer images or a smaller model if it happens again.`);
+    }
+  }
+
+  /** Replaces a failed worker by a fresh one holding the same model, data and settings. */
+  private recover(gen: string): Promise<void> {
+    if (this.recovery?.gen === gen) return this.recovery.done;
+    if (gen !== this.gen || !this.worker) return Promise.resolve();
+    const done = this.restart();
+    this.recovery = { gen, done };
+    return done;
   }
 
   private get gen(): string {
@@ -89,6 +148,15 @@ export class EngineClient {
    */
   cancel(): Promise<void> {
     this.runId++;
+    return this.restart();
+  }
+
+  /** Test hook: makes the worker fail as `kind` would, to prove the page recovers. */
+  fault(kind: 'trap' | 'oom'): Promise<void> {
+    return this.api.fault(kind);
+  }
+
+  private restart(): Promise<void> {
     const model = this.modelFiles;
     const data = this.dataFiles;
     const prep = this.prep;
@@ -99,6 +167,7 @@ export class EngineClient {
       if (model) await this.api.loadModel(model);
       if (model && data) await this.api.loadData(data, prep, split);
     })();
+    this.restoring.catch(() => {});
     return this.restoring;
   }
 

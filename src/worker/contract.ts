@@ -204,4 +204,6 @@ export interface WorkerApi {
   engineInfo(): Promise<EngineInfo>;
   /** Memory of the C download of the current result. */
   cMemory(): Promise<CMemory>;
+  /** Fails on purpose as a Wasm trap or exhausted memory would: the fault-recovery test's hook. */
+  fault(kind: 'trap' | 'oom'): Promise<void>;
 }

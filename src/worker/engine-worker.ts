@@ -40,6 +40,24 @@ function throttled(send: (p: RunProgress) => void): (p: Progress) => void {
   };
 }
 
+// The smallest module whose one export executes `unreachable`: a real Wasm trap in this worker.
+const TRAP_MODULE = new Uint8Array([
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // magic, version
+  0x01, 0x04, 0x01, 0x60, 0x00, 0x00, // one type: () -> ()
+  0x03, 0x02, 0x01, 0x00, // one function of that type
+  0x07, 0x05, 0x01, 0x01, 0x66, 0x00, 0x00, // export it as "f"
+  0x0a, 0x05, 0x01, 0x03, 0x00, 0x00, 0x0b, // body: unreachable, end
+]);
+
+async function fault(kind: 'trap' | 'oom'): Promise<void> {
+  if (kind === 'trap') {
+    const { instance } = await WebAssembly.instantiate(TRAP_MODULE);
+    (instance.exports.f as () => void)();
+  }
+  // What the engine meets when its memory cannot grow any more.
+  new WebAssembly.Memory({ initial: 1, maximum: 2 }).grow(2);
+}
+
 const api: WorkerApi = {
   // New model or data: the kept search shards hold the old ones, so they go (and free memory).
   loadModel: async (files) => {
@@ -82,6 +100,7 @@ const api: WorkerApi = {
     return { build: w.engine.relaxed ? 'relaxed-simd' : 'simd', cores: navigator.hardwareConcurrency || 1, kernels: w.kernelPaths() };
   },
   cMemory: async () => cMemory(await ws()),
+  fault,
 };
 
 Comlink.expose(api);

@@ -52,6 +52,13 @@ export function App() {
 
   const fail = (key: string, e: unknown) => setErrors((x) => ({ ...x, [key]: errorText(e) }));
 
+  // The fault-recovery test makes the worker fail as a Wasm trap or exhausted memory would; the
+  // page reports it where a failed search is reported.
+  useEffect(() => {
+    (globalThis as { fixpointFault?: (kind: 'trap' | 'oom') => Promise<void> }).fixpointFault = (kind) =>
+      session.fault(kind).catch((e: unknown) => setErrors((x) => ({ ...x, run: errorText(e) })));
+  }, [session]);
+
   /** One user step: marks the panel busy, clears its old error, shows a new one if it fails. */
   const step = useCallback(async (kind: Exclude<Busy, null>, errorKey: string, work: () => Promise<void>) => {
     setBusy(kind);
