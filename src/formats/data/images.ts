@@ -63,9 +63,21 @@ export function jpegSize(d: Uint8Array): [number, number] | null {
   return null;
 }
 
+/** Every chunk's declared length must fit in the file: UPNG copies a chunk byte by byte up to its declared length. */
+function checkPngChunks(d: Uint8Array): void {
+  let o = 8;
+  while (o + 8 <= d.length) {
+    const len = be32(d, o);
+    if (o + 12 + len > d.length) throw new Error(`a chunk at byte ${o} declares ${len} bytes, past the end of the file`);
+    if (d[o + 4] === 0x49 && d[o + 5] === 0x45 && d[o + 6] === 0x4e && d[o + 7] === 0x44) return; // IEND
+    o += 12 + len;
+  }
+}
+
 function decodePng(d: Uint8Array): RawImage {
   // IHDR is the first chunk: width and height at bytes 16 and 20, checked before inflating.
   if (d.length >= 24) checkPixels(be32(d, 16), be32(d, 20));
+  checkPngChunks(d);
   const buf = d.slice().buffer;
   const img = UPNG.decode(buf);
   const rgba = new Uint8Array(UPNG.toRGBA8(img)[0]);
