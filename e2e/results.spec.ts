@@ -55,6 +55,8 @@ test('frontier: live points and ETA, both charts, click a point, per-layer view,
   // Both charts, with budget line, float and 8-bit markers and the chosen point.
   await expectCharts(page);
   await expect(page.getByTestId('within-budget')).toBeVisible();
+  // Frontier picks on the confirmation images: the verdict names all three parts.
+  await expect(page.getByTestId('within-budget')).toContainText(/search images .*, the confirmation images .* and the held-out images/);
   await shot(page, '02-frontier-result');
 
   // The tooltip of a frontier point: every cost and both losses.

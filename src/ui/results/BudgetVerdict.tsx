@@ -1,5 +1,5 @@
-// Whether the chosen configuration keeps the budget, on the search images and on the held-out
-// images it never saw, said in words. An over-budget result is never presented like a good
+// Whether the chosen configuration keeps the budget — on the search, the confirmation and the
+// held-out images — said in words (the intervals and small-count warnings sit beside it). An over-budget result is never presented like a good
 // one; a naive pick over the budget says why that happens.
 import type { Method, ResultPoint } from '../../worker/contract.ts';
 import { pct } from '../common/format.ts';
@@ -17,8 +17,11 @@ const EPS = 1e-12;
 export function BudgetVerdict({ method, picked, budget, edited }: Props) {
   const searchOver = picked.calibration_loss > budget + EPS;
   const heldOver = picked.validation_loss > budget + EPS;
+  const confirm = picked.confirmation;
+  const confirmOver = !!confirm && confirm.loss > budget + EPS;
   const lines: string[] = [];
   if (searchOver) lines.push(`Over budget on the search images: ${pct(picked.calibration_loss)} loss against a ${pct(budget, 1)} budget.`);
+  if (confirmOver) lines.push(`Over budget on the confirmation images: ${pct(confirm.loss)} loss against a ${pct(budget, 1)} budget.`);
   if (heldOver) lines.push(`Over budget on the held-out images: ${pct(picked.validation_loss)} loss against a ${pct(budget, 1)} budget${searchOver ? '' : ', although the search images stayed within it — the search set is too small or this pick was lucky on it'}.`);
   return (
     <div data-testid="budget-verdict">
@@ -36,7 +39,7 @@ export function BudgetVerdict({ method, picked, budget, edited }: Props) {
         </div>
       ) : (
         <p className="verdict good" data-testid="within-budget">
-          ✓ Within the {pct(budget, 1)} budget on the search images ({pct(picked.calibration_loss)}) and on the held-out images ({pct(picked.validation_loss)}).
+          ✓ Within the {pct(budget, 1)} budget on the search images ({pct(picked.calibration_loss)}){confirm ? <>, the confirmation images ({pct(confirm.loss)})</> : ''} and the held-out images ({pct(picked.validation_loss)}).
         </p>
       )}
     </div>
