@@ -5,7 +5,6 @@
 // mnist-8.onnx) and whose table is in the budget note. The second budget of each split is
 // the slider's pick from the same run, as the page does it.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { openDataset, openModel } from '../formats/index.ts';
 import { readPathAsFiles } from '../formats/node-files.ts';
 import { nodeWorkspace } from './inputs.ts';
 import { demoDataPath, demoModelPath } from './project.ts';
