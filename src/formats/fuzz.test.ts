@@ -78,3 +78,13 @@ describe('fuzzed inputs into the parsers', () => {
     }, 600_000);
   }
 });
+
+// Counterexamples fuzzing found, kept as fixed cases.
+describe('inputs fuzzing found', () => {
+  it('a manifest weight whose name was mangled (seed 680387198) is refused in one line', async () => {
+    const json = structuredClone(demo.json) as { weightsManifest: { weights: Record<string, unknown>[] }[] };
+    json.weightsManifest[0].weights[3] = { ...json.weightsManifest[0].weights[3], name: undefined, 'na\uFFFDme': 'conv2/bias' };
+    const files = [{ path: 'model.json', data: strToU8(JSON.stringify(json)) }, { path: 'weights.bin', data: demo.weights }];
+    await expect(openModel(files)).rejects.toThrow('weight 4 of weightsManifest group 1 has no name: model.json is corrupt; export or download the model again');
+  });
+});

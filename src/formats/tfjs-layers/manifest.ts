@@ -63,6 +63,7 @@ export function manifestEntries(manifest: unknown, files: FileEntry[], modelPath
       fail(`weightsManifest group ${gi + 1} lacks its paths or weights list: model.json is corrupt`);
     }
     const shards = group.paths.map((p) => {
+      if (typeof p !== 'string') return fail(`weightsManifest group ${gi + 1} lists a weight file that is not a file name: model.json is corrupt`);
       const f = byPath.get(joinPath(dir, p)) ?? files.find((x) => baseName(x.path) === baseName(p));
       if (!f) {
         return fail(`weight file ${p} listed in ${baseName(modelPath)} is missing: drop it together with ${baseName(modelPath)} ` +
@@ -75,7 +76,8 @@ export function manifestEntries(manifest: unknown, files: FileEntry[], modelPath
     let o = 0;
     for (const s of shards) { data.set(s, o); o += s.length; }
     let expected = 0;
-    const layout = group.weights.map((w) => {
+    const layout = group.weights.map((w, wi) => {
+      if (!w || typeof w.name !== 'string' || !w.name) fail(`weight ${wi + 1} of weightsManifest group ${gi + 1} has no name: model.json is corrupt; export or download the model again`);
       const t = storedType(w);
       if (!(t in BYTES)) fail(`weight ${w.name} has dtype ${t}, which is not supported (float32, float16, int32, uint8, uint16)`);
       if (!Array.isArray(w.shape)) fail(`weight ${w.name} has no shape in the manifest`);
