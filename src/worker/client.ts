@@ -27,8 +27,10 @@ export class EngineFault extends Error {}
 export function isEngineFault(e: unknown): boolean {
   if (e instanceof WorkerDied) return true;
   if (!(e instanceof Error)) return false;
+  // By error kind, not by message text alone: a file's error may quote a layer named anything.
   if (e.name === 'RuntimeError' || e.name === 'InternalError') return true;
-  return /out of memory|allocation failed|memory access out of bounds|unreachable|Maximum memory size|Maximum call stack/i.test(e.message);
+  if (e.name === 'RangeError') return /memory|allocation failed|call stack/i.test(e.message);
+  return e.message === 'Wasm engine aborted'; // src/engine/kernels.ts: an assertion inside the Wasm
 }
 
 class WorkerDied extends Error {}
