@@ -4,13 +4,13 @@
 // and the Node command line drive the same Workspace.
 import { floatConfig, type QuantConfig } from '../core/config.ts';
 import { describeAdaptation } from '../core/adaptation.ts';
-import { configCost, type CostReport } from '../core/cost.ts';
+import { configCost, costsOf } from '../core/cost.ts';
 import type { Format } from '../core/format.ts';
 import type { Graph } from '../core/graph.ts';
 import { isParamNode, nodeMacs, nodeParams, ownsOutputFormat } from '../core/graph.ts';
 import { checkBudget, lossFigure, type LossFigure } from '../core/loss-figure.ts';
 import { histogram, type TensorHistogram } from '../core/histogram.ts';
-import { buildReport, type ReportJson } from '../core/report.ts';
+import { buildReport, frontierJson, type ReportJson } from '../core/report.ts';
 import { type GraphSummary, summarizeGraph } from '../core/summary.ts';
 import type { Engine } from '../engine/engine.ts';
 import { tensorValues, type TensorSlot } from '../core/tensors.ts';
@@ -20,17 +20,12 @@ import { EngineEvaluator, type ImageSet } from '../search/engine-evaluator.ts';
 import type { Evaluator } from '../search/evaluator.ts';
 import { pickForBudget, runSearch, type SearchResult } from '../search/run.ts';
 import type { Progress, ScoredPoint } from '../search/scorer.ts';
-import type { Costs, DataInfo, KernelRow, LayerRow, ModelInfo, PickRule, ResultPoint, RunRequest, RunView, Sample } from '../worker/contract.ts';
+import type { DataInfo, KernelRow, LayerRow, ModelInfo, PickRule, ResultPoint, RunRequest, RunView, Sample } from '../worker/contract.ts';
 import { type LoadedData, nearChanceWarning, PROXY_IMAGES, type Preprocessing, prepareData, preprocessFor, type SplitSettings } from './load-data.ts';
 
 const SAMPLES = 24;
 /** Search images whose activations the per-layer histogram shows. */
 const HISTOGRAM_IMAGES = 64;
-
-export const costsOf = (c: CostReport): Costs => ({
-  memory_kb: c.memory_kb, weights_kb: c.weights_kb, peak_activation_kb: c.peak_activation_kb,
-  mult_cost: c.mult_cost, mult_cost_paper: c.mult_cost_paper,
-});
 
 export function layerRows(graph: Graph, config: QuantConfig): LayerRow[] {
   const rows: LayerRow[] = [];
@@ -244,10 +239,7 @@ export class Workspace {
       method: result.method, budget: result.budget, evaluations: result.evaluations + (c?.evaluations ?? 0), seconds: result.seconds,
       float: { costs: costsOf(result.float.cost), calibration_acc: data.floatAcc.calibration, validation_acc: data.floatAcc.validation },
       baseline8, chosen, pick: this.rule,
-      frontier: result.frontier.map((p) => ({
-        calibration_loss: p.calibration_loss, loss_bound: p.loss_bound, memory_kb: p.memory_kb, mult_cost: p.mult_cost, mult_cost_paper: p.mult_cost_paper,
-        confirmation_loss: p.confirmation?.loss ?? null, confirmation_upper: p.confirmation?.upper ?? null,
-      })),
+      frontier: result.frontier.map((p) => frontierJson(p)),
       points: scoredPoints(result),
     };
   }

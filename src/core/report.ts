@@ -7,8 +7,8 @@
 // for frontier points their loss bound, both multiplication costs and (when scored) their
 // held-out loss. A format of null means float32.
 import type { QuantConfig } from './config.ts';
-import type { CostReport } from './cost.ts';
-import { configCost, formatOwner, reductions } from './cost.ts';
+import type { CostReport, Costs } from './cost.ts';
+import { configCost, costsOf, formatOwner, reductions } from './cost.ts';
 import type { Format } from './format.ts';
 import { formatToString } from './format.ts';
 import type { Graph, NodeKind } from './graph.ts';
@@ -23,18 +23,12 @@ export interface FormatJson {
   signed: boolean;
 }
 
-export interface CostsJson {
+/** One configuration in report.json (`quantized`, `baseline8`): its accuracies and losses, then its Costs. */
+export interface PointJson extends Costs {
   calibration_acc: number;
   validation_acc: number;
   calibration_loss: number;
   validation_loss: number;
-  memory_kb: number;
-  weights_kb: number;
-  peak_activation_kb: number;
-  mult_cost: number;
-  mult_cost_paper: number;
-  affine_mults: number;
-  memory_kb_paper: number;
   /** With the workspace's figures: the confirmation part's accuracy and loss (null without one), */
   confirmation_acc?: number | null;
   confirmation_loss?: number | null;
@@ -103,9 +97,9 @@ export interface ReportJson {
   seed: number;
   evaluations: number;
   seconds: number;
-  float: { calibration_acc: number; validation_acc: number; memory_kb: number; mult_cost: number; mult_cost_paper: number };
-  quantized: CostsJson;
-  baseline8: CostsJson;
+  float: { calibration_acc: number; validation_acc: number } & Pick<Costs, 'memory_kb' | 'mult_cost' | 'mult_cost_paper'>;
+  quantized: PointJson;
+  baseline8: PointJson;
   reductions: { memory: number; mult_cost: number; mult_cost_paper: number };
   input: FormatJson | null;
   layers: LayerJson[];
@@ -123,10 +117,22 @@ export interface ReportSource {
   chosen: { config: QuantConfig; correct: number; total: number; calibration_loss: number };
   baseline8: { config: QuantConfig; correct: number; total: number; calibration_loss: number };
   float: { correct: number; total: number };
-  frontier: Array<{
-    calibration_loss: number; loss_bound: number; memory_kb: number; weights_kb: number; peak_activation_kb: number;
-    mult_cost: number; mult_cost_paper: number; confirmation?: { loss: number; upper: number } | null;
-  }>;
+  frontier: FrontierSource[];
+}
+
+/** A frontier point as the report needs it (search/run.ts FrontierPoint has these fields and more). */
+export type FrontierSource = Pick<FrontierJson, 'calibration_loss' | 'loss_bound' | 'memory_kb' | 'weights_kb' | 'peak_activation_kb' | 'mult_cost' | 'mult_cost_paper'> & {
+  confirmation?: { loss: number; upper: number } | null;
+};
+
+/** A frontier point in report.json and in the worker's RunView; `validation_loss` when it was scored on the held-out images. */
+export function frontierJson(p: FrontierSource, validation_loss?: number): FrontierJson {
+  return {
+    calibration_loss: p.calibration_loss, loss_bound: p.loss_bound, memory_kb: p.memory_kb, weights_kb: p.weights_kb,
+    peak_activation_kb: p.peak_activation_kb, mult_cost: p.mult_cost, mult_cost_paper: p.mult_cost_paper,
+    ...(validation_loss === undefined ? {} : { validation_loss }),
+    ...(p.confirmation ? { confirmation_loss: p.confirmation.loss, confirmation_upper: p.confirmation.upper } : {}),
+  };
 }
 
 /** A configuration's loss figures on each part (worker/contract.ts ResultPoint has them). */
@@ -152,20 +158,15 @@ export interface ReportInputs {
 const fmt = (f: Format | null | undefined): FormatJson | null => (f ? { bits: f.bits, frac: f.frac, signed: f.signed } : null);
 const relLoss = (floatAcc: number, acc: number) => (floatAcc > 0 ? (floatAcc - acc) / floatAcc : 0);
 
-function costsJson(cost: CostReport, calAcc: number, calLoss: number, valAcc: number, valFloat: number): CostsJson {
-  return {
-    calibration_acc: calAcc, validation_acc: valAcc, calibration_loss: calLoss, validation_loss: relLoss(valFloat, valAcc),
-    memory_kb: cost.memory_kb, weights_kb: cost.weights_kb, peak_activation_kb: cost.peak_activation_kb,
-    mult_cost: cost.mult_cost, mult_cost_paper: cost.mult_cost_paper, affine_mults: cost.affine_mults,
-    memory_kb_paper: cost.memory_kb_paper,
-  };
+function pointJson(cost: CostReport, calAcc: number, calLoss: number, valAcc: number, valFloat: number): PointJson {
+  return { calibration_acc: calAcc, validation_acc: valAcc, calibration_loss: calLoss, validation_loss: relLoss(valFloat, valAcc), ...costsOf(cost) };
 }
 
 const counts = (f: LossFigure | null): CountsJson | null => (f
   ? { correct: f.correct, float_correct: f.floatCorrect, gained: f.gained, lost: f.floatCorrect - f.correct + f.gained, total: f.total }
   : null);
 
-function withFigures(c: CostsJson, f: PartFigures | undefined): CostsJson {
+function withFigures(c: PointJson, f: PartFigures | undefined): PointJson {
   if (!f) return c;
   return {
     ...c,
@@ -199,19 +200,14 @@ export function buildReport(i: ReportInputs): ReportJson {
       calibration_acc: r.float.correct / r.float.total, validation_acc: vf,
       memory_kb: fCost.memory_kb, mult_cost: fCost.mult_cost, mult_cost_paper: fCost.mult_cost_paper,
     },
-    quantized: withFigures(costsJson(qCost, r.chosen.correct / r.chosen.total, r.chosen.calibration_loss, i.validation.quantized, vf), i.figures?.quantized),
-    baseline8: withFigures(costsJson(bCost, r.baseline8.correct / r.baseline8.total, r.baseline8.calibration_loss, i.validation.baseline8, vf), i.figures?.baseline8),
+    quantized: withFigures(pointJson(qCost, r.chosen.correct / r.chosen.total, r.chosen.calibration_loss, i.validation.quantized, vf), i.figures?.quantized),
+    baseline8: withFigures(pointJson(bCost, r.baseline8.correct / r.baseline8.total, r.baseline8.calibration_loss, i.validation.baseline8, vf), i.figures?.baseline8),
     reductions: reductions(qCost, bCost),
     input: fmt(r.chosen.config.nodes[0]?.output),
     layers: layerJson(g, r.chosen.config, qCost),
     frontier: r.frontier.map((p, k) => {
       const v = i.validation.frontier?.[k];
-      return {
-        calibration_loss: p.calibration_loss, loss_bound: p.loss_bound, memory_kb: p.memory_kb, weights_kb: p.weights_kb,
-        peak_activation_kb: p.peak_activation_kb, mult_cost: p.mult_cost, mult_cost_paper: p.mult_cost_paper,
-        ...(v === undefined || v === null ? {} : { validation_loss: relLoss(vf, v) }),
-        ...(p.confirmation ? { confirmation_loss: p.confirmation.loss, confirmation_upper: p.confirmation.upper } : {}),
-      };
+      return frontierJson(p, v === undefined || v === null ? undefined : relLoss(vf, v));
     }),
     notes: [...g.notes],
   };

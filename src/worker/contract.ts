@@ -1,9 +1,11 @@
 // The typed contract between the page and the engine worker. The UI imports only these types
 // and the client; everything heavy lives behind the worker boundary.
 import type { QuantConfig } from '../core/config.ts';
+import type { Costs, RecordedCosts } from '../core/cost.ts';
 import type { Format } from '../core/format.ts';
 import type { LossFigure } from '../core/loss-figure.ts';
 import type { NodeKind } from '../core/graph.ts';
+import type { FrontierJson } from '../core/report.ts';
 import type { GraphSummary } from '../core/summary.ts';
 import type { ExportFile } from '../export/files.ts';
 import type { FileEntry } from '../formats/types.ts';
@@ -14,7 +16,7 @@ import type { SearchResult } from '../search/run.ts';
 import type { Method, Progress, ScoredPoint } from '../search/scorer.ts';
 import type { Preprocessing, SplitSettings } from '../app/load-data.ts';
 
-export type { ExportFile, FileEntry, Format, LockedFormat, LossFigure, Method, Preprocessing, Progress, QuantConfig, ScoredPoint, SplitSettings, TensorHistogram, TensorSlot };
+export type { Costs, RecordedCosts, ExportFile, FileEntry, FrontierJson, Format, LockedFormat, LossFigure, Method, Preprocessing, Progress, QuantConfig, ScoredPoint, SplitSettings, TensorHistogram, TensorSlot };
 
 /** A progress message as the page gets it: every point scored since the previous message. */
 export type RunProgress = Omit<Progress, 'point'> & { points: ScoredPoint[] };
@@ -47,14 +49,6 @@ export interface DataInfo {
   warning: string | null;
   /** How images of another size or colour than the model's input are adapted; null when all fit. */
   adapted: string | null;
-}
-
-export interface Costs {
-  memory_kb: number;
-  weights_kb: number;
-  peak_activation_kb: number;
-  mult_cost: number;
-  mult_cost_paper: number;
 }
 
 export interface LayerRow {
@@ -92,17 +86,6 @@ export interface ResultPoint {
   layers: LayerRow[];
 }
 
-export interface FrontierDot {
-  calibration_loss: number;
-  loss_bound: number;
-  /** Loss and its one-sided bound on the confirmation images, when the point was confirmed. */
-  confirmation_loss: number | null;
-  confirmation_upper: number | null;
-  memory_kb: number;
-  mult_cost: number;
-  mult_cost_paper: number;
-}
-
 export interface RunRequest {
   method: Method;
   /** Relative loss budget as a fraction (0.01 = 1%). */
@@ -127,7 +110,7 @@ export interface RunView {
   float: { costs: Costs; calibration_acc: number; validation_acc: number };
   baseline8: ResultPoint;
   chosen: ResultPoint;
-  frontier: FrontierDot[];
+  frontier: FrontierJson[];
   /** Every configuration scored exactly on all search images (ids for `choose`). */
   points: ScoredPoint[];
   /** How the pick was made: on confirmation images (frontier) or in-sample on the search images. */

@@ -2,6 +2,7 @@
 // accuracy on the search and the held-out images, both trade-off charts, and the per-layer
 // view: bit widths, a tensor's histogram, formats to edit, lock and score again.
 import type { Format, LockedFormat, LossFigure, QuantConfig, ResultPoint, RunView, TensorHistogram, TensorSlot } from '../../worker/contract.ts';
+import { reduction } from '../../core/cost.ts';
 import { big, kb, pct } from '../common/format.ts';
 import { BitWidthBars } from './BitWidthBars.tsx';
 import { BudgetVerdict } from './BudgetVerdict.tsx';
@@ -33,8 +34,6 @@ export function chartMarkers(run: RunView, picked: ResultPoint | null): ChartMar
     chosen: picked && { cost: 0, loss: picked.calibration_loss, costs: picked.costs, validation_loss: picked.validation_loss },
   };
 }
-
-const reduction = (x: number, base: number) => (base > 0 ? 1 - x / base : 0);
 
 /** A loss with its 95% interval, flagged when above the budget. */
 function Loss({ f, budget, testId }: { f: LossFigure; budget: number; testId?: string }) {
