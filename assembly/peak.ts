@@ -1,4 +1,4 @@
-// Peak throughput probes for the benchmark (bench/engine-bench.ts): the engine's inner
+// Peak throughput probes for the benchmark (src/app/bench/engine-core.ts): the engine's inner
 // instruction in a tight loop on registers, 8 independent accumulators, no memory traffic.
 // Returns a checksum so the loop is not optimised away. MACs = iters · 8 · 8 (i16) or · 16 (i8).
 

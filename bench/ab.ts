@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { createEngineSync } from '../src/engine/engine.ts';
 import { demoGraph, h5Graph, mnistDigits } from '../src/testing/models.ts';
-import { uniformConfig } from '../src/testing/uniform-config.ts';
+import { uniformConfig } from '../src/core/cost.ts';
 import { floatConfig } from '../src/core/config.ts';
 
 // With the same file twice and a fifth argument (narrowInputs, fuseEpilogue or directC1), B runs

@@ -3,7 +3,7 @@ import { createEngineSync } from '../src/engine/engine.ts';
 import { kernelTimer } from '../src/engine/kernel-timer.ts';
 import { loadEngineWasmNode } from '../src/engine/load-node.ts';
 import { h5Graph, demoGraph, mnistDigits } from '../src/testing/models.ts';
-import { uniformConfig } from '../src/testing/uniform-config.ts';
+import { uniformConfig } from '../src/core/cost.ts';
 
 const which = process.argv[2] ?? 'seq';
 const g = which === 'seq' ? await h5Graph('mnist_seq_large.h5') : await demoGraph();

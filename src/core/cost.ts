@@ -43,22 +43,39 @@ export interface NodeCost {
   affine_mults: number;
 }
 
-export interface CostReport {
+/**
+ * A configuration's costs, named as report.json names them (DESIGN.md §8): the one shape the
+ * report, the worker's messages and the page share.
+ */
+export interface Costs {
   memory_kb: number;
   /** Weights + biases, with epilogue/affine scales and shifts. */
   weights_kb: number;
-  /** The counted activation outputs (memory_kb - weights_kb). */
-  activations_kb: number;
   peak_activation_kb: number;
   mult_cost: number;
   mult_cost_paper: number;
   /** One multiply per element of an epilogue or affine node; a count, not bit-weighted. */
   affine_mults: number;
-  macs: number;
   /** The paper's own memory count, see the header comment. */
   memory_kb_paper: number;
+}
+
+/** The Costs a search records for every configuration it scores, and the charts draw. */
+export type RecordedCosts = Pick<Costs, 'memory_kb' | 'weights_kb' | 'peak_activation_kb' | 'mult_cost' | 'mult_cost_paper'>;
+
+/** Costs with the breakdown behind them: what stays inside the program (per node, for the report's layers). */
+export interface CostReport extends Costs {
+  /** The counted activation outputs (memory_kb - weights_kb). */
+  activations_kb: number;
+  macs: number;
   nodes: NodeCost[];
 }
+
+/** The Costs of a CostReport, without the breakdown (in report.json's order). */
+export const costsOf = (c: CostReport): Costs => ({
+  memory_kb: c.memory_kb, weights_kb: c.weights_kb, peak_activation_kb: c.peak_activation_kb,
+  mult_cost: c.mult_cost, mult_cost_paper: c.mult_cost_paper, affine_mults: c.affine_mults, memory_kb_paper: c.memory_kb_paper,
+});
 
 const KB = 8 * 1024;
 
@@ -180,9 +197,12 @@ export interface Reductions {
   mult_cost_paper: number;
 }
 
-/** `1 - cost/cost_8bit` for each measure. */
-export function reductions(cost: CostReport, baseline: CostReport): Reductions {
-  const r = (a: number, b: number) => (b > 0 ? 1 - a / b : 0);
+/** `1 - cost/cost_8bit` for one measure (0 when the baseline costs nothing). */
+export const reduction = (cost: number, baseline: number): number => (baseline > 0 ? 1 - cost / baseline : 0);
+
+/** The reductions report.json quotes. */
+export function reductions(cost: Costs, baseline: Costs): Reductions {
+  const r = reduction;
   return {
     memory: r(cost.memory_kb, baseline.memory_kb),
     mult_cost: r(cost.mult_cost, baseline.mult_cost),

@@ -7,8 +7,8 @@
 // for frontier points their loss bound, both multiplication costs and (when scored) their
 // held-out loss. A format of null means float32.
 import type { QuantConfig } from './config.ts';
-import type { CostReport } from './cost.ts';
-import { configCost, formatOwner, reductions } from './cost.ts';
+import type { CostReport, Costs } from './cost.ts';
+import { configCost, costsOf, formatOwner, reductions } from './cost.ts';
 import type { Format } from './format.ts';
 import { formatToString } from './format.ts';
 import type { Graph, NodeKind } from './graph.ts';
@@ -17,24 +17,12 @@ import { graphTotals, nodeMacs, nodeParams } from './graph.ts';
 import type { TensorSlot } from './tensors.ts';
 import { tensorValues } from './tensors.ts';
 
-export interface FormatJson {
-  bits: number;
-  frac: number;
-  signed: boolean;
-}
-
-export interface CostsJson {
+/** One configuration in report.json (`quantized`, `baseline8`): its accuracies and losses, then its Costs. */
+export interface PointJson extends Costs {
   calibration_acc: number;
   validation_acc: number;
   calibration_loss: number;
   validation_loss: number;
-  memory_kb: number;
-  weights_kb: number;
-  peak_activation_kb: number;
-  mult_cost: number;
-  mult_cost_paper: number;
-  affine_mults: number;
-  memory_kb_paper: number;
   /** With the workspace's figures: the confirmation part's accuracy and loss (null without one), */
   confirmation_acc?: number | null;
   confirmation_loss?: number | null;
@@ -54,18 +42,44 @@ export interface CountsJson {
   total: number;
 }
 
-export interface LayerJson {
+/**
+ * One layer's formats, keyed by its name as hls4ml keys its per-layer precision: how a
+ * configuration leaves the program (report.json, the worker's messages, the page's saved state).
+ * Inside, QuantConfig (core/config.ts) holds the same formats by node index, for the engine.
+ */
+export interface LayerFormats {
   name: string;
   kind: NodeKind;
+  weights: Format | null;
+  bias: Format | null;
+  /** Present for layers with an epilogue (a BatchNormalization fused after the activation). */
+  scale?: Format | null;
+  shift?: Format | null;
+  /** The node's own output format, or for pool/pad/reshape/activation the one its values keep. */
+  output: Format | null;
+}
+
+/** A configuration by layer name: the input image's format and every layer's (report.json's `input` and `layers`). */
+export interface NamedConfig {
+  input: Format | null;
+  layers: LayerFormats[];
+}
+
+/** Only the formats of a report, a ResultPoint or a NamedConfig: what the page keeps and sends back. */
+export function namedConfig(c: NamedConfig): NamedConfig {
+  return {
+    input: c.input,
+    layers: c.layers.map(({ name, kind, weights, bias, scale, shift, output }) => ({
+      name, kind, weights, bias, ...(scale === undefined ? {} : { scale }), ...(shift === undefined ? {} : { shift }), output,
+    })),
+  };
+}
+
+/** A layer in report.json and in the worker's ResultPoint: its formats, size and costs. */
+export interface LayerJson extends LayerFormats {
   macs: number;
   params: number;
   shape: [number, number, number];
-  weights: FormatJson | null;
-  bias: FormatJson | null;
-  scale?: FormatJson | null;
-  shift?: FormatJson | null;
-  /** The node's own output format, or for pool/pad/reshape/activation the one its values keep. */
-  output: FormatJson | null;
   memory_kb: number;
   mult_cost: number;
   mult_cost_paper: number;
@@ -103,11 +117,11 @@ export interface ReportJson {
   seed: number;
   evaluations: number;
   seconds: number;
-  float: { calibration_acc: number; validation_acc: number; memory_kb: number; mult_cost: number; mult_cost_paper: number };
-  quantized: CostsJson;
-  baseline8: CostsJson;
+  float: { calibration_acc: number; validation_acc: number } & Pick<Costs, 'memory_kb' | 'mult_cost' | 'mult_cost_paper'>;
+  quantized: PointJson;
+  baseline8: PointJson;
   reductions: { memory: number; mult_cost: number; mult_cost_paper: number };
-  input: FormatJson | null;
+  input: Format | null;
   layers: LayerJson[];
   frontier: FrontierJson[];
   notes: string[];
@@ -123,10 +137,22 @@ export interface ReportSource {
   chosen: { config: QuantConfig; correct: number; total: number; calibration_loss: number };
   baseline8: { config: QuantConfig; correct: number; total: number; calibration_loss: number };
   float: { correct: number; total: number };
-  frontier: Array<{
-    calibration_loss: number; loss_bound: number; memory_kb: number; weights_kb: number; peak_activation_kb: number;
-    mult_cost: number; mult_cost_paper: number; confirmation?: { loss: number; upper: number } | null;
-  }>;
+  frontier: FrontierSource[];
+}
+
+/** A frontier point as the report needs it (search/run.ts FrontierPoint has these fields and more). */
+export type FrontierSource = Pick<FrontierJson, 'calibration_loss' | 'loss_bound' | 'memory_kb' | 'weights_kb' | 'peak_activation_kb' | 'mult_cost' | 'mult_cost_paper'> & {
+  confirmation?: { loss: number; upper: number } | null;
+};
+
+/** A frontier point in report.json and in the worker's RunView; `validation_loss` when it was scored on the held-out images. */
+export function frontierJson(p: FrontierSource, validation_loss?: number): FrontierJson {
+  return {
+    calibration_loss: p.calibration_loss, loss_bound: p.loss_bound, memory_kb: p.memory_kb, weights_kb: p.weights_kb,
+    peak_activation_kb: p.peak_activation_kb, mult_cost: p.mult_cost, mult_cost_paper: p.mult_cost_paper,
+    ...(validation_loss === undefined ? {} : { validation_loss }),
+    ...(p.confirmation ? { confirmation_loss: p.confirmation.loss, confirmation_upper: p.confirmation.upper } : {}),
+  };
 }
 
 /** A configuration's loss figures on each part (worker/contract.ts ResultPoint has them). */
@@ -149,23 +175,18 @@ export interface ReportInputs {
   seconds?: number;
 }
 
-const fmt = (f: Format | null | undefined): FormatJson | null => (f ? { bits: f.bits, frac: f.frac, signed: f.signed } : null);
+const fmt = (f: Format | null | undefined): Format | null => (f ? { bits: f.bits, frac: f.frac, signed: f.signed } : null);
 const relLoss = (floatAcc: number, acc: number) => (floatAcc > 0 ? (floatAcc - acc) / floatAcc : 0);
 
-function costsJson(cost: CostReport, calAcc: number, calLoss: number, valAcc: number, valFloat: number): CostsJson {
-  return {
-    calibration_acc: calAcc, validation_acc: valAcc, calibration_loss: calLoss, validation_loss: relLoss(valFloat, valAcc),
-    memory_kb: cost.memory_kb, weights_kb: cost.weights_kb, peak_activation_kb: cost.peak_activation_kb,
-    mult_cost: cost.mult_cost, mult_cost_paper: cost.mult_cost_paper, affine_mults: cost.affine_mults,
-    memory_kb_paper: cost.memory_kb_paper,
-  };
+function pointJson(cost: CostReport, calAcc: number, calLoss: number, valAcc: number, valFloat: number): PointJson {
+  return { calibration_acc: calAcc, validation_acc: valAcc, calibration_loss: calLoss, validation_loss: relLoss(valFloat, valAcc), ...costsOf(cost) };
 }
 
 const counts = (f: LossFigure | null): CountsJson | null => (f
   ? { correct: f.correct, float_correct: f.floatCorrect, gained: f.gained, lost: f.floatCorrect - f.correct + f.gained, total: f.total }
   : null);
 
-function withFigures(c: CostsJson, f: PartFigures | undefined): CostsJson {
+function withFigures(c: PointJson, f: PartFigures | undefined): PointJson {
   if (!f) return c;
   return {
     ...c,
@@ -199,19 +220,14 @@ export function buildReport(i: ReportInputs): ReportJson {
       calibration_acc: r.float.correct / r.float.total, validation_acc: vf,
       memory_kb: fCost.memory_kb, mult_cost: fCost.mult_cost, mult_cost_paper: fCost.mult_cost_paper,
     },
-    quantized: withFigures(costsJson(qCost, r.chosen.correct / r.chosen.total, r.chosen.calibration_loss, i.validation.quantized, vf), i.figures?.quantized),
-    baseline8: withFigures(costsJson(bCost, r.baseline8.correct / r.baseline8.total, r.baseline8.calibration_loss, i.validation.baseline8, vf), i.figures?.baseline8),
+    quantized: withFigures(pointJson(qCost, r.chosen.correct / r.chosen.total, r.chosen.calibration_loss, i.validation.quantized, vf), i.figures?.quantized),
+    baseline8: withFigures(pointJson(bCost, r.baseline8.correct / r.baseline8.total, r.baseline8.calibration_loss, i.validation.baseline8, vf), i.figures?.baseline8),
     reductions: reductions(qCost, bCost),
     input: fmt(r.chosen.config.nodes[0]?.output),
     layers: layerJson(g, r.chosen.config, qCost),
     frontier: r.frontier.map((p, k) => {
       const v = i.validation.frontier?.[k];
-      return {
-        calibration_loss: p.calibration_loss, loss_bound: p.loss_bound, memory_kb: p.memory_kb, weights_kb: p.weights_kb,
-        peak_activation_kb: p.peak_activation_kb, mult_cost: p.mult_cost, mult_cost_paper: p.mult_cost_paper,
-        ...(v === undefined || v === null ? {} : { validation_loss: relLoss(vf, v) }),
-        ...(p.confirmation ? { confirmation_loss: p.confirmation.loss, confirmation_upper: p.confirmation.upper } : {}),
-      };
+      return frontierJson(p, v === undefined || v === null ? undefined : relLoss(vf, v));
     }),
     notes: [...g.notes],
   };
@@ -243,15 +259,20 @@ export const LAYER_COLUMNS = [
   'name', 'kind', 'shape', 'params', 'macs', 'weights', 'bias', 'scale', 'shift', 'output', 'memory_kb', 'mult_cost', 'mult_cost_paper',
 ] as const;
 
-export type LayerRow = Record<(typeof LAYER_COLUMNS)[number], string | number>;
+/** A row of layers.csv: a LayerJson written out as text cells. */
+export type LayerCsvRow = Record<(typeof LAYER_COLUMNS)[number], string | number>;
 
-/** Rows of layers.csv: formats as Q(bits,frac) / Qu(bits,frac), "float", or "" where none applies. */
-export function layerRows(g: Graph, c: QuantConfig, cost?: CostReport): LayerRow[] {
-  const s = (f: FormatJson | null | undefined, applies: boolean) => (!applies ? '' : f ? formatToString(f) : 'float');
-  const nodes = g.nodes.filter((n) => n.kind !== 'input');
-  return layerJson(g, c, cost).map((l, k) => {
-    const n = nodes[k];
-    const has = (slot: TensorSlot) => tensorValues(n, slot) !== null;
+/**
+ * Rows of layers.csv from report.json's layers: formats as Q(bits,frac) / Qu(bits,frac), "float",
+ * or "" where the layer has no such tensor (the graph says which: a float bias and no bias are
+ * both null in the JSON).
+ */
+export function layerCsvRows(layers: readonly LayerJson[], g: Graph): LayerCsvRow[] {
+  const byName = new Map(g.nodes.map((n) => [n.name, n]));
+  const s = (f: Format | null | undefined, applies: boolean) => (!applies ? '' : f ? formatToString(f) : 'float');
+  return layers.map((l) => {
+    const n = byName.get(l.name);
+    const has = (slot: TensorSlot) => !!n && tensorValues(n, slot) !== null;
     return {
       name: l.name, kind: l.kind, shape: l.shape.join('x'), params: l.params, macs: l.macs,
       weights: s(l.weights, has('weights')), bias: s(l.bias, has('bias')), scale: s(l.scale, has('scale')), shift: s(l.shift, has('shift')),

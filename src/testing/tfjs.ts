@@ -1,12 +1,10 @@
 // TensorFlow.js for tests and benchmarks (Node and browser alike): the CPU backend as the
 // reference, models saved through tfjs's own IO into dropped-file form, models rebuilt from file
-// bytes independently of our importers (a Layers model from model.json + shards; a Keras 2 .h5
-// from its model_config with weights set layer by layer, final softmax made linear, as the
-// engine's graphs drop it), and output comparison against our float reference.
+// bytes independently of our importers (src/app/bench/tfjs-models.ts), and output comparison
+// against our float reference.
 import * as tf from '@tensorflow/tfjs';
 import { argmax, forwardFloat } from '../core/float-reference.ts';
 import type { Graph } from '../core/graph.ts';
-import { attrString, attrStrings, datasetFloats, h5get, isDataset, openHdf5 } from '../formats/keras-h5/hdf5.ts';
 import type { FileEntry } from '../formats/types.ts';
 
 export { tf };
@@ -89,41 +87,6 @@ export function agreement(graph: Graph, inputs: Float32Array[], reference: (x: F
     if (argmax(ours) === argmax(ref)) top1Agree++;
   }
   return { maxRelError, top1Agree, count: inputs.length };
-}
-
-export async function tfjsFromLayersFiles(modelJson: Uint8Array, shards: Map<string, Uint8Array>): Promise<tf.LayersModel> {
-  const manifest = JSON.parse(new TextDecoder().decode(modelJson));
-  const groups = manifest.weightsManifest as Array<{ paths: string[]; weights: tf.io.WeightsManifestEntry[] }>;
-  const parts = groups.flatMap((g) => g.paths.map((p) => {
-    const d = shards.get(p);
-    if (!d) throw new Error(`missing weight shard ${p}`);
-    return d;
-  }));
-  const all = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) { all.set(p, o); o += p.length; }
-  return tf.loadLayersModel(tf.io.fromMemory({ modelTopology: manifest.modelTopology, weightSpecs: groups.flatMap((g) => g.weights), weightData: all.buffer }));
-}
-
-export async function tfjsFromH5(data: Uint8Array, name = 'model.h5'): Promise<tf.LayersModel> {
-  const h5 = openHdf5(data, name);
-  const config = JSON.parse(attrString(h5.attrs.model_config)!);
-  for (const l of config.config.layers ?? config.config) {
-    if (l.config.activation === 'softmax') l.config.activation = 'linear';
-  }
-  const model = await tf.models.modelFromJSON({ modelTopology: config } as never);
-  for (const layer of model.layers) {
-    const g = h5get(h5, `model_weights/${layer.name}`);
-    if (!g || isDataset(g)) continue;
-    const names = attrStrings(g.attrs.weight_names);
-    if (names.length === 0) continue;
-    layer.setWeights(names.map((n: string) => {
-      const d = h5get(g, n);
-      if (!d || !isDataset(d)) throw new Error(`missing ${n}`);
-      return tf.tensor(datasetFloats(d), d.shape);
-    }));
-  }
-  return model;
 }
 
 /** TensorFlow.js logits for N×28×28×1 images, in batches. */

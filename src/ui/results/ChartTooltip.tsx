@@ -1,14 +1,14 @@
 // The tooltip of the trade-off charts: every cost of the configuration under the pointer and
 // its losses — on the search images, and on the held-out images where it has been scored there.
 import { big, kb, pct } from '../common/format.ts';
-import type { ScoredCosts } from './TradeoffChart.tsx';
+import type { RecordedCosts } from '../../worker/contract.ts';
 
 export interface ChartDatum {
   x: number;
   y: number;
   kind: 'evaluated' | 'frontier' | 'float' | 'baseline8' | 'chosen';
   id?: number;
-  costs: ScoredCosts;
+  costs: RecordedCosts;
   /** Search-image loss (fraction). */
   loss: number;
   /** The loss the budget is compared with, when it differs from `loss`. */

@@ -1,7 +1,8 @@
 // Step 4: the result — whether it keeps the budget, costs against float and uniform 8-bit,
 // accuracy on the search and the held-out images, both trade-off charts, and the per-layer
 // view: bit widths, a tensor's histogram, formats to edit, lock and score again.
-import type { Format, LockedFormat, LossFigure, QuantConfig, ResultPoint, RunView, TensorHistogram, TensorSlot } from '../../worker/contract.ts';
+import type { Format, LayerLock, LossFigure, NamedConfig, ResultPoint, RunView, TensorHistogram, TensorSlot } from '../../worker/contract.ts';
+import { reduction } from '../../core/cost.ts';
 import { big, kb, pct } from '../common/format.ts';
 import { BitWidthBars } from './BitWidthBars.tsx';
 import { BudgetVerdict } from './BudgetVerdict.tsx';
@@ -17,12 +18,12 @@ interface Props {
   budget: number;
   /** The shown configuration was edited by hand (not a search's pick). */
   edited: boolean;
-  locks: LockedFormat[];
+  locks: LayerLock[];
   rescoring: boolean;
-  onLocks(locks: LockedFormat[]): void;
+  onLocks(locks: LayerLock[]): void;
   onSelect(id: number): void;
-  onRescore(config: QuantConfig): void;
-  fetchHistogram(node: number, slot: TensorSlot, format: Format | null): Promise<TensorHistogram>;
+  onRescore(config: NamedConfig): void;
+  fetchHistogram(layer: string, slot: TensorSlot, format: Format | null): Promise<TensorHistogram>;
 }
 
 export function chartMarkers(run: RunView, picked: ResultPoint | null): ChartMarkers {
@@ -33,8 +34,6 @@ export function chartMarkers(run: RunView, picked: ResultPoint | null): ChartMar
     chosen: picked && { cost: 0, loss: picked.calibration_loss, costs: picked.costs, validation_loss: picked.validation_loss },
   };
 }
-
-const reduction = (x: number, base: number) => (base > 0 ? 1 - x / base : 0);
 
 /** A loss with its 95% interval, flagged when above the budget. */
 function Loss({ f, budget, testId }: { f: LossFigure; budget: number; testId?: string }) {

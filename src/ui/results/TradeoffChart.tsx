@@ -3,14 +3,14 @@
 // are marked wherever they fall, the budget is a line, and the chosen configuration stands out.
 // Clicking a dot makes it the chosen configuration, as the slider does.
 import { CartesianGrid, ReferenceLine, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis } from 'recharts';
-import type { ScoredPoint } from '../../worker/contract.ts';
+import type { RecordedCosts, ScoredPoint } from '../../worker/contract.ts';
 import { ChartText } from '../common/ChartText.tsx';
 import { big, kb } from '../common/format.ts';
 import { ChartTooltip, type ChartDatum } from './ChartTooltip.tsx';
 import { axesFor, type CostMeasure, logTicks, lossTicks, MEASURE_LABEL, type Marker, nonDominated } from './tradeoff-data.ts';
 import { tradeoffText } from './tradeoff-text.ts';
 
-export type ChartMarker = Marker & { costs: ScoredCosts; validation_loss?: number };
+export type ChartMarker = Marker & { costs: RecordedCosts; validation_loss?: number };
 
 export interface ChartMarkers {
   float: ChartMarker;
@@ -18,8 +18,6 @@ export interface ChartMarkers {
   /** The configuration shown in the result (null while searching or when none fits). */
   chosen: ChartMarker | null;
 }
-
-export type ScoredCosts = Pick<ScoredPoint, 'memory_kb' | 'weights_kb' | 'peak_activation_kb' | 'mult_cost' | 'mult_cost_paper'>;
 
 interface Props {
   measure: CostMeasure;
@@ -37,7 +35,7 @@ export function TradeoffChart({ measure, points, budget, markers, onSelect, test
   const fixed = [markers.float, markers.baseline8, ...(markers.chosen ? [markers.chosen] : [])].map((m) => ({ cost: m.costs[measure], loss: m.loss }));
   const axes = axesFor(points, measure, budget, fixed);
   const top = axes.y[1];
-  const datum = (p: ScoredCosts & { calibration_loss: number }, kind: ChartDatum['kind'], extra: Partial<ChartDatum> = {}): ChartDatum => ({
+  const datum = (p: RecordedCosts & { calibration_loss: number }, kind: ChartDatum['kind'], extra: Partial<ChartDatum> = {}): ChartDatum => ({
     x: p[measure], y: Math.min(p.calibration_loss * 100, top), kind, costs: p, loss: p.calibration_loss, ...extra,
   });
   const all = points.map((p) => datum(p, 'evaluated', { id: p.id, bound: p.loss_bound }));

@@ -1,7 +1,7 @@
 // What a trade-off chart draws, computed apart from the drawing so it can be tested: the
 // non-dominated points for one cost measure, and axis ranges that always hold the float and
 // 8-bit markers, the budget line and the chosen point.
-import type { Costs, ScoredPoint } from '../../worker/contract.ts';
+import type { ScoredPoint } from '../../worker/contract.ts';
 
 export type CostMeasure = 'memory_kb' | 'mult_cost' | 'mult_cost_paper';
 
@@ -86,5 +86,3 @@ export const MEASURE_LABEL: Record<CostMeasure, string> = {
   mult_cost: 'multiplication cost Σ MACs·bw·bi',
   mult_cost_paper: "multiplication cost, paper's Σ MACs·bw·bo",
 };
-
-export const costOf = (c: Costs, m: CostMeasure): number => c[m];

@@ -57,7 +57,7 @@ export function EnginePanel({ fetchInfo, refresh, idle, workers }: Props) {
               <thead><tr><th scope="col">layer</th><th scope="col">kind</th><th scope="col">kernel</th></tr></thead>
               <tbody>
                 {k.layers.map((l) => (
-                  <tr key={l.node}>
+                  <tr key={l.name}>
                     <td>{l.name}</td><td>{l.kind}</td>
                     <td><code>{l.path}</code> <span className="hint">{PATHS[l.path] ?? ''}</span></td>
                   </tr>

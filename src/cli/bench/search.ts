@@ -2,14 +2,14 @@
 // - search_speedup: the paper method on the demo with prefix caches and early stops against
 //   the same search with both switched off (EngineEvaluator.optimised = false);
 // (workers_speedup is measured on mnist_seq_large, whose evaluations are worth splitting:
-// workers-bench.ts.)
-import { demoDataPath, demoModelPath } from '../src/cli/project.ts';
-import { nodeWorkspace } from '../src/cli/inputs.ts';
-import { openDataset, openModel } from '../src/formats/index.ts';
-import { readPathAsFiles } from '../src/formats/node-files.ts';
-import type { Evaluator } from '../src/search/evaluator.ts';
-import { runSearch } from '../src/search/run.ts';
-import type { Method } from '../src/search/scorer.ts';
+// workers.ts.)
+import { openDataset, openModel } from '../../formats/index.ts';
+import { readPathAsFiles } from '../../formats/node-files.ts';
+import type { Evaluator } from '../../search/evaluator.ts';
+import { runSearch } from '../../search/run.ts';
+import type { Method } from '../../search/scorer.ts';
+import { nodeWorkspace } from '../inputs.ts';
+import { demoDataPath, demoModelPath } from '../project.ts';
 
 export interface SearchBenchOptions {
   method?: Method;

@@ -1,5 +1,6 @@
-// The engine benchmark's measuring code, shared by Node (bench/engine-bench.ts) and Chromium
-// (bench/browser/main.ts): no Node or DOM APIs here.
+// The engine benchmark's measuring code, shared by `fixpoint bench` (src/cli/bench/engine.ts)
+// and Chromium (bench/browser/main.ts): no Node or DOM APIs here. It lives in src/app (README.md
+// beside it) so the bundled command line carries it.
 //
 // Like for like: the engine's float path against TensorFlow.js (float32), and the integer
 // engine at the 8-bit baseline and at a configuration the paper method searched (on the first
@@ -14,20 +15,17 @@
 // at two batch sizes and its better one counts. The peak is measured before and after the
 // models and the higher value counts (a busy core only ever lowers it).
 import * as tf from '@tensorflow/tfjs';
-import type { QuantConfig } from '../src/core/config.ts';
-import { floatConfig } from '../src/core/config.ts';
-import type { Graph } from '../src/core/graph.ts';
-import { graphTotals, nodeMacs } from '../src/core/graph.ts';
-import type { Engine, NodePath } from '../src/engine/engine.ts';
-import { EngineEvaluator } from '../src/search/engine-evaluator.ts';
-import { runSearch } from '../src/search/run.ts';
-import { uniformConfig } from '../src/testing/uniform-config.ts';
-
-export const BENCH_MODELS = ['lenet5-mnist', 'mnist_seq_large'] as const;
-export type BenchModel = (typeof BENCH_MODELS)[number];
+import type { QuantConfig } from '../../core/config.ts';
+import { floatConfig } from '../../core/config.ts';
+import { uniformConfig } from '../../core/cost.ts';
+import type { Graph } from '../../core/graph.ts';
+import { elementCount, graphTotals, nodeMacs } from '../../core/graph.ts';
+import type { Engine, NodePath } from '../../engine/engine.ts';
+import { EngineEvaluator } from '../../search/engine-evaluator.ts';
+import { runSearch } from '../../search/run.ts';
 
 export interface BenchImages {
-  /** N×28×28×1 floats (pixel/255). */
+  /** N images preprocessed for the model's input (N×H×W×C floats, e.g. pixel/255). */
   images: Float32Array;
   labels: Int32Array;
   count: number;
@@ -166,9 +164,9 @@ export function mixPeak(mix: KernelMix, peaks: Peaks): number {
   return time > 0 ? macs / time : peaks.i16;
 }
 
-function tfjsPredictAll(model: tf.LayersModel, set: BenchImages, batch: number): Int32Array {
+function tfjsPredictAll(model: tf.LayersModel, graph: Graph, set: BenchImages, batch: number): Int32Array {
   return tf.tidy(() => {
-    const x = tf.tensor4d(set.images, [set.count, 28, 28, 1]);
+    const x = tf.tensor4d(set.images, [set.count, ...graph.nodes[0].shape]);
     const y = model.predict(x, { batchSize: batch }) as tf.Tensor;
     return Int32Array.from(y.argMax(-1).dataSync());
   });
@@ -183,10 +181,11 @@ export interface ModelUnderTest {
 async function searchedConfig(graph: Graph, newEngine: () => Engine, set: BenchImages, batch: number, floatPredictions: Int32Array,
   stats: Array<{ maxAbs: number; min: number }>): Promise<{ config: QuantConfig; images: number; mult: number; memory: number }> {
   const n = Math.min(set.count, 100);
+  const size = elementCount(graph.nodes[0].shape);
   const engine = newEngine();
   engine.load(graph, batch);
   const evaluator = new EngineEvaluator(engine, {
-    images: set.images.subarray(0, n * 784), labels: set.labels.subarray(0, n), floatPredictions: floatPredictions.subarray(0, n),
+    images: set.images.subarray(0, n * size), labels: set.labels.subarray(0, n), floatPredictions: floatPredictions.subarray(0, n),
   }, n);
   const r = await runSearch('paper', { graph, evaluator, budget: 0.01, stats, seed: 0 });
   return {
@@ -207,7 +206,7 @@ export async function benchModel(m: ModelUnderTest, newEngine: () => Engine, set
   const floatEngine = newEngine();
   floatEngine.load(graph, batch);
   floatEngine.setConfig(floatConfig(graph.nodes.length));
-  const stats = floatEngine.activationStats(set.images.subarray(0, Math.min(set.count, 200) * 784));
+  const stats = floatEngine.activationStats(set.images.subarray(0, Math.min(set.count, 200) * elementCount(graph.nodes[0].shape)));
   const fixedEngine = newEngine();
   fixedEngine.load(graph, batch);
   fixedEngine.setConfig(uniformConfig(graph, stats, 8));
@@ -226,7 +225,7 @@ export async function benchModel(m: ModelUnderTest, newEngine: () => Engine, set
     () => floatEngine.run(set.images, set.labels),
     () => { predictions = fixedEngine.run(set.images, set.labels).predictions; },
     () => searchedEngine.run(set.images, set.labels),
-    ...tfBatches.map((b) => () => { theirs = tfjsPredictAll(model, set, b); }),
+    ...tfBatches.map((b) => () => { theirs = tfjsPredictAll(model, graph, set, b); }),
   ]);
   const [tFloat, tEngine, tSearched] = times;
   const tfTimes = times.slice(3);

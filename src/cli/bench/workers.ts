@@ -1,18 +1,20 @@
-// workers_speedup in Node: the paper's Sequential CNN (mnist_seq_large.h5) on the MNIST test set,
-// the first evaluations of the paper search scored by 2 worker threads against 1 (workers-core.ts).
-import { join } from 'node:path';
-import { nodeWorkspace } from '../src/cli/inputs.ts';
-import { workerPool } from '../src/cli/pool.ts';
-import { projectRoot } from '../src/cli/project.ts';
-import { openDataset, openModel } from '../src/formats/index.ts';
-import { readPathAsFiles } from '../src/formats/node-files.ts';
-import type { Method } from '../src/search/scorer.ts';
-import { PROXY_IMAGES } from '../src/app/load-data.ts';
-import { timeSearch } from './workers-core.ts';
-
-export const fixtures = join(projectRoot(), '..', 'shared', 'fixtures');
+// workers_speedup in Node: the paper's Sequential CNN (mnist_seq_large.h5, or --model) on the
+// MNIST test set (or --data), the first evaluations of the paper search scored by 2 worker
+// threads against 1 (src/app/bench/truncated-search.ts).
+import { PROXY_IMAGES } from '../../app/load-data.ts';
+import { timeSearch } from '../../app/bench/truncated-search.ts';
+import { openDataset, openModel } from '../../formats/index.ts';
+import { readPathAsFiles } from '../../formats/node-files.ts';
+import type { Method } from '../../search/scorer.ts';
+import { nodeWorkspace } from '../inputs.ts';
+import { workerPool } from '../pool.ts';
+import { mnistTestPath, modelName, seqLargePath } from './inputs.ts';
 
 export interface WorkersBenchOptions {
+  /** Model file (default: ../shared/fixtures/paper/mnist_seq_large.h5). */
+  model?: string;
+  /** Data (default: ../shared/fixtures/mnist, the MNIST test set). */
+  data?: string;
   images?: number;
   method?: Method;
   /** Evaluations timed (default 40; 0: the whole search). */
@@ -38,16 +40,18 @@ export interface WorkersBenchResult {
   workers_speedup: number;
 }
 
-export async function seqLargeSearch(o: WorkersBenchOptions) {
+/** The model and its search images in a workspace, and the truncated search to time. */
+export async function largeModelSearch(o: WorkersBenchOptions) {
   const ws = await nodeWorkspace();
-  ws.setModel(await openModel(readPathAsFiles(join(fixtures, 'paper', 'mnist_seq_large.h5'))));
-  const data = ws.setData(await openDataset(readPathAsFiles(join(fixtures, 'mnist'))), {}, { search: o.images ?? 1000, validation: 10 });
-  return { data, search: { graph: ws.graph, stats: data.stats, method: o.method ?? 'paper', evaluations: o.evaluations ?? 40 } };
+  const model = o.model ?? seqLargePath();
+  ws.setModel(await openModel(readPathAsFiles(model)));
+  const data = ws.setData(await openDataset(readPathAsFiles(o.data ?? mnistTestPath())), {}, { search: o.images ?? 1000, validation: 10 });
+  return { name: modelName(model), data, search: { graph: ws.graph, stats: data.stats, method: o.method ?? 'paper', evaluations: o.evaluations ?? 40 } };
 }
 
 /** The search on `workers` threads: what the browser bench compares its Web Workers with. */
 export async function timeThreads(o: WorkersBenchOptions & { threads: number }): Promise<{ seconds: number; evaluations: number }> {
-  const { data, search } = await seqLargeSearch(o);
+  const { data, search } = await largeModelSearch(o);
   const pool = await workerPool(search.graph, data.calibration, PROXY_IMAGES, o.threads);
   try {
     return await timeSearch(search, pool);
@@ -60,7 +64,7 @@ export async function runWorkersBench(o: WorkersBenchOptions = {}): Promise<Work
   const method = o.method ?? 'paper';
   const workers = o.workers ?? [1, 2];
   const log = o.log ?? ((s: string) => process.stderr.write(`${s}\n`));
-  const { data, search } = await seqLargeSearch({ ...o, method });
+  const { name, data, search } = await largeModelSearch({ ...o, method });
   const seconds: number[] = [];
   const cpu: number[] = [];
   let evaluations = 0;
@@ -71,7 +75,7 @@ export async function runWorkersBench(o: WorkersBenchOptions = {}): Promise<Work
       const t = await timeSearch(search, pool);
       const c = process.cpuUsage(c0);
       cpu.push((c.user + c.system) / 1e6);
-      log(`workers bench: mnist_seq_large, ${method}, ${n} worker thread(s): ${t.evaluations} evaluations in ${t.seconds.toFixed(2)} s (${cpu[cpu.length - 1].toFixed(2)} CPU s)`);
+      log(`workers bench: ${name}, ${method}, ${n} worker thread(s): ${t.evaluations} evaluations in ${t.seconds.toFixed(2)} s (${cpu[cpu.length - 1].toFixed(2)} CPU s)`);
       seconds.push(t.seconds);
       evaluations = t.evaluations;
     } finally {
@@ -79,7 +83,7 @@ export async function runWorkersBench(o: WorkersBenchOptions = {}): Promise<Work
     }
   }
   return {
-    model: 'mnist_seq_large', method, images: data.calibration.labels.length, evaluations, workers,
+    model: name, method, images: data.calibration.labels.length, evaluations, workers,
     seconds: [seconds[0], seconds[1]], cpu_seconds: [cpu[0], cpu[1]], workers_speedup: seconds[0] / seconds[1],
   };
 }

@@ -3,11 +3,11 @@
 // A search is deterministic and a pool scores exactly like one engine, so both runs score the
 // same configurations in the same order: the ratio of their times is the speedup. Shared by
 // the Node bench (worker threads) and the browser bench (Web Workers).
-import type { Graph } from '../src/core/graph.ts';
-import type { ActivationStats } from '../src/core/tensors.ts';
-import type { Evaluator } from '../src/search/evaluator.ts';
-import { runSearch } from '../src/search/run.ts';
-import type { Method } from '../src/search/scorer.ts';
+import type { Graph } from '../../core/graph.ts';
+import type { ActivationStats } from '../../core/tensors.ts';
+import type { Evaluator } from '../../search/evaluator.ts';
+import { runSearch } from '../../search/run.ts';
+import type { Method } from '../../search/scorer.ts';
 
 export interface TruncatedSearch {
   graph: Graph;
