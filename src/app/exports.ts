@@ -77,7 +77,7 @@ export async function writeExports(ws: Workspace, kinds: readonly string[], repo
         out.push(...writeFxp(graph, config, { summary: { quantized: report.quantized, baseline8: report.baseline8, float: report.float } }));
         break;
       case 'report':
-        out.push(...writeReport(report, graph, config));
+        out.push(...writeReport(report, graph));
         break;
       case 'tfjs': {
         const acc = tfjsAccuracy(ws, graph, config);

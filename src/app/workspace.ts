@@ -7,10 +7,11 @@ import { describeAdaptation } from '../core/adaptation.ts';
 import { configCost, costsOf } from '../core/cost.ts';
 import type { Format } from '../core/format.ts';
 import type { Graph } from '../core/graph.ts';
-import { isParamNode, nodeMacs, nodeParams, ownsOutputFormat } from '../core/graph.ts';
+import { isParamNode } from '../core/graph.ts';
 import { checkBudget, lossFigure, type LossFigure } from '../core/loss-figure.ts';
 import { histogram, type TensorHistogram } from '../core/histogram.ts';
-import { buildReport, frontierJson, type ReportJson } from '../core/report.ts';
+import { buildReport, frontierJson, layerJson, type NamedConfig, type ReportJson } from '../core/report.ts';
+import { configFromReport } from '../core/report-config.ts';
 import { type GraphSummary, summarizeGraph } from '../core/summary.ts';
 import type { Engine } from '../engine/engine.ts';
 import { tensorValues, type TensorSlot } from '../core/tensors.ts';
@@ -18,27 +19,15 @@ import { openDataset, openModel } from '../formats/index.ts';
 import type { Dataset, FileEntry } from '../formats/types.ts';
 import { EngineEvaluator, type ImageSet } from '../search/engine-evaluator.ts';
 import type { Evaluator } from '../search/evaluator.ts';
+import type { LockedFormat } from '../search/locks.ts';
 import { pickForBudget, runSearch, type SearchResult } from '../search/run.ts';
 import type { Progress, ScoredPoint } from '../search/scorer.ts';
-import type { DataInfo, KernelRow, LayerRow, ModelInfo, PickRule, ResultPoint, RunRequest, RunView, Sample } from '../worker/contract.ts';
+import type { DataInfo, KernelRow, LayerLock, ModelInfo, PickRule, ResultPoint, RunRequest, RunView, Sample } from '../worker/contract.ts';
 import { type LoadedData, nearChanceWarning, PROXY_IMAGES, type Preprocessing, prepareData, preprocessFor, type SplitSettings } from './load-data.ts';
 
 const SAMPLES = 24;
 /** Search images whose activations the per-layer histogram shows. */
 const HISTOGRAM_IMAGES = 64;
-
-export function layerRows(graph: Graph, config: QuantConfig): LayerRow[] {
-  const rows: LayerRow[] = [];
-  graph.nodes.forEach((n, i) => {
-    if (n.kind === 'input' || !ownsOutputFormat(n)) return;
-    const f = config.nodes[i] ?? {};
-    rows.push({
-      node: i, name: n.name, kind: n.kind, macs: nodeMacs(n), params: nodeParams(n),
-      weights: f.weights ?? null, bias: f.bias ?? null, scale: f.scale ?? null, shift: f.shift ?? null, output: f.output ?? null,
-    });
-  });
-  return rows;
-}
 
 /** Every configuration the search scored exactly on all its images, once each. */
 export function scoredPoints(result: SearchResult): ScoredPoint[] {
@@ -53,6 +42,12 @@ export function scoredPoints(result: SearchResult): ScoredPoint[] {
   return out;
 }
 
+/** A scored configuration: the page's view of it, and the configuration by node index it describes. */
+interface Scored {
+  point: ResultPoint;
+  config: QuantConfig;
+}
+
 export class Workspace {
   private model: Graph | null = null;
   private loaded: LoadedData | null = null;
@@ -61,7 +56,7 @@ export class Workspace {
   private split: SplitSettings = {};
   private last: SearchResult | null = null;
   /** The configuration the downloads describe: the search's choice, or the slider's pick. */
-  private current: ResultPoint | null = null;
+  private current: Scored | null = null;
   private baseline: ResultPoint | null = null;
   private rule: PickRule | null = null;
 
@@ -172,7 +167,11 @@ export class Workspace {
   }
 
   /** Scores a configuration on the search, confirmation and held-out images and judges it against `budget`. */
-  async point(config: QuantConfig, budget: number = this.current?.budget ?? this.last?.budget ?? 0.01): Promise<ResultPoint> {
+  async point(config: QuantConfig, budget?: number): Promise<ResultPoint> {
+    return (await this.score(config, budget)).point;
+  }
+
+  private async score(config: QuantConfig, budget: number = this.current?.point.budget ?? this.last?.budget ?? 0.01): Promise<Scored> {
     const graph = this.graph;
     const { search, confirmation, validation } = this.evaluators();
     const figure = async (ev: Evaluator): Promise<LossFigure> => {
@@ -183,9 +182,9 @@ export class Workspace {
     const conf = confirmation ? await figure(confirmation) : null;
     const val = await figure(validation);
     const check = checkBudget(budget, val, conf, this.rule?.on === 'confirmation' ? this.rule.z : null);
-    return {
-      config,
-      costs: costsOf(configCost(graph, config)),
+    const cost = configCost(graph, config);
+    const point: ResultPoint = {
+      costs: costsOf(cost),
       calibration_acc: cal.correct / cal.total,
       validation_acc: val.correct / val.total,
       calibration_loss: cal.loss,
@@ -193,17 +192,28 @@ export class Workspace {
       search: cal, confirmation: conf, validation: val,
       budget, over_budget: check.overBudget, warnings: check.warnings,
       input: (config.nodes[0]?.output as Format | null | undefined) ?? null,
-      layers: layerRows(graph, config),
+      layers: layerJson(graph, config, cost),
     };
+    return { point, config };
   }
 
   /** The run's pick for `budget`; with confirmation and nothing confirmed, the run's fallback (the safest point) with a warning. */
-  private async picked(config: QuantConfig | null, budget: number): Promise<ResultPoint | null> {
+  private async picked(config: QuantConfig | null, budget: number): Promise<Scored | null> {
     const last = this.last!;
     const fallback = !config && this.rule?.on === 'confirmation';
-    const p = config ? await this.point(config, budget) : fallback ? await this.point(last.chosen.config, budget) : null;
-    if (p && fallback) p.warnings.push(`No configuration was confirmed within the ${(budget * 100).toFixed(2)}% budget; this is the safest one the search found.`);
+    const p = config ? await this.score(config, budget) : fallback ? await this.score(last.chosen.config, budget) : null;
+    if (p && fallback) p.point.warnings.push(`No configuration was confirmed within the ${(budget * 100).toFixed(2)}% budget; this is the safest one the search found.`);
     return p;
+  }
+
+  /** The search's LockedFormats (by node index) for locks by layer name. */
+  private locksByIndex(locks: readonly LayerLock[]): LockedFormat[] {
+    const nodes = this.graph.nodes;
+    return locks.map((l) => {
+      const node = l.layer === null ? 0 : nodes.findIndex((n) => n.name === l.layer);
+      if (node < 0) throw new Error(`A locked format names layer "${l.layer}", which this model does not have: unlock it and run again.`);
+      return { node, slot: l.slot, format: l.format };
+    });
   }
 
   /** Searches; `evaluator` replaces the workspace's own engine for scoring (e.g. a worker pool). */
@@ -214,7 +224,7 @@ export class Workspace {
     const result = await runSearch(req.method, {
       graph, evaluator: evaluator ?? own.search, confirmation: own.confirmation, confirmZ: req.confirmZ,
       budget: req.budget, stats: data.stats, seed: req.seed ?? 0, bits: req.bits, confidence: req.confidence, onProgress, signal,
-      locked: req.locked,
+      locked: req.locked && this.locksByIndex(req.locked),
     });
     return this.adopt(result);
   }
@@ -224,7 +234,7 @@ export class Workspace {
    * baseline on both image sets. A result saved before a reload comes back through here too, with
    * the configuration that was picked then (it is scored again: the data is the same, the code may not be).
    */
-  async adopt(result: SearchResult, picked?: QuantConfig): Promise<RunView> {
+  async adopt(result: SearchResult, picked?: NamedConfig | QuantConfig): Promise<RunView> {
     const data = this.need();
     this.last = result;
     // A result saved before confirmation existed has no `confirmation`: it was picked in-sample.
@@ -233,35 +243,41 @@ export class Workspace {
     const fits = pickForBudget(result.frontier, result.budget);
     const chosen = (await this.picked(c ? fits?.config ?? null : result.chosen.config, result.budget))!;
     const baseline8 = await this.point(result.baseline8.config, result.budget);
-    this.current = picked ? await this.point(picked, result.budget) : chosen;
+    // Pages before layer names kept the picked configuration by node index.
+    this.current = picked ? await this.score('nodes' in picked ? picked : configFromReport(this.graph, picked), result.budget) : chosen;
     this.baseline = baseline8;
     return {
       method: result.method, budget: result.budget, evaluations: result.evaluations + (c?.evaluations ?? 0), seconds: result.seconds,
       float: { costs: costsOf(result.float.cost), calibration_acc: data.floatAcc.calibration, validation_acc: data.floatAcc.validation },
-      baseline8, chosen, pick: this.rule,
+      baseline8, chosen: chosen.point, pick: this.rule,
       frontier: result.frontier.map((p) => frontierJson(p)),
       points: scoredPoints(result),
     };
   }
 
-  /** Makes a configuration (a chart point, or one edited by hand) the one the downloads describe. */
-  async use(config: QuantConfig): Promise<ResultPoint> {
-    this.current = await this.point(config);
-    return this.current;
+  /** Makes a configuration (by layer name, e.g. edited by hand) the one the downloads describe. */
+  async use(config: NamedConfig): Promise<ResultPoint> {
+    return this.make(configFromReport(this.graph, config));
+  }
+
+  private async make(config: QuantConfig, budget?: number): Promise<ResultPoint> {
+    this.current = await this.score(config, budget);
+    return this.current.point;
   }
 
   /** Makes a configuration the last run scored (a chart point) the current one. */
   async choose(id: number): Promise<ResultPoint> {
     const rec = this.last?.records[id];
     if (!rec) throw new Error('That point belongs to an earlier search: run the search again.');
-    return this.use(rec.config);
+    return this.make(rec.config);
   }
 
   /** A tensor's float values binned, with what `format` would clip: parameters, or activations of a few search images. */
-  histogram(node: number, slot: TensorSlot, format: Format | null): TensorHistogram {
+  histogram(layer: string, slot: TensorSlot, format: Format | null): TensorHistogram {
     const graph = this.graph;
+    const node = graph.nodes.findIndex((x) => x.name === layer);
     const n = graph.nodes[node];
-    if (!n) throw new Error(`No layer ${node} in this model.`);
+    if (!n) throw new Error(`No layer ${layer} in this model.`);
     const name = `${n.name}.${slot}`;
     if (slot !== 'output') {
       const values = tensorValues(n, slot);
@@ -285,7 +301,7 @@ export class Workspace {
 
   /** The configuration the downloads describe now. */
   get currentPoint(): ResultPoint | null {
-    return this.current;
+    return this.current?.point ?? null;
   }
 
   /**
@@ -297,7 +313,7 @@ export class Workspace {
     const graph = this.model;
     this.engine.setConfig(this.current?.config ?? floatConfig(graph.nodes.length));
     const paths = this.engine.nodePaths();
-    const layers = graph.nodes.flatMap((n, i) => (isParamNode(n) ? [{ node: i, name: n.name, kind: n.kind, path: paths[i] }] : []));
+    const layers = graph.nodes.flatMap((n, i) => (isParamNode(n) ? [{ name: n.name, kind: n.kind, path: paths[i] }] : []));
     return { config: this.current ? 'result' : 'float', layers };
   }
 
@@ -306,9 +322,7 @@ export class Workspace {
     // The slider says plainly when nothing fits (the page: "raise the budget").
     const fit = pickForBudget(this.last.frontier, budget);
     if (!fit) return null;
-    const p = await this.point(fit.config, budget);
-    this.current = p;
-    return this.current;
+    return this.make(fit.config, budget);
   }
 
   /** The current result: graph, configuration and report.json (DESIGN.md §8). */
@@ -316,7 +330,7 @@ export class Workspace {
     const graph = this.graph;
     const data = this.loaded;
     if (!this.last || !this.current || !this.baseline || !data) throw new Error('Run a search first: the downloads hold its result.');
-    const cur = this.current;
+    const { point: cur, config } = this.current;
     const b8 = this.baseline;
     const report = buildReport({
       graph,
@@ -324,7 +338,7 @@ export class Workspace {
         ...this.last,
         // The picked point's own budget and exact counts (the slider may have moved since the run).
         budget: cur.budget,
-        chosen: { config: cur.config, correct: cur.search.correct, total: cur.search.total, calibration_loss: cur.calibration_loss },
+        chosen: { config, correct: cur.search.correct, total: cur.search.total, calibration_loss: cur.calibration_loss },
       },
       data: {
         calibration: data.calibration.labels.length, confirmation: data.confirmation.labels.length,
@@ -334,6 +348,6 @@ export class Workspace {
       figures: { quantized: cur, baseline8: b8 },
       judgement: { run_budget: this.last.budget, over_budget: cur.over_budget, warnings: cur.warnings, pick: this.rule! },
     });
-    return { graph, config: cur.config, report };
+    return { graph, config, report };
   }
 }

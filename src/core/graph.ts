@@ -112,9 +112,9 @@ export function isParamNode(n: GraphNode): n is ParamNode {
   return n.kind === 'conv2d' || n.kind === 'depthwiseConv2d' || n.kind === 'dense' || n.kind === 'affine';
 }
 
-/** Nodes with an output format of their own; all others keep their input's format. */
-export function ownsOutputFormat(n: GraphNode): boolean {
-  return isParamNode(n) || n.kind === 'add' || n.kind === 'concat' || n.kind === 'input';
+/** Nodes (or report.json layers: by kind) with an output format of their own; all others keep their input's format. */
+export function ownsOutputFormat(n: { kind: NodeKind }): boolean {
+  return isParamNode(n as GraphNode) || n.kind === 'add' || n.kind === 'concat' || n.kind === 'input';
 }
 
 export const elementCount = (s: Shape3): number => s[0] * s[1] * s[2];

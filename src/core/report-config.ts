@@ -5,7 +5,7 @@ import type { NodeFormats, QuantConfig } from './config.ts';
 import type { Format } from './format.ts';
 import type { Graph } from './graph.ts';
 import { isParamNode, ownsOutputFormat } from './graph.ts';
-import type { FormatJson, ReportJson } from './report.ts';
+import type { NamedConfig } from './report.ts';
 
 export class ReportConfigError extends Error {
   readonly format = 'report';
@@ -15,14 +15,15 @@ export class ReportConfigError extends Error {
   }
 }
 
-function format(f: FormatJson | null | undefined, where: string): Format | null {
+function format(f: Format | null | undefined, where: string): Format | null {
   if (f === null || f === undefined) return null;
   const ok = Number.isInteger(f.bits) && f.bits >= 1 && f.bits <= 32 && Number.isInteger(f.frac) && typeof f.signed === 'boolean';
   if (!ok) throw new ReportConfigError(`${where} has an invalid format ${JSON.stringify(f)}; expected {"bits": 1..32, "frac": integer, "signed": true|false}`);
   return { bits: f.bits, frac: f.frac, signed: f.signed };
 }
 
-export function configFromReport(graph: Graph, report: Pick<ReportJson, 'layers' | 'input'>): QuantConfig {
+/** The configuration by node index a NamedConfig (e.g. a report.json) describes for this graph. */
+export function configFromReport(graph: Graph, report: NamedConfig): QuantConfig {
   if (!Array.isArray(report?.layers)) throw new ReportConfigError('the report has no "layers" list; pass the report.json that fixpoint quantize wrote');
   const byName = new Map(report.layers.map((l) => [l.name, l]));
   const nodes: NodeFormats[] = graph.nodes.map((n, i) => {

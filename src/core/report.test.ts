@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { floatConfig } from './config.ts';
 import type { Graph } from './graph.ts';
 import type { ReportSource } from './report.ts';
-import { buildReport, layerRows } from './report.ts';
+import { buildReport, layerCsvRows, layerJson } from './report.ts';
 import { baselineConfig, configCost } from './cost.ts';
 
 const f32 = (...v: number[]) => Float32Array.from(v);
@@ -83,7 +83,7 @@ describe('report.json (DESIGN.md §8)', () => {
   });
 
   it('layer table rows: formats as text, blank where a tensor does not exist', () => {
-    const rows = layerRows(graph, source().chosen.config);
+    const rows = layerCsvRows(layerJson(graph, source().chosen.config), graph);
     expect(rows[0]).toMatchObject({ kind: 'conv2d', shape: '2x2x2', weights: 'Q(4,3)', scale: 'Q(8,6)', output: 'Q(8,5)' });
     expect(rows[3]).toMatchObject({ weights: 'Q(5,2)', bias: '', scale: '', output: 'float' });
     expect(rows[0].name).toBe('=HYPERLINK("x"),a');

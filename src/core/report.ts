@@ -17,12 +17,6 @@ import { graphTotals, nodeMacs, nodeParams } from './graph.ts';
 import type { TensorSlot } from './tensors.ts';
 import { tensorValues } from './tensors.ts';
 
-export interface FormatJson {
-  bits: number;
-  frac: number;
-  signed: boolean;
-}
-
 /** One configuration in report.json (`quantized`, `baseline8`): its accuracies and losses, then its Costs. */
 export interface PointJson extends Costs {
   calibration_acc: number;
@@ -48,18 +42,44 @@ export interface CountsJson {
   total: number;
 }
 
-export interface LayerJson {
+/**
+ * One layer's formats, keyed by its name as hls4ml keys its per-layer precision: how a
+ * configuration leaves the program (report.json, the worker's messages, the page's saved state).
+ * Inside, QuantConfig (core/config.ts) holds the same formats by node index, for the engine.
+ */
+export interface LayerFormats {
   name: string;
   kind: NodeKind;
+  weights: Format | null;
+  bias: Format | null;
+  /** Present for layers with an epilogue (a BatchNormalization fused after the activation). */
+  scale?: Format | null;
+  shift?: Format | null;
+  /** The node's own output format, or for pool/pad/reshape/activation the one its values keep. */
+  output: Format | null;
+}
+
+/** A configuration by layer name: the input image's format and every layer's (report.json's `input` and `layers`). */
+export interface NamedConfig {
+  input: Format | null;
+  layers: LayerFormats[];
+}
+
+/** Only the formats of a report, a ResultPoint or a NamedConfig: what the page keeps and sends back. */
+export function namedConfig(c: NamedConfig): NamedConfig {
+  return {
+    input: c.input,
+    layers: c.layers.map(({ name, kind, weights, bias, scale, shift, output }) => ({
+      name, kind, weights, bias, ...(scale === undefined ? {} : { scale }), ...(shift === undefined ? {} : { shift }), output,
+    })),
+  };
+}
+
+/** A layer in report.json and in the worker's ResultPoint: its formats, size and costs. */
+export interface LayerJson extends LayerFormats {
   macs: number;
   params: number;
   shape: [number, number, number];
-  weights: FormatJson | null;
-  bias: FormatJson | null;
-  scale?: FormatJson | null;
-  shift?: FormatJson | null;
-  /** The node's own output format, or for pool/pad/reshape/activation the one its values keep. */
-  output: FormatJson | null;
   memory_kb: number;
   mult_cost: number;
   mult_cost_paper: number;
@@ -101,7 +121,7 @@ export interface ReportJson {
   quantized: PointJson;
   baseline8: PointJson;
   reductions: { memory: number; mult_cost: number; mult_cost_paper: number };
-  input: FormatJson | null;
+  input: Format | null;
   layers: LayerJson[];
   frontier: FrontierJson[];
   notes: string[];
@@ -155,7 +175,7 @@ export interface ReportInputs {
   seconds?: number;
 }
 
-const fmt = (f: Format | null | undefined): FormatJson | null => (f ? { bits: f.bits, frac: f.frac, signed: f.signed } : null);
+const fmt = (f: Format | null | undefined): Format | null => (f ? { bits: f.bits, frac: f.frac, signed: f.signed } : null);
 const relLoss = (floatAcc: number, acc: number) => (floatAcc > 0 ? (floatAcc - acc) / floatAcc : 0);
 
 function pointJson(cost: CostReport, calAcc: number, calLoss: number, valAcc: number, valFloat: number): PointJson {
@@ -239,15 +259,20 @@ export const LAYER_COLUMNS = [
   'name', 'kind', 'shape', 'params', 'macs', 'weights', 'bias', 'scale', 'shift', 'output', 'memory_kb', 'mult_cost', 'mult_cost_paper',
 ] as const;
 
-export type LayerRow = Record<(typeof LAYER_COLUMNS)[number], string | number>;
+/** A row of layers.csv: a LayerJson written out as text cells. */
+export type LayerCsvRow = Record<(typeof LAYER_COLUMNS)[number], string | number>;
 
-/** Rows of layers.csv: formats as Q(bits,frac) / Qu(bits,frac), "float", or "" where none applies. */
-export function layerRows(g: Graph, c: QuantConfig, cost?: CostReport): LayerRow[] {
-  const s = (f: FormatJson | null | undefined, applies: boolean) => (!applies ? '' : f ? formatToString(f) : 'float');
-  const nodes = g.nodes.filter((n) => n.kind !== 'input');
-  return layerJson(g, c, cost).map((l, k) => {
-    const n = nodes[k];
-    const has = (slot: TensorSlot) => tensorValues(n, slot) !== null;
+/**
+ * Rows of layers.csv from report.json's layers: formats as Q(bits,frac) / Qu(bits,frac), "float",
+ * or "" where the layer has no such tensor (the graph says which: a float bias and no bias are
+ * both null in the JSON).
+ */
+export function layerCsvRows(layers: readonly LayerJson[], g: Graph): LayerCsvRow[] {
+  const byName = new Map(g.nodes.map((n) => [n.name, n]));
+  const s = (f: Format | null | undefined, applies: boolean) => (!applies ? '' : f ? formatToString(f) : 'float');
+  return layers.map((l) => {
+    const n = byName.get(l.name);
+    const has = (slot: TensorSlot) => !!n && tensorValues(n, slot) !== null;
     return {
       name: l.name, kind: l.kind, shape: l.shape.join('x'), params: l.params, macs: l.macs,
       weights: s(l.weights, has('weights')), bias: s(l.bias, has('bias')), scale: s(l.scale, has('scale')), shift: s(l.shift, has('shift')),

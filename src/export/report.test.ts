@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LAYER_COLUMNS } from '../core/report.ts';
+import { LAYER_COLUMNS, layerJson, type ReportJson } from '../core/report.ts';
 import { reportJson, toCsv, writeReport } from './report.ts';
 import { activationStats, mixedConfig } from '../testing/export-configs.ts';
 import { images, smallGraph } from '../testing/small-graph.ts';
@@ -26,10 +26,10 @@ describe('report.json and layers.csv', () => {
   it('writes report.json and one CSV row per layer with its formats', () => {
     const g = smallGraph(['in', '@evil', 'pool', 'mix', 'fc']);
     const c = mixedConfig(g, activationStats(g, images(g, 20, 1)));
-    const report = { model: { name: 'small' }, quantized: { memory_kb: 0.25 } };
-    const [json, csv] = writeReport(report, g, c);
+    const report = { model: { name: 'small' }, quantized: { memory_kb: 0.25 }, layers: layerJson(g, c) } as unknown as ReportJson;
+    const [json, csv] = writeReport(report, g);
     expect(json.name).toBe('report.json');
-    expect(JSON.parse(json.data as string)).toEqual(report);
+    expect(JSON.parse(json.data as string)).toEqual(JSON.parse(JSON.stringify(report)));
     expect(csv.name).toBe('layers.csv');
     const lines = (csv.data as string).trim().split('\r\n');
     expect(lines[0]).toBe(LAYER_COLUMNS.join(','));

@@ -2,9 +2,8 @@
 // core/report.ts; this only serialises them. Layer names are untrusted text: a CSV cell that a
 // spreadsheet would run as a formula (starting with = + - @ or a control character) is
 // prefixed with an apostrophe, the usual defence against CSV injection.
-import type { QuantConfig } from '../core/config.ts';
 import type { Graph } from '../core/graph.ts';
-import { LAYER_COLUMNS, layerRows } from '../core/report.ts';
+import { LAYER_COLUMNS, type LayerJson, layerCsvRows, type ReportJson } from '../core/report.ts';
 import type { ExportFile } from './files.ts';
 import { jsonReplacer } from './files.ts';
 
@@ -27,15 +26,15 @@ export function toCsv(columns: readonly string[], rows: ReadonlyArray<Readonly<R
   return [columns.map(csvCell).join(','), ...rows.map((r) => columns.map((c) => csvCell(r[c])).join(','))].join('\r\n') + '\r\n';
 }
 
-/** layers.csv for a configuration: the rows of core/report.ts layerRows. */
-export function layersCsv(graph: Graph, config: QuantConfig): string {
-  return toCsv(LAYER_COLUMNS, layerRows(graph, config));
+/** layers.csv: report.json's layers as a table. */
+export function layersCsv(layers: readonly LayerJson[], graph: Graph): string {
+  return toCsv(LAYER_COLUMNS, layerCsvRows(layers, graph));
 }
 
-/** report.json (the given report, serialised) and layers.csv. */
-export function writeReport(report: unknown, graph: Graph, config: QuantConfig): ExportFile[] {
+/** report.json (the given report, serialised) and layers.csv, its layer table. */
+export function writeReport(report: ReportJson, graph: Graph): ExportFile[] {
   return [
     { name: 'report.json', data: reportJson(report) },
-    { name: 'layers.csv', data: layersCsv(graph, config) },
+    { name: 'layers.csv', data: layersCsv(report.layers, graph) },
   ];
 }

@@ -5,18 +5,17 @@ import type { Costs, RecordedCosts } from '../core/cost.ts';
 import type { Format } from '../core/format.ts';
 import type { LossFigure } from '../core/loss-figure.ts';
 import type { NodeKind } from '../core/graph.ts';
-import type { FrontierJson } from '../core/report.ts';
+import type { FrontierJson, LayerFormats, LayerJson, NamedConfig } from '../core/report.ts';
 import type { GraphSummary } from '../core/summary.ts';
 import type { ExportFile } from '../export/files.ts';
 import type { FileEntry } from '../formats/types.ts';
 import type { TensorSlot } from '../core/tensors.ts';
 import type { TensorHistogram } from '../core/histogram.ts';
-import type { LockedFormat } from '../search/locks.ts';
 import type { SearchResult } from '../search/run.ts';
 import type { Method, Progress, ScoredPoint } from '../search/scorer.ts';
 import type { Preprocessing, SplitSettings } from '../app/load-data.ts';
 
-export type { Costs, RecordedCosts, ExportFile, FileEntry, FrontierJson, Format, LockedFormat, LossFigure, Method, Preprocessing, Progress, QuantConfig, ScoredPoint, SplitSettings, TensorHistogram, TensorSlot };
+export type { Costs, RecordedCosts, ExportFile, FileEntry, FrontierJson, Format, LayerFormats, LayerJson, LossFigure, NamedConfig, Method, Preprocessing, Progress, QuantConfig, ScoredPoint, SplitSettings, TensorHistogram, TensorSlot };
 
 /** A progress message as the page gets it: every point scored since the previous message. */
 export type RunProgress = Omit<Progress, 'point'> & { points: ScoredPoint[] };
@@ -51,22 +50,8 @@ export interface DataInfo {
   adapted: string | null;
 }
 
-export interface LayerRow {
-  node: number;
-  name: string;
-  kind: NodeKind;
-  macs: number;
-  params: number;
-  weights: Format | null;
-  bias: Format | null;
-  scale: Format | null;
-  shift: Format | null;
-  output: Format | null;
-}
-
 /** One configuration with everything a person reads about it. */
 export interface ResultPoint {
-  config: QuantConfig;
   costs: Costs;
   calibration_acc: number;
   validation_acc: number;
@@ -82,8 +67,9 @@ export interface ResultPoint {
   over_budget: boolean;
   /** Plain sentences: over budget, too few images to judge the budget (core/loss-figure.ts). */
   warnings: string[];
+  /** The configuration by layer name (a NamedConfig, as report.json holds it), with each layer's size and costs. */
   input: Format | null;
-  layers: LayerRow[];
+  layers: LayerJson[];
 }
 
 export interface RunRequest {
@@ -97,7 +83,7 @@ export interface RunRequest {
   /** One-sided z of frontier's confirmation bound (default search/confirm.ts CONFIRM_Z). */
   confirmZ?: number;
   /** Formats fixed by hand: kept by the search, never searched. */
-  locked?: LockedFormat[];
+  locked?: LayerLock[];
   /** Web Workers that score the search images (default 1: the engine worker itself). */
   workers?: number;
 }
@@ -125,10 +111,25 @@ export interface PickRule {
   evaluations: number;
 }
 
-/** A finished search as the page keeps it across reloads: the whole result and the configuration picked from it. */
+/**
+ * A finished search as the page keeps it across reloads: the whole result and the configuration
+ * picked from it, by layer name. Pages before this contract kept `picked` by node index (a
+ * QuantConfig); restoreSearch still reads that.
+ */
 export interface SavedSearch {
   result: SearchResult;
-  picked: QuantConfig | null;
+  picked: NamedConfig | QuantConfig | null;
+}
+
+/**
+ * A format fixed by hand, by layer name; `layer: null` is the input image (report.json's
+ * `input`). The workspace turns it into the search's own LockedFormat (src/search/locks.ts),
+ * which names the node by index as everything inside the search does.
+ */
+export interface LayerLock {
+  layer: string | null;
+  slot: TensorSlot;
+  format: Format;
 }
 
 /**
@@ -145,7 +146,6 @@ export interface CMemory {
 
 /** A layer with parameters and the engine kernel it runs on (src/engine/prepare.ts NodePath). */
 export interface KernelRow {
-  node: number;
   name: string;
   kind: NodeKind;
   path: string;
@@ -178,11 +178,11 @@ export interface WorkerApi {
   /** Brings back a saved search over the same model and data: its view and the point picked then. */
   restoreSearch(saved: SavedSearch): Promise<{ run: RunView; picked: ResultPoint }>;
   /** Scores a configuration edited by hand; it becomes the one the downloads describe. */
-  evaluate(config: QuantConfig): Promise<ResultPoint>;
+  evaluate(config: NamedConfig): Promise<ResultPoint>;
   /** Makes a configuration of the last run (RunView.points id) the current one, scored. */
   choose(id: number): Promise<ResultPoint>;
   /** Float values of a layer's parameters (or, for `output`, activations on a few search images) binned, with what `format` clips. */
-  histogram(node: number, slot: TensorSlot, format: Format | null): Promise<TensorHistogram>;
+  histogram(layer: string, slot: TensorSlot, format: Format | null): Promise<TensorHistogram>;
   exportFiles(kinds: string[]): Promise<ExportFile[]>;
   engineInfo(): Promise<EngineInfo>;
   /** Memory of the C download of the current result. */

@@ -93,7 +93,7 @@ const api: WorkerApi = {
   },
   evaluate: async (config) => (await ws()).use(config),
   choose: async (id) => (await ws()).choose(id),
-  histogram: async (node, slot, format) => (await ws()).histogram(node, slot, format),
+  histogram: async (layer, slot, format) => (await ws()).histogram(layer, slot, format),
   exportFiles: async (kinds) => writeExports(await ws(), kinds),
   engineInfo: async () => {
     const w = await ws();

@@ -1,7 +1,8 @@
 // The page: model → data → search → result → downloads. State that the worker holds is
 // mirrored here only as what is shown; a failed step keeps everything the user already had.
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { DataInfo, FileEntry, Format, LockedFormat, Method, ModelInfo, Preprocessing, QuantConfig, ResultPoint, RunProgress, RunView, ScoredPoint, SplitSettings, TensorSlot } from '../../worker/contract.ts';
+import type { DataInfo, FileEntry, Format, LayerLock, Method, ModelInfo, NamedConfig, Preprocessing, ResultPoint, RunProgress, RunView, ScoredPoint, SplitSettings, TensorSlot } from '../../worker/contract.ts';
+import { namedConfig } from '../../core/report.ts';
 import { errorText } from '../common/format.ts';
 import { DataPanel } from '../data/DataPanel.tsx';
 import { ModelPanel } from '../model/ModelPanel.tsx';
@@ -39,7 +40,7 @@ export function App() {
   /** Points scored so far by the running search, for the live charts. */
   const [live, setLive] = useState<ScoredPoint[]>([]);
   /** Formats the person fixed: the next search keeps them. */
-  const [locks, setLocks] = useState<LockedFormat[]>([]);
+  const [locks, setLocks] = useState<LayerLock[]>([]);
   /** The shown configuration was edited by hand rather than picked. */
   const [edited, setEdited] = useState(false);
   const [rescoring, setRescoring] = useState(false);
@@ -214,7 +215,7 @@ export function App() {
     session.api.savedSearch().then((r) => r && keep('search', r), () => {});
   }, [ready, run, session, keep]);
   useEffect(() => {
-    if (ready && run && picked) keep('picked', picked.config);
+    if (ready && run && picked) keep('picked', namedConfig(picked));
   }, [ready, run, picked, keep]);
 
   // The engine panel asks again whenever what it describes changes.
@@ -311,7 +312,7 @@ export function App() {
   /** A point clicked in a chart: chosen as the slider would. */
   const select = (id: number) => { if (!busy) void show(() => session.api.choose(id), false); };
 
-  const rescore = async (config: QuantConfig) => {
+  const rescore = async (config: NamedConfig) => {
     setRescoring(true);
     try {
       await show(() => session.api.evaluate(config), true);
@@ -320,7 +321,7 @@ export function App() {
     }
   };
 
-  const fetchHistogram = useCallback((node: number, slot: TensorSlot, format: Format | null) => session.api.histogram(node, slot, format), [session]);
+  const fetchHistogram = useCallback((layer: string, slot: TensorSlot, format: Format | null) => session.api.histogram(layer, slot, format), [session]);
 
   return (
     <div className="app">

@@ -1,7 +1,7 @@
 // What survives a reload: the last model and data (as the files given, or "the demo"), the
 // settings and the last search, kept in this browser's IndexedDB. Nothing leaves the machine.
 import { type DBSchema, type IDBPDatabase, openDB } from 'idb';
-import type { FileEntry, Method, Preprocessing, QuantConfig, SavedSearch } from '../../worker/contract.ts';
+import type { FileEntry, Method, Preprocessing, SavedSearch } from '../../worker/contract.ts';
 
 /** Where a model or data set came from: the built-in demo is fetched again, not stored. */
 export type Source = { kind: 'demo' } | { kind: 'files'; files: FileEntry[] };
@@ -20,8 +20,8 @@ export interface Saved {
   settings?: Settings;
   /** The last search's whole result, kept once when it finishes. */
   search?: SavedSearch['result'];
-  /** The configuration picked from it (slider, chart or hand edit), kept at every change. */
-  picked?: QuantConfig;
+  /** The configuration picked from it (slider, chart or hand edit) by layer name, kept at every change. */
+  picked?: SavedSearch['picked'];
 }
 
 type Key = keyof Saved;

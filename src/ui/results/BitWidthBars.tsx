@@ -3,6 +3,7 @@
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { ResultPoint } from '../../worker/contract.ts';
 import { formatLabel } from './format-label.ts';
+import { formatLayers } from './layers.ts';
 
 /** "2–8 bits" over the layers that have the tensor. */
 function spread(bits: number[]): string {
@@ -13,7 +14,7 @@ function spread(bits: number[]): string {
 }
 
 export function BitWidthBars({ picked }: { picked: ResultPoint }) {
-  const data = picked.layers.map((l) => ({
+  const data = formatLayers(picked.layers).map((l) => ({
     name: l.name, weights: l.weights?.bits ?? 0, bias: l.bias?.bits ?? 0, activations: l.output?.bits ?? 0,
     labels: { weights: formatLabel(l.weights), bias: formatLabel(l.bias), activations: formatLabel(l.output) },
   }));

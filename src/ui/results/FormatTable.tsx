@@ -2,16 +2,18 @@
 // edit is scored again on request; a locked format is kept by the next search.
 import { useEffect, useMemo, useState } from 'react';
 import type { Format } from '../../core/format.ts';
-import type { LayerRow, LockedFormat, QuantConfig, ResultPoint, TensorSlot } from '../../worker/contract.ts';
+import { namedConfig } from '../../core/report.ts';
+import type { LayerLock, NamedConfig, ResultPoint, TensorSlot } from '../../worker/contract.ts';
 import { big } from '../common/format.ts';
 import { FORMAT_LEGEND, formatDetail, formatLabel } from './format-label.ts';
+import { formatLayers } from './layers.ts';
 
 interface Props {
   picked: ResultPoint;
-  locks: LockedFormat[];
+  locks: LayerLock[];
   busy: boolean;
-  onLocks(locks: LockedFormat[]): void;
-  onRescore(config: QuantConfig): void;
+  onLocks(locks: LayerLock[]): void;
+  onRescore(config: NamedConfig): void;
 }
 
 const SLOTS: { slot: TensorSlot; head: string }[] = [
@@ -19,46 +21,70 @@ const SLOTS: { slot: TensorSlot; head: string }[] = [
   { slot: 'shift', head: 'BN shift' }, { slot: 'output', head: 'output' },
 ];
 
-const keyOf = (node: number, slot: TensorSlot) => `${node}-${slot}`;
+/** A row of the table: a layer by name, or (layer null) the input image, whose format is NamedConfig's `input`. */
+interface Row {
+  layer: string | null;
+  name: string;
+  kind: string;
+  macs: number;
+}
+
+const keyOf = (layer: string | null, slot: TensorSlot) => `${layer ?? 'input'}-${slot}`;
 const same = (a: Format | null | undefined, b: Format | null | undefined) => (!a && !b) || (!!a && !!b && a.bits === b.bits && a.frac === b.frac && a.signed === b.signed);
 
+/** A row's format in a configuration (undefined where the row has no such tensor). */
+function formatIn(c: NamedConfig, layer: string | null, slot: TensorSlot): Format | null | undefined {
+  if (layer === null) return slot === 'output' ? c.input : undefined;
+  return c.layers.find((l) => l.name === layer)?.[slot];
+}
+
+function withFormatIn(c: NamedConfig, layer: string | null, slot: TensorSlot, f: Format): NamedConfig {
+  if (layer === null) return { ...c, input: f };
+  return { ...c, layers: c.layers.map((l) => (l.name === layer ? { ...l, [slot]: f } : l)) };
+}
+
 export function FormatTable({ picked, locks, busy, onLocks, onRescore }: Props) {
-  const [draft, setDraft] = useState<QuantConfig>(picked.config);
+  const original = useMemo(() => namedConfig(picked), [picked]);
+  const [draft, setDraft] = useState<NamedConfig>(original);
   const [editing, setEditing] = useState(false);
-  useEffect(() => setDraft(picked.config), [picked]);
-  const changed = useMemo(() => draft.nodes.some((n, i) => SLOTS.some(({ slot }) => !same(n[slot], picked.config.nodes[i]?.[slot]))), [draft, picked]);
-  // The input image has a format too (node 0's output): editable and lockable like the rest.
-  const inputRow: LayerRow | null = picked.input
-    ? { node: 0, name: 'input', kind: 'input', macs: 0, params: 0, weights: null, bias: null, scale: null, shift: null, output: picked.input }
-    : null;
-  const rows = inputRow ? [inputRow, ...picked.layers] : picked.layers;
-  const shown = SLOTS.filter(({ slot }) => picked.layers.some((l) => l[slot]));
-  const lockOf = (node: number, slot: TensorSlot) => locks.find((l) => l.node === node && l.slot === slot);
+  useEffect(() => setDraft(original), [original]);
+  const layers = formatLayers(picked.layers);
+  // The input image has a format too (report.json's `input`): editable and lockable like the rest.
+  const rows: Row[] = [
+    ...(picked.input ? [{ layer: null, name: 'input', kind: 'input', macs: 0 }] : []),
+    ...layers.map((l) => ({ layer: l.name, name: l.name, kind: l.kind, macs: l.macs })),
+  ];
+  const changed = useMemo(
+    () => !same(draft.input, original.input) || draft.layers.some((l, k) => SLOTS.some(({ slot }) => !same(l[slot], original.layers[k]?.[slot]))),
+    [draft, original],
+  );
+  const shown = SLOTS.filter(({ slot }) => layers.some((l) => l[slot]));
+  const lockOf = (layer: string | null, slot: TensorSlot) => locks.find((l) => l.layer === layer && l.slot === slot);
 
-  const setFormat = (node: number, slot: TensorSlot, f: Format) => {
-    setDraft((d) => ({ nodes: d.nodes.map((n, i) => (i === node ? { ...n, [slot]: f } : n)) }));
+  const setFormat = (layer: string | null, slot: TensorSlot, f: Format) => {
+    setDraft((d) => withFormatIn(d, layer, slot, f));
     // A locked format follows its edit: the lock means "keep what I set".
-    if (lockOf(node, slot)) onLocks(locks.map((l) => (l.node === node && l.slot === slot ? { ...l, format: f } : l)));
+    if (lockOf(layer, slot)) onLocks(locks.map((l) => (l.layer === layer && l.slot === slot ? { ...l, format: f } : l)));
   };
-  const toggleLock = (node: number, slot: TensorSlot, f: Format) =>
-    onLocks(lockOf(node, slot) ? locks.filter((l) => !(l.node === node && l.slot === slot)) : [...locks, { node, slot, format: f }]);
+  const toggleLock = (layer: string | null, slot: TensorSlot, f: Format) =>
+    onLocks(lockOf(layer, slot) ? locks.filter((l) => !(l.layer === layer && l.slot === slot)) : [...locks, { layer, slot, format: f }]);
 
-  const cell = (l: LayerRow, slot: TensorSlot) => {
-    const f = draft.nodes[l.node]?.[slot] ?? null;
-    if (!l[slot] || !f) return <td key={slot} />;
-    const id = keyOf(l.node, slot);
-    const locked = !!lockOf(l.node, slot);
-    const edited = !same(f, picked.config.nodes[l.node]?.[slot]);
+  const cell = (r: Row, slot: TensorSlot) => {
+    const f = formatIn(draft, r.layer, slot) ?? null;
+    if (!formatIn(original, r.layer, slot) || !f) return <td key={slot} />;
+    const id = keyOf(r.layer, slot);
+    const locked = !!lockOf(r.layer, slot);
+    const edited = !same(f, formatIn(original, r.layer, slot));
     const num = (field: 'bits' | 'frac', min: number, max: number) => (
       <input type="number" value={f[field]} min={min} max={max} step={1} data-testid={`${field}-${id}`}
-        aria-label={`${l.name} ${slot} ${field === 'bits' ? 'bits' : 'fractional bits'}`}
-        onChange={(e) => { const v = Math.round(Number(e.target.value)); if (Number.isFinite(v) && v >= min && v <= max) setFormat(l.node, slot, { ...f, [field]: v }); }} />
+        aria-label={`${r.name} ${slot} ${field === 'bits' ? 'bits' : 'fractional bits'}`}
+        onChange={(e) => { const v = Math.round(Number(e.target.value)); if (Number.isFinite(v) && v >= min && v <= max) setFormat(r.layer, slot, { ...f, [field]: v }); }} />
     );
     return (
       <td key={slot} className={`fmt-cell${locked ? ' locked' : ''}${edited ? ' edited' : ''}`} data-testid={`fmt-${id}`} title={formatDetail(f)}>
         {editing ? <>{num('bits', 1, slot === 'bias' || slot === 'shift' ? 32 : 16)} bits, {num('frac', -64, 64)} frac</> : formatLabel(f)}{' '}
         <label title={locked ? 'Locked: the next search keeps this format' : 'Lock: the next search keeps this format'}>
-          <input type="checkbox" checked={locked} onChange={() => toggleLock(l.node, slot, f)} data-testid={`lock-${id}`} aria-label={`lock ${l.name} ${slot}`} />
+          <input type="checkbox" checked={locked} onChange={() => toggleLock(r.layer, slot, f)} data-testid={`lock-${id}`} aria-label={`lock ${r.name} ${slot}`} />
           <span className="lock-text">lock</span>
         </label>
       </td>
@@ -76,17 +102,17 @@ export function FormatTable({ picked, locks, busy, onLocks, onRescore }: Props) 
         <button type="button" onClick={() => onRescore(draft)} disabled={!changed || busy} data-testid="rescore">
           {busy ? 'Scoring…' : 'Score this configuration'}
         </button>
-        {changed && <button type="button" className="secondary" onClick={() => setDraft(picked.config)} data-testid="revert">Undo edits</button>}
+        {changed && <button type="button" className="secondary" onClick={() => setDraft(original)} data-testid="revert">Undo edits</button>}
         {locks.length > 0 && <span className="hint" data-testid="lock-count">{locks.length} format{locks.length > 1 ? 's' : ''} locked for the next search</span>}
       </div>
       <div className="scroll">
         <table data-testid="format-table">
           <thead><tr><th>layer</th><th>kind</th><th>MACs</th>{shown.map((s) => <th key={s.slot}>{s.head}</th>)}</tr></thead>
           <tbody>
-            {rows.map((l) => (
-              <tr key={l.node}>
-                <td>{l.name}</td><td>{l.kind}</td><td>{l.macs ? big(l.macs) : ''}</td>
-                {shown.map((s) => cell(l, s.slot))}
+            {rows.map((r) => (
+              <tr key={keyOf(r.layer, 'output')}>
+                <td>{r.name}</td><td>{r.kind}</td><td>{r.macs ? big(r.macs) : ''}</td>
+                {shown.map((s) => cell(r, s.slot))}
               </tr>
             ))}
           </tbody>

@@ -1,7 +1,7 @@
 // Step 4: the result — whether it keeps the budget, costs against float and uniform 8-bit,
 // accuracy on the search and the held-out images, both trade-off charts, and the per-layer
 // view: bit widths, a tensor's histogram, formats to edit, lock and score again.
-import type { Format, LockedFormat, LossFigure, QuantConfig, ResultPoint, RunView, TensorHistogram, TensorSlot } from '../../worker/contract.ts';
+import type { Format, LayerLock, LossFigure, NamedConfig, ResultPoint, RunView, TensorHistogram, TensorSlot } from '../../worker/contract.ts';
 import { reduction } from '../../core/cost.ts';
 import { big, kb, pct } from '../common/format.ts';
 import { BitWidthBars } from './BitWidthBars.tsx';
@@ -18,12 +18,12 @@ interface Props {
   budget: number;
   /** The shown configuration was edited by hand (not a search's pick). */
   edited: boolean;
-  locks: LockedFormat[];
+  locks: LayerLock[];
   rescoring: boolean;
-  onLocks(locks: LockedFormat[]): void;
+  onLocks(locks: LayerLock[]): void;
   onSelect(id: number): void;
-  onRescore(config: QuantConfig): void;
-  fetchHistogram(node: number, slot: TensorSlot, format: Format | null): Promise<TensorHistogram>;
+  onRescore(config: NamedConfig): void;
+  fetchHistogram(layer: string, slot: TensorSlot, format: Format | null): Promise<TensorHistogram>;
 }
 
 export function chartMarkers(run: RunView, picked: ResultPoint | null): ChartMarkers {

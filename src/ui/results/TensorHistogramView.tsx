@@ -6,20 +6,22 @@ import { formatRange } from '../../core/format.ts';
 import type { Format, ResultPoint, TensorHistogram, TensorSlot } from '../../worker/contract.ts';
 import { big, errorText } from '../common/format.ts';
 import { formatDetail, formatLabel, num } from './format-label.ts';
+import { formatLayers } from './layers.ts';
 
 interface Props {
   picked: ResultPoint;
-  fetchHistogram(node: number, slot: TensorSlot, format: Format | null): Promise<TensorHistogram>;
+  fetchHistogram(layer: string, slot: TensorSlot, format: Format | null): Promise<TensorHistogram>;
 }
 
 const SLOT_LABEL: Partial<Record<TensorSlot, string>> = { weights: 'weights', bias: 'biases', output: 'activations (output)' };
 
 export function TensorHistogramView({ picked, fetchHistogram }: Props) {
-  const [node, setNode] = useState(picked.layers[0]?.node ?? 0);
+  const layers = formatLayers(picked.layers);
+  const [name, setName] = useState(layers[0]?.name ?? '');
   const [slot, setSlot] = useState<TensorSlot>('weights');
   const [hist, setHist] = useState<TensorHistogram | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const layer = picked.layers.find((l) => l.node === node) ?? picked.layers[0];
+  const layer = layers.find((l) => l.name === name) ?? layers[0];
   const slots = (['weights', 'bias', 'output'] as TensorSlot[]).filter((s) => layer && (s === 'output' || layer.params > 0) && layer[s]);
   const useSlot = slots.includes(slot) ? slot : slots[0] ?? 'output';
   const format = (layer?.[useSlot] as Format | null | undefined) ?? null;
@@ -28,17 +30,17 @@ export function TensorHistogramView({ picked, fetchHistogram }: Props) {
   useEffect(() => {
     if (!layer) return;
     let live = true;
-    fetchHistogram(layer.node, useSlot, format).then((h) => { if (live) { setHist(h); setError(null); } }, (e) => live && setError(errorText(e)));
+    fetchHistogram(layer.name, useSlot, format).then((h) => { if (live) { setHist(h); setError(null); } }, (e) => live && setError(errorText(e)));
     return () => { live = false; };
     // The format is keyed by value: a new but equal object must not refetch.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [layer?.node, useSlot, fkey, fetchHistogram]);
+  }, [layer?.name, useSlot, fkey, fetchHistogram]);
 
   return (
     <figure className="tradeoff" data-testid="tensor-histogram" aria-label="histogram of a tensor's values with its format's range">
       <div className="histogram-controls">
-        <label>Layer <select value={layer?.node} onChange={(e) => setNode(Number(e.target.value))} data-testid="hist-layer">
-          {picked.layers.map((l) => <option key={l.node} value={l.node}>{l.name}</option>)}
+        <label>Layer <select value={layer?.name} onChange={(e) => setName(e.target.value)} data-testid="hist-layer">
+          {layers.map((l) => <option key={l.name} value={l.name}>{l.name}</option>)}
         </select></label>
         <label>Tensor <select value={useSlot} onChange={(e) => setSlot(e.target.value as TensorSlot)} data-testid="hist-slot">
           {slots.map((s) => <option key={s} value={s}>{SLOT_LABEL[s]}</option>)}

@@ -55,7 +55,7 @@ export function EnginePanel({ fetchInfo, refresh, idle, workers }: Props) {
           </p>
           <ScrollTable testId="kernel-table" head={<tr><th scope="col">layer</th><th scope="col">kind</th><th scope="col">kernel</th></tr>}>
             {k.layers.map((l) => (
-              <tr key={l.node}>
+              <tr key={l.name}>
                 <td>{l.name}</td><td>{l.kind}</td>
                 <td><code>{l.path}</code> <span className="hint">{PATHS[l.path] ?? ''}</span></td>
               </tr>
