@@ -3,7 +3,7 @@
 // Sums are accumulated in double precision and each node's output is rounded to float32, so
 // it is at least as accurate as a float32 kernel; loops favour clarity over speed.
 import type { Activation, Epilogue, Graph, GraphNode, Pads, Shape3 } from './graph.ts';
-import { elementCount } from './graph.ts';
+import { elementCount, forEachPoolWindow } from './graph.ts';
 
 export function applyActivation(x: number, a: Activation): number {
   switch (a.type) {
@@ -162,27 +162,22 @@ function conv(
 }
 
 function pool(
-  v: Float32Array, [ih, iw, c]: Shape3, [oh, ow]: Shape3, [ph, pw]: [number, number],
-  [sh, sw]: [number, number], [top, left]: Pads, isMax: boolean,
+  v: Float32Array, inShape: Shape3, outShape: Shape3, size: [number, number],
+  strides: [number, number], pads: Pads, isMax: boolean,
 ): Float32Array {
-  const out = new Float32Array(oh * ow * c);
-  for (let oy = 0; oy < oh; oy++) {
-    for (let ox = 0; ox < ow; ox++) {
-      // Padded positions are skipped: max ignores them and the mean divides by real elements, like TensorFlow.
-      const y0 = Math.max(0, oy * sh - top), y1 = Math.min(ih, oy * sh - top + ph);
-      const x0 = Math.max(0, ox * sw - left), x1 = Math.min(iw, ox * sw - left + pw);
-      const count = (y1 - y0) * (x1 - x0);
-      for (let ch = 0; ch < c; ch++) {
-        let r = isMax ? -Infinity : 0;
-        for (let y = y0; y < y1; y++) {
-          for (let xx = x0; xx < x1; xx++) {
-            const val = v[(y * iw + xx) * c + ch];
-            if (isMax) { if (val > r) r = val; } else r += val;
-          }
+  const [, iw, c] = inShape;
+  const out = new Float32Array(elementCount(outShape));
+  forEachPoolWindow(inShape, outShape, size, strides, pads, (o, y0, y1, x0, x1, count) => {
+    for (let ch = 0; ch < c; ch++) {
+      let r = isMax ? -Infinity : 0;
+      for (let y = y0; y < y1; y++) {
+        for (let xx = x0; xx < x1; xx++) {
+          const val = v[(y * iw + xx) * c + ch];
+          if (isMax) { if (val > r) r = val; } else r += val;
         }
-        out[(oy * ow + ox) * c + ch] = isMax ? r : r / count;
       }
+      out[o * c + ch] = isMax ? r : r / count;
     }
-  }
+  });
   return out;
 }
