@@ -184,11 +184,11 @@ export class Workspace {
     const check = checkBudget(budget, val, conf, this.rule?.on === 'confirmation' ? this.rule.z : null);
     const cost = configCost(graph, config);
     const point: ResultPoint = {
-      costs: costsOf(cost),
       calibration_acc: cal.correct / cal.total,
       validation_acc: val.correct / val.total,
       calibration_loss: cal.loss,
       validation_loss: val.loss,
+      ...costsOf(cost),
       search: cal, confirmation: conf, validation: val,
       budget, over_budget: check.overBudget, warnings: check.warnings,
       input: (config.nodes[0]?.output as Format | null | undefined) ?? null,
@@ -248,7 +248,7 @@ export class Workspace {
     this.baseline = baseline8;
     return {
       method: result.method, budget: result.budget, evaluations: result.evaluations + (c?.evaluations ?? 0), seconds: result.seconds,
-      float: { costs: costsOf(result.float.cost), calibration_acc: data.floatAcc.calibration, validation_acc: data.floatAcc.validation },
+      float: { calibration_acc: data.floatAcc.calibration, validation_acc: data.floatAcc.validation, ...costsOf(result.float.cost) },
       baseline8, chosen: chosen.point, pick: this.rule,
       frontier: result.frontier.map((p) => frontierJson(p)),
       points: scoredPoints(result),

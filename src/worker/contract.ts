@@ -5,7 +5,7 @@ import type { Costs, RecordedCosts } from '../core/cost.ts';
 import type { Format } from '../core/format.ts';
 import type { LossFigure } from '../core/loss-figure.ts';
 import type { NodeKind } from '../core/graph.ts';
-import type { FrontierJson, LayerFormats, LayerJson, NamedConfig } from '../core/report.ts';
+import type { FrontierJson, LayerFormats, LayerJson, NamedConfig, PointJson } from '../core/report.ts';
 import type { GraphSummary } from '../core/summary.ts';
 import type { ExportFile } from '../export/files.ts';
 import type { FileEntry } from '../formats/types.ts';
@@ -50,13 +50,12 @@ export interface DataInfo {
   adapted: string | null;
 }
 
-/** One configuration with everything a person reads about it. */
-export interface ResultPoint {
-  costs: Costs;
-  calibration_acc: number;
-  validation_acc: number;
-  calibration_loss: number;
-  validation_loss: number;
+/**
+ * One configuration with everything a person reads about it: report.json's point (accuracies,
+ * losses and Costs; the optional confirmation fields and counts only the report fills, from the
+ * loss figures here) and its layers, with the loss figures and the verdict on the budget.
+ */
+export interface ResultPoint extends PointJson {
   /** Each loss with its 95% interval and counts; confirmation null when there are no such images. */
   search: LossFigure;
   confirmation: LossFigure | null;
@@ -93,7 +92,7 @@ export interface RunView {
   budget: number;
   evaluations: number;
   seconds: number;
-  float: { costs: Costs; calibration_acc: number; validation_acc: number };
+  float: Pick<PointJson, 'calibration_acc' | 'validation_acc'> & Costs;
   baseline8: ResultPoint;
   chosen: ResultPoint;
   frontier: FrontierJson[];
