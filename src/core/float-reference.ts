@@ -3,7 +3,7 @@
 // Sums are accumulated in double precision and each node's output is rounded to float32, so
 // it is at least as accurate as a float32 kernel; loops favour clarity over speed.
 import type { Activation, Epilogue, Graph, GraphNode, Pads, Shape3 } from './graph.ts';
-import { elementCount, forEachPoolWindow } from './graph.ts';
+import { elementCount, forEachPoolWindow, forEachWindowTap } from './graph.ts';
 
 export function applyActivation(x: number, a: Activation): number {
   switch (a.type) {
@@ -127,35 +127,31 @@ function finish(acc: Float64Array, channels: number, act: Activation, epi: Epilo
 }
 
 function conv(
-  v: Float32Array, [ih, iw, cin]: Shape3, [oh, ow, cout]: Shape3, kernel: Float32Array,
-  [kh, kw, , km]: [number, number, number, number], [sh, sw]: [number, number], [dh, dw]: [number, number],
-  [top, left]: Pads, bias: Float32Array | null, act: Activation, epi: Epilogue | null, depthwise: boolean,
+  v: Float32Array, inShape: Shape3, [oh, ow, cout]: Shape3, kernel: Float32Array,
+  kernelShape: [number, number, number, number], strides: [number, number], dilation: [number, number],
+  pads: Pads, bias: Float32Array | null, act: Activation, epi: Epilogue | null, depthwise: boolean,
 ): Float32Array {
+  const [, iw, cin] = inShape;
+  const [, kw, , km] = kernelShape;
   const acc = new Float64Array(oh * ow * cout);
   for (let oy = 0; oy < oh; oy++) {
     for (let ox = 0; ox < ow; ox++) {
       const base = (oy * ow + ox) * cout;
       if (bias) for (let o = 0; o < cout; o++) acc[base + o] = bias[o];
-      for (let ky = 0; ky < kh; ky++) {
-        const iy = oy * sh - top + ky * dh;
-        if (iy < 0 || iy >= ih) continue;
-        for (let kx = 0; kx < kw; kx++) {
-          const ix = ox * sw - left + kx * dw;
-          if (ix < 0 || ix >= iw) continue;
-          const inBase = (iy * iw + ix) * cin;
-          const kBase = (ky * kw + kx) * cin * km;
-          for (let ci = 0; ci < cin; ci++) {
-            const xi = v[inBase + ci];
-            if (xi === 0) continue;
-            if (depthwise) {
-              for (let m = 0; m < km; m++) acc[base + ci * km + m] += xi * kernel[kBase + ci * km + m];
-            } else {
-              const kRow = kBase + ci * km;
-              for (let o = 0; o < cout; o++) acc[base + o] += xi * kernel[kRow + o];
-            }
+      forEachWindowTap(oy, ox, inShape, kernelShape, strides, dilation, pads, (ky, kx, iy, ix) => {
+        const inBase = (iy * iw + ix) * cin;
+        const kBase = (ky * kw + kx) * cin * km;
+        for (let ci = 0; ci < cin; ci++) {
+          const xi = v[inBase + ci];
+          if (xi === 0) continue;
+          if (depthwise) {
+            for (let m = 0; m < km; m++) acc[base + ci * km + m] += xi * kernel[kBase + ci * km + m];
+          } else {
+            const kRow = kBase + ci * km;
+            for (let o = 0; o < cout; o++) acc[base + o] += xi * kernel[kRow + o];
           }
         }
-      }
+      });
     }
   }
   return finish(acc, cout, act, epi);

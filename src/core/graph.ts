@@ -199,3 +199,21 @@ export function forEachPoolWindow(
     }
   }
 }
+
+/**
+ * Visits the taps (ky, kx) of a conv2d/depthwise window at output (oy, ox) that fall inside the
+ * input (zero padding contributes nothing), with their input row iy and column ix, row by row.
+ */
+export function forEachWindowTap(
+  oy: number, ox: number, [ih, iw]: Shape3, [kh, kw]: readonly number[], [sh, sw]: [number, number], [dh, dw]: [number, number], [top, left]: Pads,
+  visit: (ky: number, kx: number, iy: number, ix: number) => void,
+): void {
+  for (let ky = 0; ky < kh; ky++) {
+    const iy = oy * sh - top + ky * dh;
+    if (iy < 0 || iy >= ih) continue;
+    for (let kx = 0; kx < kw; kx++) {
+      const ix = ox * sw - left + kx * dw;
+      if (ix >= 0 && ix < iw) visit(ky, kx, iy, ix);
+    }
+  }
+}

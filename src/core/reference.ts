@@ -11,7 +11,7 @@ import type { QuantConfig } from './config.ts';
 import type { Format } from './format.ts';
 import { formatRange } from './format.ts';
 import type { Graph, GraphNode, Pads, Shape3 } from './graph.ts';
-import { elementCount, forEachPoolWindow } from './graph.ts';
+import { elementCount, forEachPoolWindow, forEachWindowTap } from './graph.ts';
 import { activateBig, activateF32, dequantizeTensor, effectiveParam, quantizeTensor, saturateBig, shiftRoundBig } from './quantize.ts';
 
 export type RefTensor =
@@ -237,11 +237,8 @@ function convGeometry(node: Extract<GraphNode, { kind: 'conv2d' | 'depthwiseConv
       },
     };
   }
-  const [ih, iw, cin] = inShape;
+  const [, iw, cin] = inShape;
   const [kh, kw, , km] = node.kernelShape;
-  const [sh, sw] = node.strides;
-  const [dh, dw] = node.dilation;
-  const [top, left]: Pads = node.pads;
   const depthwise = node.kind === 'depthwiseConv2d';
   return {
     outCount: oh * ow * cout, taps: depthwise ? kh * kw : kh * kw * cin,
@@ -250,20 +247,14 @@ function convGeometry(node: Extract<GraphNode, { kind: 'conv2d' | 'depthwiseConv
         for (let ox = 0; ox < ow; ox++) {
           for (let o = 0; o < cout; o++) {
             const taps: Array<[number, number]> = [];
-            for (let ky = 0; ky < kh; ky++) {
-              const iy = oy * sh - top + ky * dh;
-              if (iy < 0 || iy >= ih) continue;
-              for (let kx = 0; kx < kw; kx++) {
-                const ix = ox * sw - left + kx * dw;
-                if (ix < 0 || ix >= iw) continue;
-                if (depthwise) {
-                  const c = Math.floor(o / km);
-                  taps.push([(iy * iw + ix) * cin + c, ((ky * kw + kx) * cin + c) * km + (o % km)]);
-                } else {
-                  for (let ci = 0; ci < cin; ci++) taps.push([(iy * iw + ix) * cin + ci, ((ky * kw + kx) * cin + ci) * cout + o]);
-                }
+            forEachWindowTap(oy, ox, inShape, node.kernelShape, node.strides, node.dilation, node.pads, (ky, kx, iy, ix) => {
+              if (depthwise) {
+                const c = Math.floor(o / km);
+                taps.push([(iy * iw + ix) * cin + c, ((ky * kw + kx) * cin + c) * km + (o % km)]);
+              } else {
+                for (let ci = 0; ci < cin; ci++) taps.push([(iy * iw + ix) * cin + ci, ((ky * kw + kx) * cin + ci) * cout + o]);
               }
-            }
+            });
             fn((oy * ow + ox) * cout + o, o, taps);
           }
         }
