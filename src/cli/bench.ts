@@ -6,7 +6,7 @@ import { DEFAULT_BATCH } from '../engine/engine.ts';
 import { type ParsedArgs, UsageError, numberFlag } from './args.ts';
 import { runBench, formatBench } from './bench/engine.ts';
 import { runFloatPassesBench } from './bench/float-passes.ts';
-import { benchInputs } from './bench/inputs.ts';
+import { benchInputs, checkTfjsTwin } from './bench/inputs.ts';
 import { runSearchBench } from './bench/search.ts';
 import { runWorkersBench } from './bench/workers.ts';
 import { demoModelPath } from './project.ts';
@@ -33,6 +33,7 @@ export async function benchCommand(args: ParsedArgs): Promise<number> {
     if (!skip.has('engine') || !skip.has('workers')) log(inputs.modelMissing);
   }
   const large = inputs.model;
+  if (large && (!skip.has('engine') || args.flags.has('float-passes'))) checkTfjsTwin(large);
   const engine = skip.has('engine') ? null
     : await runBench({ models: [demoModelPath(), ...(large ? [large] : [])], data: inputs.data, images, repeats, batch, log });
   const search = skip.has('search') ? null : await runSearchBench({ images: Math.min(images, 1000), log });
