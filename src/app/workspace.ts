@@ -23,6 +23,7 @@ import type { LockedFormat } from '../search/locks.ts';
 import { pickForBudget, runSearch, type SearchResult } from '../search/run.ts';
 import type { Progress, ScoredPoint } from '../search/scorer.ts';
 import type { DataInfo, KernelRow, LayerLock, ModelInfo, PickRule, ResultPoint, RunRequest, RunView, Sample } from '../worker/contract.ts';
+import { type SavedResult, savedResult, searchResult } from './saved-search.ts';
 import { type LoadedData, nearChanceWarning, PROXY_IMAGES, type Preprocessing, prepareData, preprocessFor, type SplitSettings } from './load-data.ts';
 
 const SAMPLES = 24;
@@ -234,8 +235,9 @@ export class Workspace {
    * baseline on both image sets. A result saved before a reload comes back through here too, with
    * the configuration that was picked then (it is scored again: the data is the same, the code may not be).
    */
-  async adopt(result: SearchResult, picked?: NamedConfig | QuantConfig): Promise<RunView> {
+  async adopt(saved: SearchResult | SavedResult, picked?: NamedConfig | QuantConfig): Promise<RunView> {
     const data = this.need();
+    const result = searchResult(this.graph, saved);
     this.last = result;
     // A result saved before confirmation existed has no `confirmation`: it was picked in-sample.
     const c = result.confirmation ?? null;
@@ -297,6 +299,11 @@ export class Workspace {
 
   get lastSearch(): SearchResult | null {
     return this.last;
+  }
+
+  /** The last search as the page keeps it: its configurations by layer name. */
+  savedSearch(): SavedResult | null {
+    return this.last && savedResult(this.graph, this.last);
   }
 
   /** The configuration the downloads describe now. */

@@ -14,6 +14,7 @@ import type { TensorHistogram } from '../core/histogram.ts';
 import type { SearchResult } from '../search/run.ts';
 import type { Method, Progress, ScoredPoint } from '../search/scorer.ts';
 import type { Preprocessing, SplitSettings } from '../app/load-data.ts';
+import type { SavedResult } from '../app/saved-search.ts';
 
 export type { Costs, RecordedCosts, ExportFile, FileEntry, FrontierJson, Format, LayerFormats, LayerJson, LossFigure, NamedConfig, Method, Preprocessing, Progress, QuantConfig, ScoredPoint, SplitSettings, TensorHistogram, TensorSlot };
 
@@ -112,11 +113,11 @@ export interface PickRule {
 
 /**
  * A finished search as the page keeps it across reloads: the whole result and the configuration
- * picked from it, by layer name. Pages before this contract kept `picked` by node index (a
- * QuantConfig); restoreSearch still reads that.
+ * picked from it, configurations by layer name. Pages before names kept both by node index
+ * (SearchResult, QuantConfig); restoreSearch still reads those.
  */
 export interface SavedSearch {
-  result: SearchResult;
+  result: SavedResult | SearchResult;
   picked: NamedConfig | QuantConfig | null;
 }
 
@@ -173,7 +174,7 @@ export interface WorkerApi {
   /** The cheapest frontier point of the last run within `budget`, re-scored on the held-out images. */
   pick(budget: number): Promise<ResultPoint | null>;
   /** The last search, for the page to keep across a reload (null before any). */
-  savedSearch(): Promise<SearchResult | null>;
+  savedSearch(): Promise<SavedResult | null>;
   /** Brings back a saved search over the same model and data: its view and the point picked then. */
   restoreSearch(saved: SavedSearch): Promise<{ run: RunView; picked: ResultPoint }>;
   /** Scores a configuration edited by hand; it becomes the one the downloads describe. */
