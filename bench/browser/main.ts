@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import * as tfwasm from '@tensorflow/tfjs-backend-wasm';
 import type { Graph } from '../../src/core/graph.ts';
-import { createEngineSync } from '../../src/engine/engine.ts';
+import { DEFAULT_BATCH, createEngineSync } from '../../src/engine/engine.ts';
 import { instantiateKernels } from '../../src/engine/kernels.ts';
 import { kernelTimer } from '../../src/engine/kernel-timer.ts';
 import { loadEngineWasmBrowser } from '../../src/engine/load-browser.ts';
@@ -54,7 +54,7 @@ async function h5(url: string, file: string): Promise<ModelUnderTest> {
 async function main(): Promise<void> {
   const images = Number(q.get('images') ?? 1000);
   const repeats = Number(q.get('repeats') ?? 3);
-  const batch = Number(q.get('batch') ?? 32);
+  const batch = Number(q.get('batch') ?? DEFAULT_BATCH);
   tf.env().set('IS_TEST', true);
   tfwasm.setWasmPaths('/node_modules/@tensorflow/tfjs-backend-wasm/dist/');
   tfwasm.setThreadsCount(1);

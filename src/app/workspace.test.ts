@@ -1,6 +1,6 @@
 // Configurations leave the workspace by layer name (core/report.ts NamedConfig): edits scored
-// again, locks, histograms and the picked configuration a page kept — including the one pages
-// kept by node index before names.
+// again, locks, histograms, the search and the picked configuration a page kept — including
+// what pages kept by node index before names.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { namedConfig } from '../core/report.ts';
 import { readPathAsFiles } from '../formats/node-files.ts';
@@ -33,7 +33,8 @@ describe('configurations by layer name', () => {
     expect(chosen.layers[0].weights).toMatchObject({ bits: 8, signed: true });
     expect(chosen.layers[1].output).toEqual(chosen.layers[0].output); // the pool keeps conv1's format
     const again = await ws.use(formatsOf(chosen));
-    expect(again.costs).toEqual(chosen.costs);
+    expect(again.memory_kb).toBe(chosen.memory_kb);
+    expect(again.mult_cost).toBe(chosen.mult_cost);
     expect(again.layers).toEqual(chosen.layers);
     expect(again.validation).toEqual(chosen.validation);
   });
@@ -44,7 +45,7 @@ describe('configurations by layer name', () => {
     const p = await ws.use(edited);
     expect(p.layers[0].weights).toEqual({ bits: 4, frac: 3, signed: true });
     expect(p.layers.slice(1)).toEqual(chosen.layers.slice(1));
-    expect(p.costs.memory_kb).toBeLessThan(chosen.costs.memory_kb);
+    expect(p.memory_kb).toBeLessThan(chosen.memory_kb);
     expect(ws.result().report.layers[0].weights).toEqual({ bits: 4, frac: 3, signed: true });
   });
 
@@ -58,6 +59,17 @@ describe('configurations by layer name', () => {
     await ws.adopt(result, byIndex);
     expect(ws.currentPoint).toEqual(fromName);
     expect(fromName.layers[5].weights).toEqual({ bits: 5, frac: 6, signed: true });
+  });
+
+  it('a search is kept by layer name and comes back as it was, as does one kept by node index', async () => {
+    await ws.adopt(result);
+    const saved = JSON.parse(JSON.stringify(ws.savedSearch()));
+    expect(saved.chosen.config.layers.map((l: { name: string }) => l.name)).toContain('fc1');
+    expect(saved.records.every((r: { config: object }) => 'layers' in r.config && !('nodes' in r.config))).toBe(true);
+    const viewFromIndex = await ws.adopt(result);
+    const viewFromName = await ws.adopt(saved);
+    expect(viewFromName).toEqual(viewFromIndex);
+    expect(ws.lastSearch!.records.map((r) => r.config)).toEqual(result.records.map((r) => r.config));
   });
 
   it('locks name their layer (null: the input image); an unknown name is refused in words', async () => {

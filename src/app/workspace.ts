@@ -24,6 +24,7 @@ import type { PoolEvaluator } from '../search/pool-evaluator.ts';
 import { pickForBudget, runSearch, type SearchResult } from '../search/run.ts';
 import type { Progress, ScoredPoint } from '../search/scorer.ts';
 import type { DataInfo, KernelRow, LayerLock, ModelInfo, PickRule, ResultPoint, RunRequest, RunView, Sample } from '../worker/contract.ts';
+import { type SavedResult, savedResult, searchResult } from './saved-search.ts';
 import { type LoadedData, nearChanceWarning, PROXY_IMAGES, type Preprocessing, prepareData, preprocessFor, type SplitSettings } from './load-data.ts';
 
 const SAMPLES = 24;
@@ -198,11 +199,11 @@ export class Workspace {
     const check = checkBudget(budget, val, conf, this.rule?.on === 'confirmation' ? this.rule.z : null);
     const cost = configCost(graph, config);
     const point: ResultPoint = {
-      costs: costsOf(cost),
       calibration_acc: cal.correct / cal.total,
       validation_acc: val.correct / val.total,
       calibration_loss: cal.loss,
       validation_loss: val.loss,
+      ...costsOf(cost),
       search: cal, confirmation: conf, validation: val,
       budget, over_budget: check.overBudget, warnings: check.warnings,
       input: (config.nodes[0]?.output as Format | null | undefined) ?? null,
@@ -252,8 +253,9 @@ export class Workspace {
    * baseline on both image sets. A result saved before a reload comes back through here too, with
    * the configuration that was picked then (it is scored again: the data is the same, the code may not be).
    */
-  async adopt(result: SearchResult, picked?: NamedConfig | QuantConfig, evs: Scoring = this.evaluators()): Promise<RunView> {
+  async adopt(saved: SearchResult | SavedResult, picked?: NamedConfig | QuantConfig, evs: Scoring = this.evaluators()): Promise<RunView> {
     const data = this.need();
+    const result = searchResult(this.graph, saved);
     this.last = result;
     // A result saved before confirmation existed has no `confirmation`: it was picked in-sample.
     const c = result.confirmation ?? null;
@@ -266,7 +268,7 @@ export class Workspace {
     this.baseline = baseline8;
     return {
       method: result.method, budget: result.budget, evaluations: result.evaluations + (c?.evaluations ?? 0), seconds: result.seconds,
-      float: { costs: costsOf(result.float.cost), calibration_acc: data.floatAcc.calibration, validation_acc: data.floatAcc.validation },
+      float: { calibration_acc: data.floatAcc.calibration, validation_acc: data.floatAcc.validation, ...costsOf(result.float.cost) },
       baseline8, chosen: chosen.point, pick: this.rule,
       frontier: result.frontier.map((p) => frontierJson(p)),
       points: scoredPoints(result),
@@ -315,6 +317,11 @@ export class Workspace {
 
   get lastSearch(): SearchResult | null {
     return this.last;
+  }
+
+  /** The last search as the page keeps it: its configurations by layer name. */
+  savedSearch(): SavedResult | null {
+    return this.last && savedResult(this.graph, this.last);
   }
 
   /** The configuration the downloads describe now. */

@@ -2,10 +2,11 @@
 // TensorFlow.js's wasm backend and against the peak of its inner instructions, the search
 // against itself without caches and early stops, and with 2 worker threads against 1. All of it
 // is bundled (src/app/bench, src/cli/bench): no tsx, no dev dependency at run time.
+import { DEFAULT_BATCH } from '../engine/engine.ts';
 import { type ParsedArgs, UsageError, numberFlag } from './args.ts';
 import { runBench, formatBench } from './bench/engine.ts';
 import { runFloatPassesBench } from './bench/float-passes.ts';
-import { benchInputs } from './bench/inputs.ts';
+import { benchInputs, checkTfjsTwin } from './bench/inputs.ts';
 import { runSearchBench } from './bench/search.ts';
 import { runWorkersBench } from './bench/workers.ts';
 import { demoModelPath } from './project.ts';
@@ -20,7 +21,7 @@ const PARTS = ['engine', 'search', 'workers'];
 export async function benchCommand(args: ParsedArgs): Promise<number> {
   const images = numberFlag(args.flags, 'images', 1000, (v) => Number.isInteger(v) && v >= 10);
   const repeats = numberFlag(args.flags, 'repeats', 3, (v) => Number.isInteger(v) && v >= 1);
-  const batch = numberFlag(args.flags, 'batch', 32, (v) => Number.isInteger(v) && v >= 1);
+  const batch = numberFlag(args.flags, 'batch', DEFAULT_BATCH, (v) => Number.isInteger(v) && v >= 1);
   // On the paper's Sequential CNN: the demo's evaluations are too small to be worth splitting.
   const evaluations = numberFlag(args.flags, 'evaluations', 40, (v) => Number.isInteger(v) && v >= 0);
   const skip = new Set(String(args.flags.get('skip') ?? '').split(',').filter(Boolean));
@@ -32,6 +33,7 @@ export async function benchCommand(args: ParsedArgs): Promise<number> {
     if (!skip.has('engine') || !skip.has('workers')) log(inputs.modelMissing);
   }
   const large = inputs.model;
+  if (large && (!skip.has('engine') || args.flags.has('float-passes'))) checkTfjsTwin(large);
   const engine = skip.has('engine') ? null
     : await runBench({ models: [demoModelPath(), ...(large ? [large] : [])], data: inputs.data, images, repeats, batch, log });
   const search = skip.has('search') ? null : await runSearchBench({ images: Math.min(images, 1000), log });

@@ -29,14 +29,14 @@ beforeAll(async () => {
       const paper = [];
       for (const budget of BUDGETS) {
         const p = (await ws.run({ method: 'paper', budget, seed })).chosen;
-        paper.push({ loss: p.validation_loss, kb: p.costs.memory_kb, mcp: p.costs.mult_cost_paper });
+        paper.push({ loss: p.validation_loss, kb: p.memory_kb, mcp: p.mult_cost_paper });
       }
       const run = await ws.run({ method: 'frontier', budget: BUDGETS[0], seed });
       for (const [k, budget] of BUDGETS.entries()) {
         const f = k === 0 ? run.chosen : (await ws.pick(budget))!;
         expect(f.budget).toBe(budget);
         expect(ws.result().report.budget).toBe(budget);
-        trials.push({ model: c.model, seed, budget, frontier: { loss: f.validation_loss, kb: f.costs.memory_kb, mcp: f.costs.mult_cost_paper }, paper: paper[k] });
+        trials.push({ model: c.model, seed, budget, frontier: { loss: f.validation_loss, kb: f.memory_kb, mcp: f.mult_cost_paper }, paper: paper[k] });
       }
     }
   }

@@ -3,7 +3,7 @@
 // `bench` must work there on the demo (issue 10 item 8), and say in one line that the paper's
 // model is left out.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -79,9 +79,13 @@ describe('the bundled command line', () => {
     expect(r.stderr.split('\n').filter((l) => l.includes('mnist_seq_large left out'))).toHaveLength(1);
   });
 
-  it('refuses a --model that does not exist in one line', () => {
-    const r = fixpoint('bench', '--model', join(tmp, 'no-such.h5'));
+  it.each([
+    ['no-such.h5', 'does not exist'],
+    ['model.onnx', 'races TensorFlow.js, which reads a Keras 2 .h5 or a TensorFlow.js model.json'],
+  ])('refuses --model %s in one line, before measuring anything', (file, text) => {
+    writeFileSync(join(tmp, 'model.onnx'), 'not read: refused by its name');
+    const r = fixpoint('bench', '--model', join(tmp, file));
     expect(r.status).toBe(2);
-    expect(r.stderr.trim().split('\n')).toEqual([expect.stringContaining('--model')]);
+    expect(r.stderr.trim().split('\n')).toEqual([expect.stringContaining(text)]);
   });
 });

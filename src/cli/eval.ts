@@ -42,9 +42,9 @@ export async function evalCommand(args: ParsedArgs): Promise<number> {
       quantized_acc: point.validation_acc,
       quantized_calibration_acc: point.calibration_acc,
       quantized_loss: point.validation_loss,
-      memory_kb: point.costs.memory_kb,
-      mult_cost: point.costs.mult_cost,
-      mult_cost_paper: point.costs.mult_cost_paper,
+      memory_kb: point.memory_kb,
+      mult_cost: point.mult_cost,
+      mult_cost_paper: point.mult_cost_paper,
     });
   }
   if (args.flags.has('json')) {

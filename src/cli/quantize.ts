@@ -67,7 +67,7 @@ export async function quantizeCommand(args: ParsedArgs): Promise<number> {
   const tfjsReadme = files.find((file) => file.name === 'tfjs/README.md');
   if (tfjsReadme) log(String(tfjsReadme.data).split('\n').find((l) => l.includes('Accuracy of this model'))?.replace(/^- /, 'TensorFlow.js export: ') ?? '');
   for (const line of summaryLines(view.chosen, method, view.pick.on)) log(line);
-  log(`memory ${view.chosen.costs.memory_kb.toFixed(1)} KB (${(report.reductions.memory * 100).toFixed(1)}% below 8-bit), ` +
+  log(`memory ${view.chosen.memory_kb.toFixed(1)} KB (${(report.reductions.memory * 100).toFixed(1)}% below 8-bit), ` +
     `mult_cost_paper ${(report.reductions.mult_cost_paper * 100).toFixed(1)}% below 8-bit; ${view.evaluations} evaluations in ${report.seconds.toFixed(1)} s`);
   for (const w of view.chosen.warnings) log(`warning: ${w}`);
   log(`wrote ${written.map((w) => relative(process.cwd(), w) || w).join(', ')}`);

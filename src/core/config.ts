@@ -3,6 +3,10 @@
 // inputs' formats, weights, bias, epilogue and output) are fixed; otherwise it runs the node in
 // float32 with the fixed tensors dequantized (exact: ≤ 16-bit values fit a float32 mantissa),
 // which is how a search quantizes one tensor at a time while the rest stays float.
+//
+// Indexed by node because the engine, the search and the writers walk graph.nodes; a
+// configuration leaves the program by layer name instead (core/report.ts NamedConfig, read back
+// by core/report-config.ts configFromReport).
 import type { Format } from './format.ts';
 
 export interface NodeFormats {

@@ -3,7 +3,7 @@
 // Sums are accumulated in double precision and each node's output is rounded to float32, so
 // it is at least as accurate as a float32 kernel; loops favour clarity over speed.
 import type { Activation, Epilogue, Graph, GraphNode, Pads, Shape3 } from './graph.ts';
-import { elementCount } from './graph.ts';
+import { elementCount, forEachPoolWindow, forEachWindowTap } from './graph.ts';
 
 export function applyActivation(x: number, a: Activation): number {
   switch (a.type) {
@@ -127,62 +127,53 @@ function finish(acc: Float64Array, channels: number, act: Activation, epi: Epilo
 }
 
 function conv(
-  v: Float32Array, [ih, iw, cin]: Shape3, [oh, ow, cout]: Shape3, kernel: Float32Array,
-  [kh, kw, , km]: [number, number, number, number], [sh, sw]: [number, number], [dh, dw]: [number, number],
-  [top, left]: Pads, bias: Float32Array | null, act: Activation, epi: Epilogue | null, depthwise: boolean,
+  v: Float32Array, inShape: Shape3, [oh, ow, cout]: Shape3, kernel: Float32Array,
+  kernelShape: [number, number, number, number], strides: [number, number], dilation: [number, number],
+  pads: Pads, bias: Float32Array | null, act: Activation, epi: Epilogue | null, depthwise: boolean,
 ): Float32Array {
+  const [, iw, cin] = inShape;
+  const [, kw, , km] = kernelShape;
   const acc = new Float64Array(oh * ow * cout);
   for (let oy = 0; oy < oh; oy++) {
     for (let ox = 0; ox < ow; ox++) {
       const base = (oy * ow + ox) * cout;
       if (bias) for (let o = 0; o < cout; o++) acc[base + o] = bias[o];
-      for (let ky = 0; ky < kh; ky++) {
-        const iy = oy * sh - top + ky * dh;
-        if (iy < 0 || iy >= ih) continue;
-        for (let kx = 0; kx < kw; kx++) {
-          const ix = ox * sw - left + kx * dw;
-          if (ix < 0 || ix >= iw) continue;
-          const inBase = (iy * iw + ix) * cin;
-          const kBase = (ky * kw + kx) * cin * km;
-          for (let ci = 0; ci < cin; ci++) {
-            const xi = v[inBase + ci];
-            if (xi === 0) continue;
-            if (depthwise) {
-              for (let m = 0; m < km; m++) acc[base + ci * km + m] += xi * kernel[kBase + ci * km + m];
-            } else {
-              const kRow = kBase + ci * km;
-              for (let o = 0; o < cout; o++) acc[base + o] += xi * kernel[kRow + o];
-            }
+      forEachWindowTap(oy, ox, inShape, kernelShape, strides, dilation, pads, (ky, kx, iy, ix) => {
+        const inBase = (iy * iw + ix) * cin;
+        const kBase = (ky * kw + kx) * cin * km;
+        for (let ci = 0; ci < cin; ci++) {
+          const xi = v[inBase + ci];
+          if (xi === 0) continue;
+          if (depthwise) {
+            for (let m = 0; m < km; m++) acc[base + ci * km + m] += xi * kernel[kBase + ci * km + m];
+          } else {
+            const kRow = kBase + ci * km;
+            for (let o = 0; o < cout; o++) acc[base + o] += xi * kernel[kRow + o];
           }
         }
-      }
+      });
     }
   }
   return finish(acc, cout, act, epi);
 }
 
 function pool(
-  v: Float32Array, [ih, iw, c]: Shape3, [oh, ow]: Shape3, [ph, pw]: [number, number],
-  [sh, sw]: [number, number], [top, left]: Pads, isMax: boolean,
+  v: Float32Array, inShape: Shape3, outShape: Shape3, size: [number, number],
+  strides: [number, number], pads: Pads, isMax: boolean,
 ): Float32Array {
-  const out = new Float32Array(oh * ow * c);
-  for (let oy = 0; oy < oh; oy++) {
-    for (let ox = 0; ox < ow; ox++) {
-      // Padded positions are skipped: max ignores them and the mean divides by real elements, like TensorFlow.
-      const y0 = Math.max(0, oy * sh - top), y1 = Math.min(ih, oy * sh - top + ph);
-      const x0 = Math.max(0, ox * sw - left), x1 = Math.min(iw, ox * sw - left + pw);
-      const count = (y1 - y0) * (x1 - x0);
-      for (let ch = 0; ch < c; ch++) {
-        let r = isMax ? -Infinity : 0;
-        for (let y = y0; y < y1; y++) {
-          for (let xx = x0; xx < x1; xx++) {
-            const val = v[(y * iw + xx) * c + ch];
-            if (isMax) { if (val > r) r = val; } else r += val;
-          }
+  const [, iw, c] = inShape;
+  const out = new Float32Array(elementCount(outShape));
+  forEachPoolWindow(inShape, outShape, size, strides, pads, (o, y0, y1, x0, x1, count) => {
+    for (let ch = 0; ch < c; ch++) {
+      let r = isMax ? -Infinity : 0;
+      for (let y = y0; y < y1; y++) {
+        for (let xx = x0; xx < x1; xx++) {
+          const val = v[(y * iw + xx) * c + ch];
+          if (isMax) { if (val > r) r = val; } else r += val;
         }
-        out[(oy * ow + ox) * c + ch] = isMax ? r : r / count;
       }
+      out[o * c + ch] = isMax ? r : r / count;
     }
-  }
+  });
   return out;
 }

@@ -33,40 +33,37 @@ interface NodeBase {
 
 export interface InputNode extends NodeBase { kind: 'input' }
 
-export interface Conv2DNode extends NodeBase {
+/** What conv2d, depthwise and dense share: weights, an optional bias, a fused activation and epilogue. */
+interface LinearFields {
+  kernel: Float32Array;
+  /** One per output channel (conv2d: cout; depthwise: cin·multiplier; dense: out). */
+  bias: Float32Array | null;
+  activation: Activation;
+  epilogue: Epilogue | null;
+}
+
+/** A sliding window over H×W (conv2d, depthwise). */
+interface WindowFields extends LinearFields {
+  kernelShape: [number, number, number, number];
+  strides: [number, number];
+  dilation: [number, number];
+  pads: Pads;
+}
+
+/** Kernel HWIO like TensorFlow.js: [kh, kw, cin, cout], row-major. */
+export interface Conv2DNode extends NodeBase, WindowFields {
   kind: 'conv2d';
-  /** HWIO like TensorFlow.js: [kh, kw, cin, cout], row-major. */
-  kernel: Float32Array;
-  kernelShape: [number, number, number, number];
-  strides: [number, number];
-  dilation: [number, number];
-  pads: Pads;
-  bias: Float32Array | null; // [cout]
-  activation: Activation;
-  epilogue: Epilogue | null;
 }
 
-export interface DepthwiseConv2DNode extends NodeBase {
+/** Kernel [kh, kw, cin, multiplier] like TensorFlow.js; output channel = cin·multiplier + m. */
+export interface DepthwiseConv2DNode extends NodeBase, WindowFields {
   kind: 'depthwiseConv2d';
-  /** [kh, kw, cin, multiplier] like TensorFlow.js; output channel = cin·multiplier + m. */
-  kernel: Float32Array;
-  kernelShape: [number, number, number, number];
-  strides: [number, number];
-  dilation: [number, number];
-  pads: Pads;
-  bias: Float32Array | null; // [cin·multiplier]
-  activation: Activation;
-  epilogue: Epilogue | null;
 }
 
-export interface DenseNode extends NodeBase {
+/** Kernel [in, out] row-major like TensorFlow.js; `in` indexes the NHWC-flattened input. */
+export interface DenseNode extends NodeBase, LinearFields {
   kind: 'dense';
-  /** [in, out] row-major like TensorFlow.js; `in` indexes the NHWC-flattened input. */
-  kernel: Float32Array;
   kernelShape: [number, number];
-  bias: Float32Array | null; // [out]
-  activation: Activation;
-  epilogue: Epilogue | null;
 }
 
 /** A BatchNormalization that could be neither folded nor fused: y = x·scale + shift per channel. */
@@ -183,4 +180,40 @@ export function samePads(size: number, k: number, stride: number, dilation: numb
   const out = Math.ceil(size / stride);
   const total = Math.max(0, (out - 1) * stride + eff - size);
   return [Math.floor(total / 2), total - Math.floor(total / 2)];
+}
+
+/**
+ * Visits every output position of a pooling window with its in-bounds input rows [y0, y1) and
+ * columns [x0, x1) and their count: padded positions are skipped (max ignores them, the mean
+ * divides by real elements, like TensorFlow). The references of both arithmetics share it.
+ */
+export function forEachPoolWindow(
+  [ih, iw]: Shape3, [oh, ow]: Shape3, [ph, pw]: [number, number], [sh, sw]: [number, number], [top, left]: Pads,
+  visit: (o: number, y0: number, y1: number, x0: number, x1: number, count: number) => void,
+): void {
+  for (let oy = 0; oy < oh; oy++) {
+    for (let ox = 0; ox < ow; ox++) {
+      const y0 = Math.max(0, oy * sh - top), y1 = Math.min(ih, oy * sh - top + ph);
+      const x0 = Math.max(0, ox * sw - left), x1 = Math.min(iw, ox * sw - left + pw);
+      visit(oy * ow + ox, y0, y1, x0, x1, (y1 - y0) * (x1 - x0));
+    }
+  }
+}
+
+/**
+ * Visits the taps (ky, kx) of a conv2d/depthwise window at output (oy, ox) that fall inside the
+ * input (zero padding contributes nothing), with their input row iy and column ix, row by row.
+ */
+export function forEachWindowTap(
+  oy: number, ox: number, [ih, iw]: Shape3, [kh, kw]: readonly number[], [sh, sw]: [number, number], [dh, dw]: [number, number], [top, left]: Pads,
+  visit: (ky: number, kx: number, iy: number, ix: number) => void,
+): void {
+  for (let ky = 0; ky < kh; ky++) {
+    const iy = oy * sh - top + ky * dh;
+    if (iy < 0 || iy >= ih) continue;
+    for (let kx = 0; kx < kw; kx++) {
+      const ix = ox * sw - left + kx * dw;
+      if (ix >= 0 && ix < iw) visit(ky, kx, iy, ix);
+    }
+  }
 }

@@ -11,7 +11,7 @@ import type { QuantConfig } from './config.ts';
 import type { Format } from './format.ts';
 import { formatRange } from './format.ts';
 import type { Graph, GraphNode, Pads, Shape3 } from './graph.ts';
-import { elementCount } from './graph.ts';
+import { elementCount, forEachPoolWindow, forEachWindowTap } from './graph.ts';
 import { activateBig, activateF32, dequantizeTensor, effectiveParam, quantizeTensor, saturateBig, shiftRoundBig } from './quantize.ts';
 
 export type RefTensor =
@@ -237,11 +237,8 @@ function convGeometry(node: Extract<GraphNode, { kind: 'conv2d' | 'depthwiseConv
       },
     };
   }
-  const [ih, iw, cin] = inShape;
+  const [, iw, cin] = inShape;
   const [kh, kw, , km] = node.kernelShape;
-  const [sh, sw] = node.strides;
-  const [dh, dw] = node.dilation;
-  const [top, left]: Pads = node.pads;
   const depthwise = node.kind === 'depthwiseConv2d';
   return {
     outCount: oh * ow * cout, taps: depthwise ? kh * kw : kh * kw * cin,
@@ -250,20 +247,14 @@ function convGeometry(node: Extract<GraphNode, { kind: 'conv2d' | 'depthwiseConv
         for (let ox = 0; ox < ow; ox++) {
           for (let o = 0; o < cout; o++) {
             const taps: Array<[number, number]> = [];
-            for (let ky = 0; ky < kh; ky++) {
-              const iy = oy * sh - top + ky * dh;
-              if (iy < 0 || iy >= ih) continue;
-              for (let kx = 0; kx < kw; kx++) {
-                const ix = ox * sw - left + kx * dw;
-                if (ix < 0 || ix >= iw) continue;
-                if (depthwise) {
-                  const c = Math.floor(o / km);
-                  taps.push([(iy * iw + ix) * cin + c, ((ky * kw + kx) * cin + c) * km + (o % km)]);
-                } else {
-                  for (let ci = 0; ci < cin; ci++) taps.push([(iy * iw + ix) * cin + ci, ((ky * kw + kx) * cin + ci) * cout + o]);
-                }
+            forEachWindowTap(oy, ox, inShape, node.kernelShape, node.strides, node.dilation, node.pads, (ky, kx, iy, ix) => {
+              if (depthwise) {
+                const c = Math.floor(o / km);
+                taps.push([(iy * iw + ix) * cin + c, ((ky * kw + kx) * cin + c) * km + (o % km)]);
+              } else {
+                for (let ci = 0; ci < cin; ci++) taps.push([(iy * iw + ix) * cin + ci, ((ky * kw + kx) * cin + ci) * cout + o]);
               }
-            }
+            });
             fn((oy * ow + ox) * cout + o, o, taps);
           }
         }
@@ -272,37 +263,33 @@ function convGeometry(node: Extract<GraphNode, { kind: 'conv2d' | 'depthwiseConv
   };
 }
 
-function pool(src: RefTensor, [ih, iw, c]: Shape3, [oh, ow]: Shape3, [ph, pw]: [number, number], [sh, sw]: [number, number], [top, left]: Pads, isMax: boolean): RefTensor {
-  const n = oh * ow * c;
+function pool(src: RefTensor, inShape: Shape3, outShape: Shape3, size: [number, number], strides: [number, number], pads: Pads, isMax: boolean): RefTensor {
+  const [, iw, c] = inShape;
+  const n = elementCount(outShape);
   const fixed = src.kind === 'fixed';
   const qo = new Int32Array(fixed ? n : 0);
   const xo = new Float32Array(fixed ? 0 : n);
-  for (let oy = 0; oy < oh; oy++) {
-    for (let ox = 0; ox < ow; ox++) {
-      const y0 = Math.max(0, oy * sh - top), y1 = Math.min(ih, oy * sh - top + ph);
-      const x0 = Math.max(0, ox * sw - left), x1 = Math.min(iw, ox * sw - left + pw);
-      const count = (y1 - y0) * (x1 - x0);
-      for (let ch = 0; ch < c; ch++) {
-        const o = (oy * ow + ox) * c + ch;
-        if (fixed) {
-          let r = isMax ? -Infinity : 0;
-          for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) {
-            const v = src.q[(y * iw + x) * c + ch];
-            if (isMax) r = v > r ? v : r; else r += v;
-          }
-          // Half-up division, floor((2·sum + n) / (2·n)); the sum of ≤ 17-bit values is exact.
-          qo[o] = isMax ? r : Math.floor((2 * r + count) / (2 * count));
-        } else {
-          let r = isMax ? -Infinity : 0;
-          for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) {
-            const v = src.x[(y * iw + x) * c + ch];
-            if (isMax) r = r < v ? v : r; else r = Math.fround(r + v);
-          }
-          xo[o] = isMax ? r : Math.fround(r / count);
+  forEachPoolWindow(inShape, outShape, size, strides, pads, (at, y0, y1, x0, x1, count) => {
+    for (let ch = 0; ch < c; ch++) {
+      const o = at * c + ch;
+      if (fixed) {
+        let r = isMax ? -Infinity : 0;
+        for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) {
+          const v = src.q[(y * iw + x) * c + ch];
+          if (isMax) r = v > r ? v : r; else r += v;
         }
+        // Half-up division, floor((2·sum + n) / (2·n)); the sum of ≤ 17-bit values is exact.
+        qo[o] = isMax ? r : Math.floor((2 * r + count) / (2 * count));
+      } else {
+        let r = isMax ? -Infinity : 0;
+        for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) {
+          const v = src.x[(y * iw + x) * c + ch];
+          if (isMax) r = r < v ? v : r; else r = Math.fround(r + v);
+        }
+        xo[o] = isMax ? r : Math.fround(r / count);
       }
     }
-  }
+  });
   return fixed ? { kind: 'fixed', format: src.format, q: qo } : { kind: 'float', x: xo };
 }
 

@@ -233,26 +233,37 @@ export function buildReport(i: ReportInputs): ReportJson {
   };
 }
 
-/** One entry per node after the input, in graph order. */
-export function layerJson(g: Graph, c: QuantConfig, cost: CostReport = configCost(g, c)): LayerJson[] {
-  const out: LayerJson[] = [];
+/** A configuration by layer name: one entry per node after the input, in graph order. */
+export function namedConfigOf(g: Graph, c: QuantConfig): NamedConfig {
+  const layers: LayerFormats[] = [];
   g.nodes.forEach((n, i) => {
     if (n.kind === 'input') return;
     const f = c.nodes[i] ?? {};
     const hasParams = n.kind === 'conv2d' || n.kind === 'depthwiseConv2d' || n.kind === 'dense' || n.kind === 'affine';
     const epi = (n.kind === 'conv2d' || n.kind === 'depthwiseConv2d' || n.kind === 'dense') && n.epilogue;
-    const nc = cost.nodes[i];
-    out.push({
-      name: n.name, kind: n.kind, macs: nodeMacs(n), params: nodeParams(n), shape: [...n.shape],
+    layers.push({
+      name: n.name, kind: n.kind,
       weights: hasParams ? fmt(f.weights) : null,
       bias: hasParams ? fmt(f.bias) : null,
       ...(epi ? { scale: fmt(f.scale), shift: fmt(f.shift) } : {}),
       output: fmt(c.nodes[formatOwner(g, i)]?.output),
-      memory_kb: (nc.weightBits + nc.biasBits + nc.outputBits) / 8 / 1024,
-      mult_cost: nc.mult_cost, mult_cost_paper: nc.mult_cost_paper,
     });
   });
-  return out;
+  return { input: fmt(c.nodes[0]?.output), layers };
+}
+
+/** report.json's layers: each layer's formats (namedConfigOf), then its size and costs, in the report's key order. */
+export function layerJson(g: Graph, c: QuantConfig, cost: CostReport = configCost(g, c)): LayerJson[] {
+  const nodes = g.nodes.flatMap((n, i) => (n.kind === 'input' ? [] : [i]));
+  return namedConfigOf(g, c).layers.map(({ name, kind, weights, bias, output, ...epilogue }, k) => {
+    const n = g.nodes[nodes[k]];
+    const nc = cost.nodes[nodes[k]];
+    return {
+      name, kind, macs: nodeMacs(n), params: nodeParams(n), shape: [...n.shape], weights, bias, ...epilogue, output,
+      memory_kb: (nc.weightBits + nc.biasBits + nc.outputBits) / 8 / 1024,
+      mult_cost: nc.mult_cost, mult_cost_paper: nc.mult_cost_paper,
+    };
+  });
 }
 
 export const LAYER_COLUMNS = [

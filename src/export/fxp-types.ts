@@ -19,6 +19,11 @@ export interface FxpTensor {
   bytes: number;
 }
 
+/**
+ * A node of the manifest: the graph itself (inputs by index, attributes, packed tensors), so a
+ * reader can rebuild and run it. Not report.json's LayerJson, which names a layer's formats and
+ * costs for a person or a tool; the manifest's `summary` carries the report's figures.
+ */
 export interface FxpNode {
   index: number;
   name: string;

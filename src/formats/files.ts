@@ -1,5 +1,5 @@
 // Small helpers over dropped files shared by the format modules: path parts, magic bytes,
-// text decoding and zip/gzip handling (fflate works the same in Node and the browser).
+// text and float16 decoding and zip/gzip handling (fflate works the same in Node and the browser).
 import { Gunzip, unzipSync } from 'fflate';
 import { LIMITS, LimitError, describeBytes, describeCount } from '../core/limits.ts';
 import type { FileEntry } from './types.ts';
@@ -26,6 +26,16 @@ export const joinPath = (dir: string, rel: string): string => {
   }
   return out.join('/');
 };
+
+/** IEEE float16 bits → number (TensorFlow.js float16 weights, ONNX FLOAT16 tensors). */
+export function halfToFloat(h: number): number {
+  const s = h & 0x8000 ? -1 : 1;
+  const e = (h >> 10) & 0x1f;
+  const f = h & 0x3ff;
+  if (e === 0) return s * f * 2 ** -24;
+  if (e === 31) return f ? NaN : s * Infinity;
+  return s * (1 + f / 1024) * 2 ** (e - 15);
+}
 
 export function startsWithBytes(data: Uint8Array, magic: number[], offset = 0): boolean {
   if (data.length < offset + magic.length) return false;

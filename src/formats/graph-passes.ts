@@ -2,7 +2,7 @@
 // into the linear layer before it, fuse it after that layer's activation as an epilogue, fuse
 // standalone activations into their producer, fold an input Rescaling into the first layer,
 // and drop nodes that do not lead to the output. All rewrites are exact in float arithmetic.
-import type { Activation, AffineNode, Conv2DNode, DenseNode, DepthwiseConv2DNode, Graph, GraphNode } from '../core/graph.ts';
+import type { Activation, AddNode, AffineNode, Conv2DNode, DenseNode, DepthwiseConv2DNode, Graph, GraphNode } from '../core/graph.ts';
 import { consumers } from '../core/graph.ts';
 
 /** Where an affine node came from; only a Rescaling may be folded forward into its consumer. */
@@ -68,6 +68,18 @@ function applyOneRule(g: Graph, origin: Map<GraphNode, NodeOrigin>, log: (what: 
     const p = n.inputs[0];
     return cons[p].length === 1 && g.output !== p ? p : null;
   };
+  // Activation node i becomes the fused activation of its sole producer, when `joins` accepts
+  // that producer and its own activation is linear.
+  const joinActivation = (i: number, joins: (prod: GraphNode) => prod is LinearNode | AffineNode | AddNode): boolean => {
+    const x = g.nodes[i];
+    const p = soleProducer(i);
+    if (x.kind !== 'activation' || p === null) return false;
+    const prod = g.nodes[p];
+    if (!joins(prod) || !isLinearAct(prod.activation)) return false;
+    prod.activation = x.activation;
+    replaceUses(g, i, p);
+    return true;
+  };
   const rules: Array<(i: number) => boolean> = [
     // BatchNormalization right after a linear layer: scale its weights and bias.
     (i) => {
@@ -83,16 +95,7 @@ function applyOneRule(g: Graph, origin: Map<GraphNode, NodeOrigin>, log: (what: 
       return true;
     },
     // A standalone activation after a linear layer becomes that layer's fused activation.
-    (i) => {
-      const x = g.nodes[i];
-      const p = soleProducer(i);
-      if (x.kind !== 'activation' || p === null) return false;
-      const prod = g.nodes[p];
-      if (!isLinear(prod) || !isLinearAct(prod.activation) || prod.epilogue) return false;
-      prod.activation = x.activation;
-      replaceUses(g, i, p);
-      return true;
-    },
+    (i) => joinActivation(i, (prod): prod is LinearNode => isLinear(prod) && !prod.epilogue),
     // conv → ReLU → BatchNormalization: the normalization becomes the layer's epilogue.
     (i) => {
       const a = g.nodes[i];
@@ -127,17 +130,9 @@ function applyOneRule(g: Graph, origin: Map<GraphNode, NodeOrigin>, log: (what: 
         return true;
       }
     },
-    // An activation after an affine or add node joins it.
-    (i) => {
-      const x = g.nodes[i];
-      const p = soleProducer(i);
-      if (x.kind !== 'activation' || p === null) return false;
-      const prod = g.nodes[p];
-      if ((prod.kind !== 'affine' && prod.kind !== 'add') || !isLinearAct(prod.activation)) return false;
-      prod.activation = x.activation;
-      replaceUses(g, i, p);
-      return true;
-    },
+    // An activation after an affine or add node joins it (after the rules above, which may
+    // fuse that affine node first).
+    (i) => joinActivation(i, (prod) => prod.kind === 'affine' || prod.kind === 'add'),
     // A reshape of a reshape is one reshape (layout only).
     (i) => {
       const x = g.nodes[i];

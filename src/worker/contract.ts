@@ -5,7 +5,7 @@ import type { Costs, RecordedCosts } from '../core/cost.ts';
 import type { Format } from '../core/format.ts';
 import type { LossFigure } from '../core/loss-figure.ts';
 import type { NodeKind } from '../core/graph.ts';
-import type { FrontierJson, LayerFormats, LayerJson, NamedConfig } from '../core/report.ts';
+import type { FrontierJson, LayerFormats, LayerJson, NamedConfig, PointJson } from '../core/report.ts';
 import type { GraphSummary } from '../core/summary.ts';
 import type { ExportFile } from '../export/files.ts';
 import type { FileEntry } from '../formats/types.ts';
@@ -14,6 +14,7 @@ import type { TensorHistogram } from '../core/histogram.ts';
 import type { SearchResult } from '../search/run.ts';
 import type { Method, Progress, ScoredPoint } from '../search/scorer.ts';
 import type { Preprocessing, SplitSettings } from '../app/load-data.ts';
+import type { SavedResult } from '../app/saved-search.ts';
 
 export type { Costs, RecordedCosts, ExportFile, FileEntry, FrontierJson, Format, LayerFormats, LayerJson, LossFigure, NamedConfig, Method, Preprocessing, Progress, QuantConfig, ScoredPoint, SplitSettings, TensorHistogram, TensorSlot };
 
@@ -50,13 +51,12 @@ export interface DataInfo {
   adapted: string | null;
 }
 
-/** One configuration with everything a person reads about it. */
-export interface ResultPoint {
-  costs: Costs;
-  calibration_acc: number;
-  validation_acc: number;
-  calibration_loss: number;
-  validation_loss: number;
+/**
+ * One configuration with everything a person reads about it: report.json's point (accuracies,
+ * losses and Costs; the optional confirmation fields and counts only the report fills, from the
+ * loss figures here) and its layers, with the loss figures and the verdict on the budget.
+ */
+export interface ResultPoint extends PointJson {
   /** Each loss with its 95% interval and counts; confirmation null when there are no such images. */
   search: LossFigure;
   confirmation: LossFigure | null;
@@ -93,7 +93,7 @@ export interface RunView {
   budget: number;
   evaluations: number;
   seconds: number;
-  float: { costs: Costs; calibration_acc: number; validation_acc: number };
+  float: Pick<PointJson, 'calibration_acc' | 'validation_acc'> & Costs;
   baseline8: ResultPoint;
   chosen: ResultPoint;
   frontier: FrontierJson[];
@@ -113,11 +113,11 @@ export interface PickRule {
 
 /**
  * A finished search as the page keeps it across reloads: the whole result and the configuration
- * picked from it, by layer name. Pages before this contract kept `picked` by node index (a
- * QuantConfig); restoreSearch still reads that.
+ * picked from it, configurations by layer name. Pages before names kept both by node index
+ * (SearchResult, QuantConfig); restoreSearch still reads those.
  */
 export interface SavedSearch {
-  result: SearchResult;
+  result: SavedResult | SearchResult;
   picked: NamedConfig | QuantConfig | null;
 }
 
@@ -174,7 +174,7 @@ export interface WorkerApi {
   /** The cheapest frontier point of the last run within `budget`, re-scored on the held-out images. */
   pick(budget: number): Promise<ResultPoint | null>;
   /** The last search, for the page to keep across a reload (null before any). */
-  savedSearch(): Promise<SearchResult | null>;
+  savedSearch(): Promise<SavedResult | null>;
   /** Brings back a saved search over the same model and data: its view and the point picked then. */
   restoreSearch(saved: SavedSearch): Promise<{ run: RunView; picked: ResultPoint }>;
   /** Scores a configuration edited by hand; it becomes the one the downloads describe. */

@@ -85,7 +85,7 @@ const api: WorkerApi = {
     }
   },
   pick: async (budget) => (await ws()).pick(budget),
-  savedSearch: async () => (await ws()).lastSearch,
+  savedSearch: async () => (await ws()).savedSearch(),
   restoreSearch: async ({ result, picked }) => {
     const w = await ws();
     const run = await w.adopt(result, picked ?? undefined);

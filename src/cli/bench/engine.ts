@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import * as tfwasm from '@tensorflow/tfjs-backend-wasm';
 import type { BenchResult, PeakProbes } from '../../app/bench/engine-core.ts';
 import { addModel, benchModel, maxPeaks, measurePeak, newBenchResult, setPeaks } from '../../app/bench/engine-core.ts';
-import { createEngineSync } from '../../engine/engine.ts';
+import { DEFAULT_BATCH, createEngineSync } from '../../engine/engine.ts';
 import { instantiateKernels } from '../../engine/kernels.ts';
 import { loadEngineWasmNode } from '../../engine/load-node.ts';
 import { demoModelPath } from '../project.ts';
@@ -24,7 +24,7 @@ export interface BenchOptions {
   data: string;
   /** Images per pass (default 1,000). */
   images?: number;
-  /** Engine batch size (TensorFlow.js predicts with the same batch size and 256; default 32). */
+  /** Engine batch size (TensorFlow.js predicts with the same batch size and 256; default: the engine's). */
   batch?: number;
   /** Timed passes per side after one warm-up pass (default 3). */
   repeats?: number;
@@ -58,7 +58,7 @@ export function initTfjsWasm(): Promise<{ threads: number; simd: boolean }> {
 /** Runs the benchmark on each model in turn. */
 export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const log = options.log ?? ((s: string) => process.stderr.write(`${s}\n`));
-  const batch = options.batch ?? 32;
+  const batch = options.batch ?? DEFAULT_BATCH;
   const repeats = options.repeats ?? 3;
   const tfInfo = await initTfjsWasm();
   const wasm = loadEngineWasmNode();

@@ -49,15 +49,20 @@ export function benchInputs(flags: ParsedArgs['flags']): BenchInputs {
 export const modelName = (path: string): string =>
   basename(path).toLowerCase() === 'model.json' ? basename(dirname(path)) : basename(path).replace(/\.(h5|hdf5|keras|onnx|json)$/i, '');
 
-/** The TensorFlow.js twin of a model file, the float side of the engine bench. */
-async function tfjsTwin(path: string): Promise<tf.LayersModel> {
-  if (/\.(h5|hdf5)$/i.test(path)) return tfjsFromH5(new Uint8Array(readFileSync(path)), basename(path));
-  if (/\.json$/i.test(path)) {
-    const manifest = JSON.parse(readFileSync(path, 'utf8')) as { weightsManifest?: Array<{ paths: string[] }> };
-    const shards = new Map((manifest.weightsManifest ?? []).flatMap((g) => g.paths).map((p) => [p, new Uint8Array(readFileSync(join(dirname(path), p)))]));
-    return tfjsFromLayersFiles(new Uint8Array(readFileSync(path)), shards);
+/** Model files TensorFlow.js can run as well (the float side of the engine bench): a Keras 2 .h5 or a model.json. */
+export function checkTfjsTwin(path: string): void {
+  if (!/\.(h5|hdf5|json)$/i.test(path)) {
+    throw new UsageError(`--model ${path}: the engine bench races TensorFlow.js, which reads a Keras 2 .h5 or a TensorFlow.js model.json; give one of those, or --skip engine`);
   }
-  throw new UsageError(`${path}: the engine bench races TensorFlow.js, which reads a Keras 2 .h5 or a TensorFlow.js model.json; give one of those with --model, or --skip engine`);
+}
+
+/** The TensorFlow.js twin of a model file. */
+async function tfjsTwin(path: string): Promise<tf.LayersModel> {
+  checkTfjsTwin(path);
+  if (/\.(h5|hdf5)$/i.test(path)) return tfjsFromH5(new Uint8Array(readFileSync(path)), basename(path));
+  const manifest = JSON.parse(readFileSync(path, 'utf8')) as { weightsManifest?: Array<{ paths: string[] }> };
+  const shards = new Map((manifest.weightsManifest ?? []).flatMap((g) => g.paths).map((p) => [p, new Uint8Array(readFileSync(join(dirname(path), p)))]));
+  return tfjsFromLayersFiles(new Uint8Array(readFileSync(path)), shards);
 }
 
 /** A model as our importer reads it and as TensorFlow.js runs it. */

@@ -48,6 +48,9 @@ export function testVectorsHeader(v: VectorsInput): string {
   ].join('\n');
 }
 
+/** Both programs over the test vectors include the model and the vectors, then open main(). */
+const VECTORS_MAIN = ['#include "model_q.h"', '#include "test_vectors.h"', '', 'int main(void)', '{'];
+
 export function testMain(v: { P: string; model: string; outType: StorageType; outSize: number }): string {
   const m = v.model;
   return [
@@ -55,11 +58,7 @@ export function testMain(v: { P: string; model: string; outType: StorageType; ou
     ` * bit for bit. Exit status 0 when all match, 1 otherwise. */`,
     `#include <stdio.h>`,
     ``,
-    `#include "model_q.h"`,
-    `#include "test_vectors.h"`,
-    ``,
-    `int main(void)`,
-    `{`,
+    ...VECTORS_MAIN,
     `    long mismatches = 0;`,
     `    int bad_vectors = 0;`,
     `    for (int t = 0; t < ${v.P}_TEST_COUNT; ++t) {`,
@@ -102,11 +101,7 @@ export function benchMain(v: { P: string; model: string }): string {
     `#include <stdio.h>`,
     `#include <time.h>`,
     ``,
-    `#include "model_q.h"`,
-    `#include "test_vectors.h"`,
-    ``,
-    `int main(void)`,
-    `{`,
+    ...VECTORS_MAIN,
     `    long long images = 0, ticks = 0;`,
     `    unsigned long checksum = 0;`,
     `    const clock_t start = clock();`,

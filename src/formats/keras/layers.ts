@@ -184,48 +184,35 @@ function identity(_env: LayerEnv, call: LayerCall): KValue {
 }
 
 function conv2d(env: LayerEnv, call: LayerCall, say: (m: string) => never): KValue {
-  const c = call.config;
-  const x = call.inputs[0];
-  const shape = env.b.shape(x);
-  const filters = int(c.filters, 'filters', say);
-  const k = pair(c.kernel_size, 'kernel_size', say);
-  const s = pair(c.strides, 'strides', say, [1, 1]);
-  const d = pair(c.dilation_rate, 'dilation_rate', say, [1, 1]);
-  if (int(c.groups, 'groups', say, 1) !== 1) say('grouped convolution (groups > 1) is not supported');
-  const pads = windowPads(shape, k, s, d, padding(c.padding, say));
-  const act = parseActivation(c.activation, say);
-  const useBias = c.use_bias !== false;
-  const [kernel, bias] = weights(env, call, say, [
-    { names: ['kernel'], shape: [k[0], k[1], shape[2], filters] },
-    useBias ? { names: ['bias'], shape: [filters] } : null,
-  ]);
-  const v = env.b.add({
-    kind: 'conv2d', name: call.name, shape: windowShape(shape, k, s, d, pads, filters, say),
-    kernel: kernel!, kernelShape: [k[0], k[1], shape[2], filters], strides: s, dilation: d, pads,
-    bias, activation: act.act, epilogue: null,
-  }, [x]);
-  return withSoftmax({ ...v, rank: x.rank }, act, call.ref.name);
+  const filters = int(call.config.filters, 'filters', say);
+  return windowLayer(env, call, say, 'conv2d', ['kernel'], filters, filters);
 }
 
 function depthwise(env: LayerEnv, call: LayerCall, say: (m: string) => never): KValue {
+  const mult = int(call.config.depth_multiplier, 'depth_multiplier', say, 1);
+  return windowLayer(env, call, say, 'depthwiseConv2d', ['depthwise_kernel', 'kernel'], mult, env.b.shape(call.inputs[0])[2] * mult);
+}
+
+/** Conv2D and DepthwiseConv2D: the kernel is [kh, kw, cin, `last`] and the layer has `cout` outputs. */
+function windowLayer(env: LayerEnv, call: LayerCall, say: (m: string) => never, kind: 'conv2d' | 'depthwiseConv2d',
+  kernelNames: string[], last: number, cout: number): KValue {
   const c = call.config;
   const x = call.inputs[0];
   const shape = env.b.shape(x);
-  const mult = int(c.depth_multiplier, 'depth_multiplier', say, 1);
   const k = pair(c.kernel_size, 'kernel_size', say);
   const s = pair(c.strides, 'strides', say, [1, 1]);
   const d = pair(c.dilation_rate, 'dilation_rate', say, [1, 1]);
+  if (kind === 'conv2d' && int(c.groups, 'groups', say, 1) !== 1) say('grouped convolution (groups > 1) is not supported');
   const pads = windowPads(shape, k, s, d, padding(c.padding, say));
   const act = parseActivation(c.activation, say);
   const useBias = c.use_bias !== false;
-  const cout = shape[2] * mult;
   const [kernel, bias] = weights(env, call, say, [
-    { names: ['depthwise_kernel', 'kernel'], shape: [k[0], k[1], shape[2], mult] },
+    { names: kernelNames, shape: [k[0], k[1], shape[2], last] },
     useBias ? { names: ['bias'], shape: [cout] } : null,
   ]);
   const v = env.b.add({
-    kind: 'depthwiseConv2d', name: call.name, shape: windowShape(shape, k, s, d, pads, cout, say),
-    kernel: kernel!, kernelShape: [k[0], k[1], shape[2], mult], strides: s, dilation: d, pads,
+    kind, name: call.name, shape: windowShape(shape, k, s, d, pads, cout, say),
+    kernel: kernel!, kernelShape: [k[0], k[1], shape[2], last], strides: s, dilation: d, pads,
     bias, activation: act.act, epilogue: null,
   }, [x]);
   return withSoftmax({ ...v, rank: x.rank }, act, call.ref.name);

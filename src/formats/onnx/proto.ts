@@ -2,6 +2,7 @@
 // attributes. onnx-proto is CommonJS, so it is imported whole (a named import fails in Node ESM).
 import { LIMITS, declaredElements, describeCount } from '../../core/limits.ts';
 import onnxProto from 'onnx-proto';
+import { halfToFloat } from '../files.ts';
 import { OnnxFormatError, dimsText } from './errors.ts';
 import { looksLikeOnnx } from './signature.ts';
 
@@ -92,7 +93,7 @@ export function tensorValues(t: TensorProto, what: string): NumTensor {
     }
     for (let i = 0; i < count; i++) {
       const v = num(field[i]);
-      out[i] = type === DT.FLOAT16 ? half(v) : type === DT.BFLOAT16 ? bfloat(v) : v;
+      out[i] = type === DT.FLOAT16 ? halfToFloat(v) : type === DT.BFLOAT16 ? bfloat(v) : v;
     }
   }
   return { dims, data: out, float: floatTypes.has(type) };
@@ -112,7 +113,7 @@ function readRaw(v: DataView, i: number, type: number): number {
   switch (type) {
     case DT.FLOAT: return v.getFloat32(i * 4, true);
     case DT.DOUBLE: return v.getFloat64(i * 8, true);
-    case DT.FLOAT16: return half(v.getUint16(i * 2, true));
+    case DT.FLOAT16: return halfToFloat(v.getUint16(i * 2, true));
     case DT.BFLOAT16: return bfloat(v.getUint16(i * 2, true));
     case DT.INT8: return v.getInt8(i);
     case DT.UINT8: case DT.BOOL: return v.getUint8(i);
@@ -124,15 +125,6 @@ function readRaw(v: DataView, i: number, type: number): number {
     case DT.UINT64: return Number(v.getBigUint64(i * 8, true));
     default: return NaN;
   }
-}
-
-function half(bits: number): number {
-  const s = bits & 0x8000 ? -1 : 1;
-  const e = (bits >> 10) & 0x1f;
-  const f = bits & 0x3ff;
-  if (e === 0) return s * f * 2 ** -24;
-  if (e === 31) return f ? NaN : s * Infinity;
-  return s * (1 + f / 1024) * 2 ** (e - 15);
 }
 
 function bfloat(bits: number): number {

@@ -1,7 +1,7 @@
 // TensorFlow.js weight manifests: groups of shards whose concatenated bytes hold the listed
 // weights back to back, float32 / int32 / float16, or quantized uint8 / uint16 with min/scale.
 import { LIMITS, declaredElements, describeCount } from '../../core/limits.ts';
-import { alignedCopy, baseName, dirName, joinPath, normPath, plural } from '../files.ts';
+import { alignedCopy, baseName, dirName, halfToFloat, joinPath, normPath, plural } from '../files.ts';
 import type { NamedEntry } from '../keras/weights.ts';
 import type { FileEntry } from '../types.ts';
 
@@ -22,16 +22,6 @@ const BYTES: Record<string, number> = { float32: 4, int32: 4, float16: 2, uint8:
 /** Bytes per element as stored (the quantized type when quantized). */
 function storedType(w: WeightSpec): string {
   return w.quantization?.dtype ?? w.dtype ?? 'float32';
-}
-
-/** float16 bits → number. */
-export function halfToFloat(h: number): number {
-  const s = h & 0x8000 ? -1 : 1;
-  const e = (h >> 10) & 0x1f;
-  const f = h & 0x3ff;
-  if (e === 0) return s * f * 2 ** -24;
-  if (e === 31) return f ? NaN : s * Infinity;
-  return s * (1 + f / 1024) * 2 ** (e - 15);
 }
 
 function decode(bytes: ArrayBuffer, w: WeightSpec, count: number): Float32Array {

@@ -17,7 +17,7 @@ export function LiveCharts({ points, budget, reference }: Props) {
   if (!base) return null;
   const markers: ChartMarkers = {
     float: reference
-      ? { cost: 0, loss: 0, costs: reference.float.costs, validation_loss: 0 }
+      ? { cost: 0, loss: 0, costs: reference.float, validation_loss: 0 }
       : { cost: 0, loss: 0, costs: { memory_kb: base.memory_kb * 4, weights_kb: base.weights_kb * 4, peak_activation_kb: base.peak_activation_kb * 4, mult_cost: base.mult_cost * 16, mult_cost_paper: base.mult_cost_paper * 16 }, validation_loss: 0 },
     baseline8: { cost: 0, loss: base.calibration_loss, costs: base },
     chosen: null,

@@ -1,6 +1,7 @@
 // Step 1: the model. A drop zone for every supported format and the layer table.
 import type { FileEntry, ModelInfo } from '../../worker/contract.ts';
 import { DropZone } from '../common/DropZone.tsx';
+import { ScrollTable } from '../common/ScrollTable.tsx';
 import { big } from '../common/format.ts';
 
 interface Props {
@@ -35,27 +36,23 @@ export function ModelPanel({ model, busy, error, onFiles, onDemo }: Props) {
             {model.params.toLocaleString('en')} parameters, {big(model.macs)} multiply-accumulates per image.
           </p>
           {model.notes.length > 0 && <ul className="notes">{model.notes.map((n) => <li key={n}>{n}</li>)}</ul>}
-          <div className="scroll">
-            <table data-testid="layer-table">
-              <thead>
-                <tr><th>#</th><th>layer</th><th>kind</th><th>output</th><th>params</th><th>MACs</th><th>weights</th><th>activations</th></tr>
-              </thead>
-              <tbody>
-                {model.nodes.map((n) => (
-                  <tr key={n.index}>
-                    <td>{n.index}</td>
-                    <td>{n.name}</td>
-                    <td>{n.kind}{n.activation && n.activation !== 'linear' ? ` + ${n.activation}` : ''}{n.epilogue ? ' + BN' : ''}</td>
-                    <td>{n.shape.join('×')}</td>
-                    <td>{n.params ? n.params.toLocaleString('en') : ''}</td>
-                    <td>{n.macs ? big(n.macs) : ''}</td>
-                    <td>{range(n.weightRange)}</td>
-                    <td>{range(n.outputRange)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <ScrollTable
+            testId="layer-table"
+            head={<tr><th>#</th><th>layer</th><th>kind</th><th>output</th><th>params</th><th>MACs</th><th>weights</th><th>activations</th></tr>}
+          >
+            {model.nodes.map((n) => (
+              <tr key={n.index}>
+                <td>{n.index}</td>
+                <td>{n.name}</td>
+                <td>{n.kind}{n.activation && n.activation !== 'linear' ? ` + ${n.activation}` : ''}{n.epilogue ? ' + BN' : ''}</td>
+                <td>{n.shape.join('×')}</td>
+                <td>{n.params ? n.params.toLocaleString('en') : ''}</td>
+                <td>{n.macs ? big(n.macs) : ''}</td>
+                <td>{range(n.weightRange)}</td>
+                <td>{range(n.outputRange)}</td>
+              </tr>
+            ))}
+          </ScrollTable>
         </>
       )}
     </section>

@@ -29,9 +29,9 @@ interface Props {
 export function chartMarkers(run: RunView, picked: ResultPoint | null): ChartMarkers {
   const b = run.baseline8;
   return {
-    float: { cost: 0, loss: 0, costs: run.float.costs, validation_loss: 0 },
-    baseline8: { cost: 0, loss: b.calibration_loss, costs: b.costs, validation_loss: b.validation_loss },
-    chosen: picked && { cost: 0, loss: picked.calibration_loss, costs: picked.costs, validation_loss: picked.validation_loss },
+    float: { cost: 0, loss: 0, costs: run.float, validation_loss: 0 },
+    baseline8: { cost: 0, loss: b.calibration_loss, costs: b, validation_loss: b.validation_loss },
+    chosen: picked && { cost: 0, loss: picked.calibration_loss, costs: picked, validation_loss: picked.validation_loss },
   };
 }
 
@@ -67,11 +67,11 @@ export function ResultsPanel({ run, picked, budget, edited, locks, rescoring, on
         <>
           <div className="cards">
             <div className="card" data-testid="card-memory">
-              <div className="big-number">{pct(reduction(picked.costs.memory_kb, base.costs.memory_kb), 1)}</div>
-              less memory than 8-bit ({kb(picked.costs.memory_kb)} vs {kb(base.costs.memory_kb)})
+              <div className="big-number">{pct(reduction(picked.memory_kb, base.memory_kb), 1)}</div>
+              less memory than 8-bit ({kb(picked.memory_kb)} vs {kb(base.memory_kb)})
             </div>
             <div className="card" data-testid="card-mult">
-              <div className="big-number">{pct(reduction(picked.costs.mult_cost_paper, base.costs.mult_cost_paper), 1)}</div>
+              <div className="big-number">{pct(reduction(picked.mult_cost_paper, base.mult_cost_paper), 1)}</div>
               cheaper multiplications than 8-bit (paper's measure)
             </div>
             <div className={`card${picked.validation_loss > budget + 1e-12 ? ' over-budget' : ''}`} data-testid="card-accuracy">
@@ -95,10 +95,10 @@ export function ResultsPanel({ run, picked, budget, edited, locks, rescoring, on
               {rows.map((r) => (
                 <tr key={r.key}>
                   <td>{r.label}</td>
-                  <td>{r.show(run.float.costs[r.key])}</td>
-                  <td>{r.show(base.costs[r.key])}</td>
-                  <td>{r.show(picked.costs[r.key])}</td>
-                  <td>−{pct(reduction(picked.costs[r.key], base.costs[r.key]), 1)}</td>
+                  <td>{r.show(run.float[r.key])}</td>
+                  <td>{r.show(base[r.key])}</td>
+                  <td>{r.show(picked[r.key])}</td>
+                  <td>−{pct(reduction(picked[r.key], base[r.key]), 1)}</td>
                 </tr>
               ))}
               <tr><td>accuracy, search images</td><td>{pct(run.float.calibration_acc)}</td><td>{pct(base.calibration_acc)}</td><td>{pct(picked.calibration_acc)}</td><td /></tr>

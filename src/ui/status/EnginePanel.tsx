@@ -3,6 +3,7 @@
 import { useEffect, useState } from 'react';
 import type { EngineInfo } from '../../worker/contract.ts';
 import { errorText } from '../common/format.ts';
+import { ScrollTable } from '../common/ScrollTable.tsx';
 
 interface Props {
   fetchInfo(): Promise<EngineInfo>;
@@ -52,19 +53,14 @@ export function EnginePanel({ fetchInfo, refresh, idle, workers }: Props) {
             {k.config === 'result' ? 'Kernels of the chosen configuration' : 'Before a search every layer runs in float32'}; each is
             picked from the proven worst case of its sums, so results are exact whichever runs.
           </p>
-          <div className="scroll">
-            <table data-testid="kernel-table">
-              <thead><tr><th scope="col">layer</th><th scope="col">kind</th><th scope="col">kernel</th></tr></thead>
-              <tbody>
-                {k.layers.map((l) => (
-                  <tr key={l.name}>
-                    <td>{l.name}</td><td>{l.kind}</td>
-                    <td><code>{l.path}</code> <span className="hint">{PATHS[l.path] ?? ''}</span></td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <ScrollTable testId="kernel-table" head={<tr><th scope="col">layer</th><th scope="col">kind</th><th scope="col">kernel</th></tr>}>
+            {k.layers.map((l) => (
+              <tr key={l.name}>
+                <td>{l.name}</td><td>{l.kind}</td>
+                <td><code>{l.path}</code> <span className="hint">{PATHS[l.path] ?? ''}</span></td>
+              </tr>
+            ))}
+          </ScrollTable>
         </>
       )}
     </section>
