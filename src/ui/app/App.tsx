@@ -101,9 +101,9 @@ export function App() {
   }, [session]);
 
   /** `to` says why, e.g. "load the new model": the page tells which search was stopped for what. */
-  const stopSearchTo = (to: string) => {
+  const stopSearchTo = useCallback((to: string) => {
     if (running.current) cancel(`Search cancelled to ${to}. Run it again when ready.`);
-  };
+  }, [cancel]);
 
   // Files still being read (a large .h5 takes seconds): the panel says so from the first moment.
   const loadModel = useCallback(async (reading: Promise<FileEntry[]>) => {
@@ -117,7 +117,7 @@ export function App() {
       // The worker re-preprocessed the data already loaded for the new model's input.
       setData(await session.api.dataInfo());
     });
-  }, [session, step, keep, forgetRun, cancel]);
+  }, [session, step, keep, forgetRun, stopSearchTo]);
 
   const loadData = useCallback(async (reading: Promise<FileEntry[]>) => {
     stopSearchTo('load the new data set');
@@ -130,7 +130,7 @@ export function App() {
       setModel(await session.api.modelInfo());
       forgetRun();
     });
-  }, [session, step, prep, keep, forgetRun, cancel]);
+  }, [session, step, prep, keep, forgetRun, stopSearchTo]);
 
   const loadDemo = useCallback(async () => {
     stopSearchTo('load the demo');
@@ -146,7 +146,7 @@ export function App() {
       keep('data', { kind: 'demo' });
       forgetRun();
     });
-  }, [session, step, keep, forgetRun, cancel]);
+  }, [session, step, keep, forgetRun, stopSearchTo]);
 
   /** Loads again what was kept: model, then data with its settings, then the search's result. */
   const restore = useCallback(async (saved: Saved & { model: Source }) => {

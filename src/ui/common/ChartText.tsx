@@ -22,6 +22,7 @@ export function ChartText({ id, summary, columns, rows }: Props) {
           <div className="scroll">
             <table>
               <thead><tr>{columns.map((c) => <th key={c} scope="col">{c}</th>)}</tr></thead>
+              {/* biome-ignore lint/suspicious/noArrayIndexKey: rows and cells are plain text without an identity; a new chart replaces them all */}
               <tbody>{rows.map((r, i) => <tr key={i}>{r.map((v, j) => <td key={j}>{v}</td>)}</tr>)}</tbody>
             </table>
           </div>

@@ -93,6 +93,7 @@ export function DataPanel({ data, prep, channels, busy, disabled, hasResult, err
           {data.adapted && <p className="notice" role="status" data-testid="data-adapted">{data.adapted}</p>}
           <SplitForm data={data} busy={busy} onSplit={onSplit} />
           {data.warning && <p className="warning" role="alert" data-testid="data-warning">{data.warning}</p>}
+          {/* biome-ignore lint/suspicious/noArrayIndexKey: samples have no identity; new data replaces them all */}
           <div className="thumbs">{data.samples.map((s, i) => <Thumbnail key={i} sample={s} />)}</div>
         </>
       )}

@@ -56,6 +56,7 @@ function useCMemory(fetch: Props['fetchCMemory'], result: unknown): string | nul
   const [text, setText] = useState<string | null>(null);
   const ask = useRef(fetch);
   ask.current = fetch;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new result is the reason to ask again; the function asked is read through the ref
   useEffect(() => {
     if (!ask.current) return;
     let live = true;

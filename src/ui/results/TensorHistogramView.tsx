@@ -25,16 +25,17 @@ export function TensorHistogramView({ picked, fetchHistogram }: Props) {
   const slots = (['weights', 'bias', 'output'] as TensorSlot[]).filter((s) => layer && (s === 'output' || layer.params > 0) && layer[s]);
   const useSlot = slots.includes(slot) ? slot : slots[0] ?? 'output';
   const format = (layer?.[useSlot] as Format | null | undefined) ?? null;
-  const fkey = format ? `${format.bits},${format.frac},${format.signed}` : 'float';
+  // The effect depends on values, not objects: a new but equal format must not fetch again.
+  const layerName = layer?.name;
+  const [bits, frac, signed] = format ? [format.bits, format.frac, format.signed] : [0, 0, false];
 
   useEffect(() => {
-    if (!layer) return;
+    if (layerName === undefined) return;
     let live = true;
-    fetchHistogram(layer.name, useSlot, format).then((h) => { if (live) { setHist(h); setError(null); } }, (e) => live && setError(errorText(e)));
+    const f = bits > 0 ? { bits, frac, signed } : null;
+    fetchHistogram(layerName, useSlot, f).then((h) => { if (live) { setHist(h); setError(null); } }, (e) => live && setError(errorText(e)));
     return () => { live = false; };
-    // The format is keyed by value: a new but equal object must not refetch.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [layer?.name, useSlot, fkey, fetchHistogram]);
+  }, [layerName, useSlot, bits, frac, signed, fetchHistogram]);
 
   return (
     <figure className="tradeoff" data-testid="tensor-histogram" aria-label="histogram of a tensor's values with its format's range">

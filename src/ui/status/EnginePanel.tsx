@@ -27,6 +27,7 @@ const PATHS: Record<string, string> = {
 export function EnginePanel({ fetchInfo, refresh, idle, workers }: Props) {
   const [info, setInfo] = useState<EngineInfo | null>(null);
   const [error, setError] = useState<string | null>(null);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `refresh` (what the panel describes) changing is the reason to ask again
   useEffect(() => {
     if (!idle) return;
     let live = true;
