@@ -1,5 +1,6 @@
 // Node loader: reads the Wasm engines built by scripts/build-wasm.mjs from build/.
 import { existsSync, readFileSync } from 'node:fs';
+import v8 from 'node:v8';
 import { fileURLToPath } from 'node:url';
 import type { EngineOptions } from './engine.ts';
 import { type Engine, createEngine } from './engine.ts';
@@ -15,6 +16,15 @@ export function loadEngineWasmNode(dir = buildDir): { simd: Uint8Array<ArrayBuff
   if (!existsSync(simdPath)) throw new Error(`${simdPath} is missing: run \`npm run build:wasm\` first`);
   const relaxedPath = `${dir}/engine-relaxed.wasm`;
   return { simd: new Uint8Array(readFileSync(simdPath)), relaxed: existsSync(relaxedPath) ? new Uint8Array(readFileSync(relaxedPath)) : null };
+}
+
+/**
+ * Lets this process (every thread: V8 flags are process-wide) run the relaxed-SIMD build, which
+ * Node 20 has only behind a V8 flag; engines compiled afterwards use it as the browser does. The
+ * relaxed build gives the same results bit for bit (src/engine/engine-property.test.ts runs it).
+ */
+export function allowRelaxedSimd(): void {
+  v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
 }
 
 /** An engine for Node (relaxed SIMD when the runtime supports it, e.g. with --experimental-wasm-relaxed-simd). */
