@@ -20,6 +20,7 @@ import type { Dataset, FileEntry } from '../formats/types.ts';
 import { EngineEvaluator, type ImageSet } from '../search/engine-evaluator.ts';
 import type { Evaluator } from '../search/evaluator.ts';
 import type { LockedFormat } from '../search/locks.ts';
+import type { PoolEvaluator } from '../search/pool-evaluator.ts';
 import { pickForBudget, runSearch, type SearchResult } from '../search/run.ts';
 import type { Progress, ScoredPoint } from '../search/scorer.ts';
 import type { DataInfo, KernelRow, LayerLock, ModelInfo, PickRule, ResultPoint, RunRequest, RunView, Sample } from '../worker/contract.ts';
@@ -41,6 +42,19 @@ export function scoredPoints(result: SearchResult): ScoredPoint[] {
     });
   });
   return out;
+}
+
+/** What scores configurations on each image set: the workspace's engine, or a worker pool. */
+export interface Scoring {
+  search: Evaluator;
+  confirmation: Evaluator | null;
+  validation: Evaluator;
+}
+
+/** A worker pool's evaluators (shard-protocol.ts startPool with `confirmation` and `validation` sets) as a run's scoring. */
+export function poolScoring(pool: PoolEvaluator): Partial<Scoring> {
+  const { confirmation, validation } = pool.sets;
+  return { search: pool, ...(confirmation ? { confirmation } : {}), ...(validation ? { validation } : {}) };
 }
 
 /** A scored configuration: the page's view of it, and the configuration by node index it describes. */
@@ -156,7 +170,7 @@ export class Workspace {
     };
   }
 
-  /** Evaluators on the search, confirmation and validation (held-out) images. */
+  /** Evaluators on the search, confirmation and validation (held-out) images, on the workspace's engine. */
   evaluators(proxyTotal = PROXY_IMAGES): { search: EngineEvaluator; confirmation: EngineEvaluator | null; validation: EngineEvaluator } {
     const data = this.need();
     const whole = (set: ImageSet) => new EngineEvaluator(this.engine, set, set.labels.length);
@@ -168,13 +182,13 @@ export class Workspace {
   }
 
   /** Scores a configuration on the search, confirmation and held-out images and judges it against `budget`. */
-  async point(config: QuantConfig, budget?: number): Promise<ResultPoint> {
-    return (await this.score(config, budget)).point;
+  async point(config: QuantConfig, budget?: number, evs?: Scoring): Promise<ResultPoint> {
+    return (await this.score(config, budget, evs)).point;
   }
 
-  private async score(config: QuantConfig, budget: number = this.current?.point.budget ?? this.last?.budget ?? 0.01): Promise<Scored> {
+  private async score(config: QuantConfig, budget: number = this.current?.point.budget ?? this.last?.budget ?? 0.01, evs: Scoring = this.evaluators()): Promise<Scored> {
     const graph = this.graph;
-    const { search, confirmation, validation } = this.evaluators();
+    const { search, confirmation, validation } = evs;
     const figure = async (ev: Evaluator): Promise<LossFigure> => {
       const r = await ev.evaluate(config);
       return lossFigure({ correct: r.correct, gained: r.gained ?? 0, total: r.total }, ev.floatCorrect);
@@ -199,10 +213,10 @@ export class Workspace {
   }
 
   /** The run's pick for `budget`; with confirmation and nothing confirmed, the run's fallback (the safest point) with a warning. */
-  private async picked(config: QuantConfig | null, budget: number): Promise<Scored | null> {
+  private async picked(config: QuantConfig | null, budget: number, evs: Scoring): Promise<Scored | null> {
     const last = this.last!;
     const fallback = !config && this.rule?.on === 'confirmation';
-    const p = config ? await this.score(config, budget) : fallback ? await this.score(last.chosen.config, budget) : null;
+    const p = config ? await this.score(config, budget, evs) : fallback ? await this.score(last.chosen.config, budget, evs) : null;
     if (p && fallback) p.point.warnings.push(`No configuration was confirmed within the ${(budget * 100).toFixed(2)}% budget; this is the safest one the search found.`);
     return p;
   }
@@ -217,17 +231,21 @@ export class Workspace {
     });
   }
 
-  /** Searches; `evaluator` replaces the workspace's own engine for scoring (e.g. a worker pool). */
-  async run(req: RunRequest, onProgress?: (p: Progress) => void, signal?: AbortSignal, evaluator?: Evaluator): Promise<RunView> {
+  /**
+   * Searches; `scoring` replaces the workspace's own engine for scoring some or all of the image
+   * sets (e.g. a worker pool's evaluators: the search, its confirmation and the final scores then
+   * use every worker).
+   */
+  async run(req: RunRequest, onProgress?: (p: Progress) => void, signal?: AbortSignal, scoring?: Partial<Scoring>): Promise<RunView> {
     const graph = this.graph;
     const data = this.need();
-    const own = this.evaluators();
+    const evs: Scoring = { ...this.evaluators(), ...scoring };
     const result = await runSearch(req.method, {
-      graph, evaluator: evaluator ?? own.search, confirmation: own.confirmation, confirmZ: req.confirmZ,
+      graph, evaluator: evs.search, confirmation: evs.confirmation, confirmZ: req.confirmZ,
       budget: req.budget, stats: data.stats, seed: req.seed ?? 0, bits: req.bits, confidence: req.confidence, onProgress, signal,
       locked: req.locked && this.locksByIndex(req.locked),
     });
-    return this.adopt(result);
+    return this.adopt(result, undefined, evs);
   }
 
   /**
@@ -235,7 +253,7 @@ export class Workspace {
    * baseline on both image sets. A result saved before a reload comes back through here too, with
    * the configuration that was picked then (it is scored again: the data is the same, the code may not be).
    */
-  async adopt(saved: SearchResult | SavedResult, picked?: NamedConfig | QuantConfig): Promise<RunView> {
+  async adopt(saved: SearchResult | SavedResult, picked?: NamedConfig | QuantConfig, evs: Scoring = this.evaluators()): Promise<RunView> {
     const data = this.need();
     const result = searchResult(this.graph, saved);
     this.last = result;
@@ -243,10 +261,10 @@ export class Workspace {
     const c = result.confirmation ?? null;
     this.rule = c ? { on: 'confirmation', z: c.z, evaluations: c.evaluations } : { on: 'search', z: null, evaluations: 0 };
     const fits = pickForBudget(result.frontier, result.budget);
-    const chosen = (await this.picked(c ? fits?.config ?? null : result.chosen.config, result.budget))!;
-    const baseline8 = await this.point(result.baseline8.config, result.budget);
+    const chosen = (await this.picked(c ? fits?.config ?? null : result.chosen.config, result.budget, evs))!;
+    const baseline8 = await this.point(result.baseline8.config, result.budget, evs);
     // Pages before layer names kept the picked configuration by node index.
-    this.current = picked ? await this.score('nodes' in picked ? picked : configFromReport(this.graph, picked), result.budget) : chosen;
+    this.current = picked ? await this.score('nodes' in picked ? picked : configFromReport(this.graph, picked), result.budget, evs) : chosen;
     this.baseline = baseline8;
     return {
       method: result.method, budget: result.budget, evaluations: result.evaluations + (c?.evaluations ?? 0), seconds: result.seconds,

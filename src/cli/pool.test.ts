@@ -6,7 +6,7 @@ import { uniformConfig } from '../core/cost.ts';
 import { openDataset, openModel } from '../formats/index.ts';
 import { readPathAsFiles } from '../formats/node-files.ts';
 import type { PoolEvaluator } from '../search/pool-evaluator.ts';
-import type { Workspace } from '../app/workspace.ts';
+import { poolScoring, type Workspace } from '../app/workspace.ts';
 import { nodeWorkspace } from './inputs.ts';
 import { workerPool } from './pool.ts';
 import { demoDataPath, demoModelPath } from './project.ts';
@@ -22,7 +22,7 @@ beforeAll(async () => {
   const data = ws.setData(await openDataset(readPathAsFiles(demoDataPath())), {}, { search: 300, validation: 50 });
   five = uniformConfig(ws.graph, data.stats, 5);
   three = uniformConfig(ws.graph, data.stats, 3);
-  pool = await workerPool(ws.graph, data.calibration, 100, 2);
+  pool = await workerPool(ws.graph, data.calibration, 100, 2, { confirmation: data.confirmation, validation: data.validation });
 });
 
 afterAll(() => pool?.close());
@@ -61,6 +61,36 @@ describe('workerPool', () => {
     const r = ws.engine.run(images, labels, { maxErrors: 3, sharedErrors: shared });
     expect(r).toMatchObject({ stoppedEarly: true, evaluated: 32 });
     expect(Atomics.load(shared, 0)).toBe(3 + 32 - r.correct);
+  });
+
+  it('scores the confirmation and held-out images like one engine, and stops early the same way every time', async () => {
+    const own = ws.evaluators();
+    for (const name of ['confirmation', 'validation'] as const) {
+      const a = await pool.sets[name].evaluate(five);
+      const b = await own[name]!.evaluate(five);
+      expect(a).toMatchObject({ correct: b.correct, gained: b.gained, total: b.total, stoppedEarly: false });
+      expect(a.total).toBe(ws.data![name].labels.length);
+    }
+    // No shared count outside the search set: a stopped confirmation score depends on each
+    // shard's own images only, so it is the same in every run (report.json shows it).
+    const stops = await Promise.all([0, 1, 2].map(async () => {
+      await pool.sets.confirmation.evaluate(five);
+      return pool.sets.confirmation.evaluate(three, { maxErrors: 3 });
+    }));
+    expect(stops[0].stoppedEarly).toBe(true);
+    expect(stops[0].total - stops[0].correct).toBeGreaterThan(3);
+    for (const r of stops) expect(r).toEqual(stops[0]);
+  });
+
+  it('a run whose confirmation and final scores use the pool picks and reports exactly as one engine', async () => {
+    const req = { method: 'frontier' as const, budget: 0.02, seed: 1 };
+    const alone = await ws.run(req);
+    const { confirmation, validation } = poolScoring(pool);
+    const pooled = await ws.run(req, undefined, undefined, { confirmation, validation });
+    expect(pooled.chosen).toEqual(alone.chosen);
+    expect(pooled.baseline8).toEqual(alone.baseline8);
+    expect(pooled.frontier).toEqual(alone.frontier);
+    expect(pooled.pick.evaluations).toBeGreaterThan(1);
   });
 
   it('reports an error in a shard as a rejected evaluation', async () => {

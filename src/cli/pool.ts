@@ -34,6 +34,7 @@ function threadTransport(): ShardTransport {
   };
 }
 
-export function workerPool(graph: Graph, set: ImageSet, proxyTotal: number, workers: number): Promise<PoolEvaluator> {
-  return startPool(threadTransport, graph, set, proxyTotal, workers);
+/** `workers` threads over the search images `set` and, when given, `others` (shard-protocol.ts startPool). */
+export function workerPool(graph: Graph, set: ImageSet, proxyTotal: number, workers: number, others?: Record<string, ImageSet>): Promise<PoolEvaluator> {
+  return startPool(threadTransport, graph, set, proxyTotal, workers, others);
 }

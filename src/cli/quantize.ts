@@ -4,6 +4,7 @@ import { relative } from 'node:path';
 import type { Method, Progress } from '../search/scorer.ts';
 import { exportKinds, writeExports } from '../app/exports.ts';
 import { PROXY_IMAGES } from '../app/load-data.ts';
+import { poolScoring } from '../app/workspace.ts';
 import type { LossFigure } from '../core/loss-figure.ts';
 import type { ResultPoint } from '../worker/contract.ts';
 import { type ParsedArgs, UsageError, numberFlag, stringFlag } from './args.ts';
@@ -48,7 +49,9 @@ export async function quantizeCommand(args: ParsedArgs): Promise<number> {
   const { workspace: ws, data } = await loadInputs(args, log);
   log(`${ws.graph.name}: float accuracy ${(data.floatAcc.calibration * 100).toFixed(2)}% on ${data.calibration.labels.length} search images, ` +
     `${(data.floatAcc.confirmation * 100).toFixed(2)}% on ${data.confirmation.labels.length} confirmation images, ${(data.floatAcc.validation * 100).toFixed(2)}% on ${data.validation.labels.length} held out`);
-  const pool = workers > 1 ? await workerPool(ws.graph, data.calibration, PROXY_IMAGES, workers) : undefined;
+  // The workers hold the confirmation and held-out images too: every phase scores on all of them.
+  const others = { confirmation: data.confirmation, validation: data.validation };
+  const pool = workers > 1 ? await workerPool(ws.graph, data.calibration, PROXY_IMAGES, workers, others) : undefined;
   let lastLine = 0;
   const view = await ws.run({ method, budget, bits, confidence, confirmZ, seed }, (p) => {
     const now = performance.now();
@@ -56,7 +59,7 @@ export async function quantizeCommand(args: ParsedArgs): Promise<number> {
       lastLine = now;
       log(progressLine(p));
     }
-  }, undefined, pool).finally(() => pool?.close());
+  }, undefined, pool && poolScoring(pool)).finally(() => pool?.close());
   const { report } = ws.result();
   report.seconds = (performance.now() - t0) / 1000;
   const files = await writeExports(ws, ['report', ...kinds.filter((k) => k !== 'report')], report);

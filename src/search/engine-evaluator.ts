@@ -86,10 +86,11 @@ export class EngineEvaluator implements Evaluator {
       last: null,
       floatOutputs: null,
     });
-    // The proxy gets its own array: the engine keys prefix caches by array identity.
+    // A smaller proxy gets its own array: the engine keys prefix caches by array identity. One
+    // as large as the set shares it (no copy of a large set): the same images, so the same caches.
     this.parts = {
       full: part(this.total, set.images),
-      proxy: part(this.proxyTotal, set.images.slice(0, this.proxyTotal * this.elems)),
+      proxy: part(this.proxyTotal, this.proxyTotal < this.total ? set.images.slice(0, this.proxyTotal * this.elems) : set.images),
     };
     this.floatCorrect = this.parts.full.floatCorrect;
     this.floatProxyCorrect = this.parts.proxy.floatCorrect;

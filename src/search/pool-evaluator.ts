@@ -6,7 +6,8 @@ import type { EvalOptions, EvalResult, Evaluator } from './evaluator.ts';
 
 /** One shard: an evaluator over its own images, behind any transport. */
 export interface Shard {
-  evaluate(config: QuantConfig, opts: Omit<EvalOptions, 'signal'>): Promise<EvalResult>;
+  /** `set`: which of the shard's image sets (0, the default: the search images). */
+  evaluate(config: QuantConfig, opts: Omit<EvalOptions, 'signal'>, set?: number): Promise<EvalResult>;
   close(): void;
 }
 
@@ -39,8 +40,15 @@ export class PoolEvaluator implements Evaluator {
   readonly floatCorrect: number;
   readonly floatProxyCorrect: number;
 
-  /** `sharedErrors`: the shards' common count of wrong answers (engine RunOptions.sharedErrors), if any. */
-  constructor(private readonly shards: Shard[], set: ShardSet, private readonly sharedErrors?: Int32Array) {
+  /**
+   * `sharedErrors`: the shards' common count of wrong answers (engine RunOptions.sharedErrors), if
+   * any. `index`: which of the shards' image sets this scores. `sets`: evaluators on the other
+   * sets the same shards hold (shard-protocol.ts startPool), by name.
+   */
+  constructor(
+    private readonly shards: Shard[], set: ShardSet, private readonly sharedErrors?: Int32Array, private readonly index = 0,
+    readonly sets: Readonly<Record<string, PoolEvaluator>> = {},
+  ) {
     this.total = set.labels.length;
     this.proxyTotal = Math.max(1, Math.min(this.total, set.proxyTotal));
     let full = 0, proxy = 0;
@@ -59,7 +67,7 @@ export class PoolEvaluator implements Evaluator {
     if (this.sharedErrors) Atomics.store(this.sharedErrors, 0, 0);
     // A shard stops once the wrong answers of all of them pass the limit (or, without a shared
     // counter, its own do): never too early, and the sum of what they saw is over the limit.
-    const parts = await Promise.all(this.shards.map((s) => s.evaluate(config, rest)));
+    const parts = await Promise.all(this.shards.map((s) => s.evaluate(config, rest, this.index)));
     opts.signal?.throwIfAborted();
     const sum = parts.reduce((a, p) => ({
       correct: a.correct + p.correct, agree: a.agree + p.agree, gained: (a.gained ?? 0) + (p.gained ?? 0), total: a.total + p.total,

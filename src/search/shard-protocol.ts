@@ -10,8 +10,9 @@ import { PoolEvaluator, type Shard, type ShardSet, dealShard } from './pool-eval
 
 export interface ShardInit {
   graph: Graph;
-  set: ShardSet;
-  /** One Int32 on a SharedArrayBuffer: wrong answers of all shards in the current evaluation. */
+  /** The shard's search images first, then its part of every other set the pool scores (confirmation, held out). */
+  sets: ShardSet[];
+  /** One Int32 on a SharedArrayBuffer: wrong answers of all shards in the current search evaluation. */
   errors?: SharedArrayBuffer;
 }
 
@@ -23,7 +24,7 @@ function sharedCounter(): SharedArrayBuffer | undefined {
 
 export type ShardRequest =
   | { init: ShardInit }
-  | { id: number; config: QuantConfig; opts: Omit<EvalOptions, 'signal'> };
+  | { id: number; set: number; config: QuantConfig; opts: Omit<EvalOptions, 'signal'> };
 
 export type ShardReply =
   | { ready: true }
@@ -47,11 +48,11 @@ export function connectShard(t: ShardTransport, init: ShardInit): Promise<Shard>
   let next = 0;
   return new Promise((ready, failed) => {
     const shard: Shard = {
-      evaluate: (config, opts) => new Promise((resolve, reject) => {
+      evaluate: (config, opts, set = 0) => new Promise((resolve, reject) => {
         if (dead) return reject(dead);
         const id = next++;
         pending.set(id, { resolve, reject });
-        t.post({ id, config, opts });
+        t.post({ id, set, config, opts });
       }),
       close: () => t.terminate(),
     };
@@ -68,23 +69,35 @@ export function connectShard(t: ShardTransport, init: ShardInit): Promise<Shard>
       for (const p of pending.values()) p.reject(e);
       pending.clear();
     });
-    const { images, labels, floatPredictions } = init.set;
-    t.post({ init }, [images.buffer as ArrayBuffer, labels.buffer as ArrayBuffer, floatPredictions.buffer as ArrayBuffer]);
+    t.post({ init }, init.sets.flatMap((s) => [s.images.buffer as ArrayBuffer, s.labels.buffer as ArrayBuffer, s.floatPredictions.buffer as ArrayBuffer]));
   });
 }
 
-/** `workers` shards, shard k from `spawn(k)`, each scoring every workers-th image. */
-export async function startPool(spawn: (k: number) => ShardTransport, graph: Graph, set: ImageSet, proxyTotal: number, workers: number): Promise<PoolEvaluator> {
+/**
+ * `workers` shards, shard k from `spawn(k)`, each scoring every workers-th image of the search
+ * set and of each of `others` (e.g. confirmation and held-out images: scoring them is then split
+ * across the workers too). The result scores the search set; `sets[name]` each other set.
+ */
+export async function startPool(
+  spawn: (k: number) => ShardTransport, graph: Graph, set: ImageSet, proxyTotal: number, workers: number,
+  others: Record<string, ImageSet> = {},
+): Promise<PoolEvaluator> {
   const full = { ...set, proxyTotal };
+  const names = Object.keys(others).filter((name) => others[name].labels.length > 0);
+  // Other sets have no proxy (their evaluators score them whole).
+  const rest = names.map((name) => ({ ...others[name], proxyTotal: others[name].labels.length }));
   const errors = workers > 1 ? sharedCounter() : undefined;
   const started: ShardTransport[] = [];
   try {
     const shards = await Promise.all(Array.from({ length: workers }, (_, k) => {
       const t = spawn(k);
       started.push(t);
-      return connectShard(t, { graph, set: dealShard(full, k, workers), errors });
+      return connectShard(t, { graph, sets: [full, ...rest].map((s) => dealShard(s, k, workers)), errors });
     }));
-    return new PoolEvaluator(shards, full, errors && new Int32Array(errors));
+    // Only the search set shares the error count: an early stop elsewhere (confirmation) then
+    // depends on each shard's own images alone, so its counts are the same in every run.
+    const sets = Object.fromEntries(names.map((name, j) => [name, new PoolEvaluator(shards, rest[j], undefined, j + 1)]));
+    return new PoolEvaluator(shards, full, errors && new Int32Array(errors), 0, sets);
   } catch (e) {
     for (const t of started) t.terminate();
     throw e;
@@ -93,23 +106,26 @@ export async function startPool(spawn: (k: number) => ShardTransport, graph: Gra
 
 /** The worker's side: builds its engine on the init message, then answers evaluations in order. */
 export function serveShard(makeEngine: () => Promise<Engine>, reply: (m: ShardReply) => void): (m: ShardRequest) => void {
-  let evaluator: Promise<EngineEvaluator> | null = null;
+  let evaluators: Promise<EngineEvaluator[]> | null = null;
   // One engine: evaluations run one after another even if requests arrive together.
   let queue: Promise<unknown> = Promise.resolve();
   return (m) => {
     if ('init' in m) {
-      const { graph, set, errors } = m.init;
-      evaluator = makeEngine().then((engine) => {
+      const { graph, sets, errors } = m.init;
+      evaluators = makeEngine().then((engine) => {
         engine.load(graph);
-        return new EngineEvaluator(engine, set, set.proxyTotal, errors && new Int32Array(errors));
+        return sets.map((s, j) => new EngineEvaluator(engine, s, s.proxyTotal, j === 0 && errors ? new Int32Array(errors) : undefined));
       });
-      evaluator.then(() => reply({ ready: true }), (e) => reply({ failed: messageOf(e) }));
+      evaluators.then(() => reply({ ready: true }), (e) => reply({ failed: messageOf(e) }));
       return;
     }
-    const { id, config, opts } = m;
-    if (!evaluator) return reply({ id, error: 'shard used before its init message' });
-    const ready = evaluator;
-    queue = queue.then(() => ready.then((ev) => ev.evaluate(config, opts)).then(
+    const { id, set, config, opts } = m;
+    if (!evaluators) return reply({ id, error: 'shard used before its init message' });
+    const ready = evaluators;
+    queue = queue.then(() => ready.then((evs) => {
+      if (!evs[set]) throw new Error(`shard has no image set ${set}`);
+      return evs[set].evaluate(config, opts);
+    }).then(
       (result) => reply({ id, result }),
       (e) => reply({ id, error: messageOf(e) }),
     ));

@@ -6,7 +6,7 @@ import { detectWasmSupport } from '../engine/wasm-support.ts';
 import type { Progress } from '../search/scorer.ts';
 import { cMemory, writeExports } from '../app/exports.ts';
 import { PROXY_IMAGES } from '../app/load-data.ts';
-import { Workspace } from '../app/workspace.ts';
+import { poolScoring, Workspace } from '../app/workspace.ts';
 import type { RunProgress, ScoredPoint, WorkerApi } from './contract.ts';
 import { holdGenerationLock } from './lifetime.ts';
 import { closeShardPool, shardPool } from './shard-pool.ts';
@@ -78,7 +78,7 @@ const api: WorkerApi = {
     const w = await ws();
     const pool = w.data ? await shardPool(w.graph, w.data, request.workers ?? 1, PROXY_IMAGES) : null;
     try {
-      return await w.run(request, throttled(onProgress), undefined, pool ?? undefined);
+      return await w.run(request, throttled(onProgress), undefined, pool ? poolScoring(pool) : undefined);
     } catch (e) {
       closeShardPool();
       throw e;

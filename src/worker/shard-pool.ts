@@ -23,14 +23,14 @@ function webTransport(k: number): ShardTransport {
   };
 }
 
-/** `workers` Web Worker shards over `set`, shard k scoring images k, k+workers, … */
-export function webShardPool(graph: Graph, set: ImageSet, proxyTotal: number, workers: number): Promise<PoolEvaluator> {
-  return startPool(webTransport, graph, set, proxyTotal, workers);
+/** `workers` Web Worker shards over `set` (and `others`), shard k scoring images k, k+workers, … */
+export function webShardPool(graph: Graph, set: ImageSet, proxyTotal: number, workers: number, others?: Record<string, ImageSet>): Promise<PoolEvaluator> {
+  return startPool(webTransport, graph, set, proxyTotal, workers, others);
 }
 
 let kept: { graph: Graph; data: LoadedData; workers: number; pool: Promise<PoolEvaluator> } | null = null;
 
-/** A pool of `workers` shards over the calibration images (null for one: the engine worker scores itself). */
+/** A pool of `workers` shards over the search, confirmation and held-out images (null for one: the engine worker scores itself). */
 export function shardPool(graph: Graph, data: LoadedData, workers: number, proxyTotal: number): Promise<PoolEvaluator> | null {
   if (kept && (kept.graph !== graph || kept.data !== data || kept.workers !== workers)) {
     void kept.pool.then((p) => p.close(), () => {});
@@ -38,7 +38,8 @@ export function shardPool(graph: Graph, data: LoadedData, workers: number, proxy
   }
   if (workers <= 1) return null;
   if (!kept) {
-    const pool = webShardPool(graph, data.calibration, proxyTotal, workers);
+    // The confirmation and held-out images too: the run's confirmation and final scores use every worker.
+    const pool = webShardPool(graph, data.calibration, proxyTotal, workers, { confirmation: data.confirmation, validation: data.validation });
     kept = { graph, data, workers, pool };
     pool.catch(() => { if (kept?.pool === pool) kept = null; });
   }
