@@ -22,6 +22,7 @@ export function emptyStats(): TensorStats {
 
 /** Adds values to running statistics (returns `into`). */
 export function accumulateStats(values: ArrayLike<number>, into: TensorStats = emptyStats()): TensorStats {
+  if (values instanceof Float32Array) return accumulateF32(values, into);
   let { min, max, maxAbs, zeros } = into;
   const h = into.log2Histogram;
   for (let i = 0; i < values.length; i++) {
@@ -32,6 +33,35 @@ export function accumulateStats(values: ArrayLike<number>, into: TensorStats = e
     if (a > maxAbs) maxAbs = a;
     if (a === 0) { zeros++; continue; }
     const b = Math.floor(Math.log2(a)) - HIST_MIN_EXP;
+    h[b < 0 ? 0 : b >= HIST_BINS ? HIST_BINS - 1 : b]++;
+  }
+  into.count += values.length;
+  into.min = min;
+  into.max = max;
+  into.maxAbs = maxAbs;
+  into.zeros = zeros;
+  return into;
+}
+
+/**
+ * The same for float32 values, reading floor(log2|x|) from the exponent bits instead of calling
+ * Math.log2 per value (most of the time of statistics over a model's activations). Equal: a
+ * float32 below a power of two is far enough below it that Math.log2 in double precision never
+ * rounds up to it; subnormals (exponent field 0) land in the first bin either way.
+ */
+function accumulateF32(values: Float32Array, into: TensorStats): TensorStats {
+  let { min, max, maxAbs, zeros } = into;
+  const h = into.log2Histogram;
+  const bits = new Uint32Array(values.buffer, values.byteOffset, values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v < min) min = v;
+    if (v > max) max = v;
+    const a = Math.abs(v);
+    if (a > maxAbs) maxAbs = a;
+    if (a === 0) { zeros++; continue; }
+    if (a !== a) continue; // NaN: no bin (Math.log2 gives none either)
+    const b = ((bits[i] >>> 23) & 0xff) - 127 - HIST_MIN_EXP;
     h[b < 0 ? 0 : b >= HIST_BINS ? HIST_BINS - 1 : b]++;
   }
   into.count += values.length;
