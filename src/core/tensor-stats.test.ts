@@ -15,7 +15,10 @@ function edgeValues(): number[] {
 describe('accumulateStats', () => {
   it('bins float32 values exactly as Math.log2 does, and keeps range, zeros and count', () => {
     let seed = 7;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+    const rand = () => {
+      seed = (seed * 1103515245 + 12345) >>> 0;
+      return seed / 2 ** 32;
+    };
     const values = [...edgeValues(), ...Array.from({ length: 20000 }, () => (rand() - 0.5) * 2 ** (rand() * 80 - 40))];
     const f32 = Float32Array.from(values);
     const fast = accumulateStats(f32.subarray(1)); // an offset view, as the engine's batches are

@@ -60,7 +60,7 @@ function accumulateF32(values: Float32Array, into: TensorStats): TensorStats {
     const a = Math.abs(v);
     if (a > maxAbs) maxAbs = a;
     if (a === 0) { zeros++; continue; }
-    if (a !== a) continue; // NaN: no bin (Math.log2 gives none either)
+    if (Number.isNaN(a)) continue; // no bin (Math.log2 gives none either)
     const b = ((bits[i] >>> 23) & 0xff) - 127 - HIST_MIN_EXP;
     h[b < 0 ? 0 : b >= HIST_BINS ? HIST_BINS - 1 : b]++;
   }
