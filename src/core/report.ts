@@ -7,7 +7,7 @@
 // for frontier points their loss bound, both multiplication costs and (when scored) their
 // held-out loss. A format of null means float32.
 import type { QuantConfig } from './config.ts';
-import type { CostReport, Costs } from './cost.ts';
+import type { CostReport, Costs, Reductions } from './cost.ts';
 import { configCost, costsOf, formatOwner, reductions } from './cost.ts';
 import type { Format } from './format.ts';
 import { formatToString } from './format.ts';
@@ -120,7 +120,7 @@ export interface ReportJson {
   float: { calibration_acc: number; validation_acc: number } & Pick<Costs, 'memory_kb' | 'mult_cost' | 'mult_cost_paper'>;
   quantized: PointJson;
   baseline8: PointJson;
-  reductions: { memory: number; mult_cost: number; mult_cost_paper: number };
+  reductions: Reductions;
   input: Format | null;
   layers: LayerJson[];
   frontier: FrontierJson[];
