@@ -109,8 +109,10 @@ export function prepareData(engine: Engine, graph: Graph, dataset: Dataset, prep
   const given = dataset.labels;
   const part = (idx: Uint32Array): ImageSet => {
     const images = preprocessImages(Array.from(idx, (i) => dataset.images[i]), options);
-    const floatPredictions = engine.run(images, null).predictions;
-    return { images, labels: given ? Int32Array.from(idx, (i) => given[i]) : floatPredictions.slice(), floatPredictions };
+    // The outputs too: evaluators order images and measure distortion from them without a float pass of their own.
+    const r = engine.run(images, null, { outputs: true });
+    const floatPredictions = r.predictions;
+    return { images, labels: given ? Int32Array.from(idx, (i) => given[i]) : floatPredictions.slice(), floatPredictions, floatLogits: r.outputs };
   };
   const calibration = part(s.search);
   const confirmation = part(s.confirmation);

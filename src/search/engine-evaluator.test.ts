@@ -1,7 +1,7 @@
 // The engine evaluator on the real demo: scores match a plain engine run, prefix caches and
 // early stops change nothing but the work done, and an impossible configuration is a rejected
 // candidate rather than a crash.
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { QuantConfig } from '../core/config.ts';
 import { uniformConfig } from '../core/cost.ts';
 import { nodeWorkspace } from '../cli/inputs.ts';
@@ -9,6 +9,7 @@ import { demoDataPath, demoModelPath } from '../cli/project.ts';
 import { openDataset, openModel } from '../formats/index.ts';
 import { readPathAsFiles } from '../formats/node-files.ts';
 import type { Workspace } from '../app/workspace.ts';
+import { EngineEvaluator } from './engine-evaluator.ts';
 import { runSearch } from './run.ts';
 
 let ws: Workspace;
@@ -78,5 +79,28 @@ describe('EngineEvaluator', () => {
     const reordered = await ev.evaluate(changed, { distortion: true, firstChangedNode: last });
     const original = ws.evaluators(100).search;
     expect(reordered).toEqual(await original.evaluate(changed, { distortion: true }));
+  });
+
+  it('with the float outputs the data came with, orders and measures exactly as from its own float pass, without that pass', async () => {
+    const set = ws.data!.calibration;
+    expect(set.floatLogits?.length).toBe(set.labels.length * 10);
+    const withLogits = ws.evaluators(100).search;
+    const { floatLogits: _, ...bare } = set;
+    const own = new EngineEvaluator(ws.engine, bare, 100);
+    const last = ws.graph.nodes.length - 1;
+    const changed: QuantConfig = { nodes: eight.nodes.map((n, i) => (i === last ? { ...n, weights: { bits: 3, frac: 2, signed: true } } : n)) };
+    const floatPasses = vi.spyOn(ws.engine, 'logits');
+    const cases = [[eight, { distortion: true }], [changed, { distortion: true, maxErrors: 3 }], [changed, { distortion: true }], [eight, { subset: 'proxy', distortion: true }]] as const;
+    let passes = 0;
+    for (const [config, opts] of cases) {
+      const a = await withLogits.evaluate(config, opts);
+      expect(floatPasses).toHaveBeenCalledTimes(passes);
+      const b = await own.evaluate(config, opts);
+      passes = floatPasses.mock.calls.length;
+      expect(a).toEqual(b);
+    }
+    // Its own: the full set's distortion, its hard-first order, the proxy's distortion.
+    expect(passes).toBe(3);
+    floatPasses.mockRestore();
   });
 });

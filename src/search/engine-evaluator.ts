@@ -20,6 +20,11 @@ export interface ImageSet {
   labels: Int32Array;
   /** The float model's top-1 per image. */
   floatPredictions: Int32Array;
+  /**
+   * The float model's outputs, image-major, when already computed (app/load-data.ts): the
+   * evaluator then needs no float pass of its own to order the images or measure distortion.
+   */
+  floatLogits?: Float32Array;
 }
 
 /** Nodes whose formats differ between two configurations (firstDifference, every one). */
@@ -55,6 +60,8 @@ interface Part {
   last: QuantConfig | null;
   /** The float model's outputs, computed on the first request for distortion. */
   floatOutputs: FloatOutputs | null;
+  /** The float model's logits of the part's images in its order, when the set came with them. */
+  floatLogits: Float32Array | null;
 }
 
 export class EngineEvaluator implements Evaluator {
@@ -77,6 +84,7 @@ export class EngineEvaluator implements Evaluator {
     this.total = set.labels.length;
     this.elems = set.images.length / Math.max(1, this.total);
     this.proxyTotal = Math.max(1, Math.min(this.total, proxyTotal));
+    const classes = set.floatLogits ? set.floatLogits.length / Math.max(1, this.total) : 0;
     const part = (n: number, images: Float32Array): Part => ({
       images,
       labels: set.labels.subarray(0, n),
@@ -85,6 +93,7 @@ export class EngineEvaluator implements Evaluator {
       order: null,
       last: null,
       floatOutputs: null,
+      floatLogits: set.floatLogits ? set.floatLogits.subarray(0, n * classes) : null,
     });
     // A smaller proxy gets its own array: the engine keys prefix caches by array identity. One
     // as large as the set shares it (no copy of a large set): the same images, so the same caches.
@@ -103,8 +112,7 @@ export class EngineEvaluator implements Evaluator {
     const p = this.parts[subset];
     const n = p.labels.length;
     if (opts.distortion && !p.floatOutputs) {
-      this.engine.setConfig({ nodes: config.nodes.map(() => ({})) });
-      const logits = this.engine.logits(p.images);
+      const logits = p.floatLogits ?? this.floatLogits(p.images);
       p.floatOutputs = new FloatOutputs(logits, logits.length / n);
     }
     try {
@@ -153,11 +161,16 @@ export class EngineEvaluator implements Evaluator {
     return sum;
   }
 
+  /** The float model's outputs for `images` (engine.logits under the all-float configuration). */
+  private floatLogits(images: Float32Array): Float32Array {
+    this.engine.setConfig({ nodes: this.engine.nodeDomains().map(() => ({})) });
+    return this.engine.logits(images);
+  }
+
   /** Float-wrong images first, then by the float model's top-1 margin, smallest first (stable). */
   private reorder(p: Part): void {
     const n = p.labels.length;
-    this.engine.setConfig({ nodes: this.engine.nodeDomains().map(() => ({})) });
-    const logits = this.engine.logits(p.images);
+    const logits = p.floatLogits ?? this.floatLogits(p.images);
     const C = logits.length / Math.max(1, n);
     const margin = new Float64Array(n);
     for (let i = 0; i < n; i++) {
@@ -175,6 +188,9 @@ export class EngineEvaluator implements Evaluator {
     p.labels = Int32Array.from(order, (i) => p.labels[i]);
     p.floatPredictions = Int32Array.from(order, (i) => p.floatPredictions[i]);
     p.floatOutputs = null;
+    const reordered = new Float32Array(logits.length);
+    order.forEach((src, j) => reordered.set(logits.subarray(src * C, (src + 1) * C), j * C));
+    p.floatLogits = reordered;
     p.last = null;
     p.order = order;
   }

@@ -15,6 +15,8 @@ export interface ShardSet {
   images: Float32Array;
   labels: Int32Array;
   floatPredictions: Int32Array;
+  /** The float model's outputs, image-major, when known (engine-evaluator.ts ImageSet). */
+  floatLogits?: Float32Array;
   proxyTotal: number;
 }
 
@@ -26,8 +28,13 @@ export function dealShard(set: ShardSet, k: number, n: number): ShardSet {
   for (let i = k; i < total; i += n) idx.push(i);
   const images = new Float32Array(idx.length * elems);
   idx.forEach((src, j) => images.set(set.images.subarray(src * elems, (src + 1) * elems), j * elems));
+  const logits = set.floatLogits;
+  const C = logits ? logits.length / Math.max(1, total) : 0;
+  const floatLogits = logits && new Float32Array(idx.length * C);
+  if (logits && floatLogits) idx.forEach((src, j) => floatLogits.set(logits.subarray(src * C, (src + 1) * C), j * C));
   return {
     images,
+    ...(floatLogits ? { floatLogits } : {}),
     labels: Int32Array.from(idx, (i) => set.labels[i]),
     floatPredictions: Int32Array.from(idx, (i) => set.floatPredictions[i]),
     proxyTotal: idx.filter((i) => i < set.proxyTotal).length,

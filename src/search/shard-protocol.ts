@@ -69,7 +69,7 @@ export function connectShard(t: ShardTransport, init: ShardInit): Promise<Shard>
       for (const p of pending.values()) p.reject(e);
       pending.clear();
     });
-    t.post({ init }, init.sets.flatMap((s) => [s.images.buffer as ArrayBuffer, s.labels.buffer as ArrayBuffer, s.floatPredictions.buffer as ArrayBuffer]));
+    t.post({ init }, init.sets.flatMap((s) => [s.images, s.labels, s.floatPredictions, ...(s.floatLogits ? [s.floatLogits] : [])].map((a) => a.buffer as ArrayBuffer)));
   });
 }
 
