@@ -22,10 +22,23 @@ export interface TuningOptions {
 
 type IntParams = Extract<PreparedNode, { op: 'int-params' }>;
 
+/**
+ * What the next float conv2d/dense run does with its accumulators (acc-cache.ts): restore them
+ * from `data` instead of computing them, or compute and save them there. `base`: the batch's
+ * first output row within the image set.
+ */
+export interface AccTask {
+  restore: boolean;
+  data: Float32Array;
+  base: number;
+}
+
 export class NodeRunner {
   private readonly narrowInputs: boolean;
   private readonly fuseEpilogue: boolean;
   private readonly directC1: boolean;
+  /** Set by Engine.run for one exec of a float conv2d/dense node, then cleared. */
+  acc: AccTask | null = null;
 
   constructor(
     private readonly g: Graph,
@@ -134,7 +147,7 @@ export class NodeRunner {
         return;
       }
       case 'float-params': {
-        if (n.kind === 'conv2d' || n.kind === 'dense') this.gemmFloat(i, n, nb, floatSrc(0, L.scratchA), dst);
+        if (n.kind === 'conv2d' || n.kind === 'dense') this.gemmFloat(i, n, nb, () => floatSrc(0, L.scratchA), dst);
         else if (n.kind === 'depthwiseConv2d') this.depthwiseFloat(i, n, nb, floatSrc(0, L.scratchA), dst);
         else if (n.kind === 'affine') this.affineFloat(i, n, nb, floatSrc(0, L.scratchA), dst);
         else break;
@@ -322,16 +335,27 @@ export class NodeRunner {
     }
   }
 
-  private gemmFloat(i: number, n: Extract<GraphNode, { kind: 'conv2d' | 'dense' }>, nb: number, s: number, dst: number): void {
+  private gemmFloat(i: number, n: Extract<GraphNode, { kind: 'conv2d' | 'dense' }>, nb: number, input: () => number, dst: number): void {
     const { t, L } = this;
     const region = L.params[i]!;
     const { K, N, Np } = gemmDims(this.g, n)!;
     const { H, W, C, kh, kw, sh, sw, dh, dw, OH, OW, pads } = this.gemmGeometry(n);
-    const padded = pads.some((v) => v > 0);
-    const direct = kh === 1 && kw === 1 && sh === 1 && sw === 1 && !padded && OH === H && OW === W;
-    const { x, Hp, Wp, pt, pl } = this.padInput(s, H, W, C, pads, nb);
     const M = nb * OH * OW;
     const MT = L.tileRows[i];
+    const acc = this.acc;
+    if (acc?.restore) {
+      // The sums of these images under the same inputs and weights: the epilogue alone.
+      for (let r0 = 0; r0 < M; r0 += MT) {
+        const rows = Math.min(MT, M - r0);
+        const from = (acc.base + r0) * Np;
+        new Float32Array(this.k.memory.buffer, L.c32, rows * Np).set(acc.data.subarray(from, from + rows * Np));
+        t.epiF32(region.blkF, L.c32, Np, rows, N, dst + r0 * N * 4, N);
+      }
+      return;
+    }
+    const padded = pads.some((v) => v > 0);
+    const direct = kh === 1 && kw === 1 && sh === 1 && sw === 1 && !padded && OH === H && OW === W;
+    const { x, Hp, Wp, pt, pl } = this.padInput(input(), H, W, C, pads, nb);
     for (let r0 = 0; r0 < M; r0 += MT) {
       const rows = Math.min(MT, M - r0);
       const rowsPad = roundUp(rows, 4);
@@ -341,6 +365,7 @@ export class NodeRunner {
         A = L.panel;
       }
       t.gemmF32(A, K, region.wF32, Np, L.c32, Np, rowsPad, Np, K);
+      if (acc) acc.data.set(new Float32Array(this.k.memory.buffer, L.c32, rows * Np), (acc.base + r0) * Np);
       t.epiF32(region.blkF, L.c32, Np, rows, N, dst + r0 * N * 4, N);
     }
   }

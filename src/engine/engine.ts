@@ -23,7 +23,8 @@ import { kernelTable } from './kernel-table.ts';
 import type { KernelExports } from './kernels.ts';
 import { instantiateKernels } from './kernels.ts';
 import type { Layout } from './layout.ts';
-import { planLayout } from './layout.ts';
+import { gemmDims, planLayout } from './layout.ts';
+import { type AccCache, AccCacheStore } from './acc-cache.ts';
 import { PrefixCache, PrefixCacheStore } from './prefix-cache.ts';
 import type { Domain, NodePath, PreparedNode } from './prepare.ts';
 import { formatsKey, prepareNode } from './prepare.ts';
@@ -138,6 +139,7 @@ export class Engine {
   private keys: string[] = [];
   private inKeys: string[] = [];
   private caches: PrefixCacheStore;
+  private accCaches = new AccCacheStore(192 * 2 ** 20);
   private nodeMacs = new Float64Array(0);
   /** Since load(); see EngineCounters. */
   counters: EngineCounters = emptyCounters(0);
@@ -177,6 +179,7 @@ export class Engine {
     this.keys = graph.nodes.map(() => '\u0000');
     this.inKeys = graph.nodes.map(() => '\u0000');
     this.caches.clear();
+    this.accCaches.clear();
     this.nodeMacs = Float64Array.from(graph.nodes, nodeMacs);
     this.counters = emptyCounters(graph.nodes.length);
     this.setConfig(floatConfig(graph.nodes.length));
@@ -238,6 +241,7 @@ export class Engine {
   /** Forgets the prefix cache of an image set (or of all sets). */
   clearCache(images?: Float32Array): void {
     this.caches.clear(images);
+    this.accCaches.clear();
   }
 
   /**
@@ -260,6 +264,7 @@ export class Engine {
       .map((b) => new PrefixCache(b, this.keys.slice(0, b), g, this.layout, this.prepared.map((p) => p.out), count));
     const startLimit = Math.min(opts.startAt ?? 0, ...builds.map((b) => b.boundary));
     const usable = opts.startAt === undefined ? [] : this.caches.usable(images, this.keys, startLimit);
+    const acc = opts.startAt === undefined || !wanted.length ? null : this.accCacheFor(images, Math.min(...wanted), count);
     let start = -1;
     const predictions = new Int32Array(count).fill(-1);
     const outputs = opts.outputs ? new Float32Array(count * elementCount(g.nodes[g.output].shape)) : undefined;
@@ -286,8 +291,13 @@ export class Engine {
           build.save(this.k.memory.buffer, this.layout, b0, nb);
           counters.cacheSaves += nb;
         }
+        const restore = !!acc && i === acc.node && b0 + nb <= acc.count;
+        const save = !!acc && i === acc.node && !restore && b0 === acc.count;
+        this.runner.acc = restore || save ? { restore, data: acc!.data, base: b0 * acc!.rowsPerImage } : null;
         this.runner.exec(this.prepared, i, nb);
-        counters.macs[i] += this.nodeMacs[i] * nb;
+        this.runner.acc = null;
+        if (save) acc!.count += nb;
+        if (!restore) counters.macs[i] += this.nodeMacs[i] * nb;
         counters.images[i] += nb;
       }
       const outBuf = this.layout.buffer[outNode];
@@ -318,6 +328,23 @@ export class Engine {
     }
     counters.runMs += performance.now() - t0;
     return { predictions, correct, evaluated, stoppedEarly, startedAt: Math.max(0, start), outputs: outputs?.subarray(0, evaluated * outElems) };
+  }
+
+  /**
+   * The accumulator cache (acc-cache.ts) a run over `images` uses at `node`, the first node whose
+   * formats changed: the set's valid one, or a new one to fill; null where the node is not a
+   * float conv2d/dense or the cache would not fit.
+   */
+  private accCacheFor(images: Float32Array, node: number, count: number): (AccCache & { rowsPerImage: number }) | null {
+    const n = this.g.nodes[node];
+    if (this.prepared[node]?.op !== 'float-params' || (n.kind !== 'conv2d' && n.kind !== 'dense')) return null;
+    const rowsPerImage = n.kind === 'dense' ? 1 : n.shape[0] * n.shape[1];
+    const { Np } = gemmDims(this.g, n)!;
+    // The node's sums depend on the formats of every node before it (its input) and on its weights.
+    const key = `${this.keys.slice(0, node).join('\n')}\n${this.keys[node].split(' ')[0]}`;
+    const old = this.accCaches.get(images);
+    const c = old && old.node === node && old.key === key ? old : this.accCaches.start(images, node, key, rowsPerImage * Np, count);
+    return c && Object.assign(c, { rowsPerImage });
   }
 
   /** The output node's values for every image (dequantized when fixed), image-major. */
