@@ -23,13 +23,13 @@ export interface TuningOptions {
 type IntParams = Extract<PreparedNode, { op: 'int-params' }>;
 
 /**
- * What the next float conv2d/dense run does with its accumulators (acc-cache.ts): restore them
- * from `data` instead of computing them, or compute and save them there. `base`: the batch's
- * first output row within the image set.
+ * What the next conv2d/dense run does with its accumulators (acc-cache.ts): restore them from
+ * `data` instead of computing them, or compute and save them there. `base`: the batch's first
+ * output row within the image set.
  */
 export interface AccTask {
   restore: boolean;
-  data: Float32Array;
+  data: Uint8Array;
   base: number;
 }
 
@@ -283,7 +283,18 @@ export class NodeRunner {
     const MT = L.tileRows[i];
     const panel = L.panel;
     const path = p.path;
-    if (fast && this.directC1 && path === 'i16' && p.epi.fast && region.wAux) {
+    const acc = this.acc;
+    const is64 = path !== 'i8-relaxed' && path !== 'i16';
+    if (acc?.restore) {
+      // The exact sums of these images under the same inputs and weights: the epilogue alone.
+      for (let r0 = 0; r0 < M; r0 += MT) {
+        const rows = Math.min(MT, M - r0);
+        this.restoreAcc(acc, is64 ? L.c64 : L.c32, r0, rows, Np * (is64 ? 8 : 4));
+        this.intEpilogue(p, region.blkInt, is64, Np, rows, N, dst + r0 * N * 4);
+      }
+      return;
+    }
+    if (!acc && fast && this.directC1 && path === 'i16' && p.epi.fast && region.wAux) {
       fast.narrow_pad_i16(src, H, W, C, pads[0], pads[1], pads[2], pads[3], nb, L.padScratch);
       fast.conv_c1_i16(L.padScratch, H + pads[0] + pads[2], W + pads[1] + pads[3], kh, kw, OH, OW, nb, region.wAux, N, region.blkInt, dst);
       return;
@@ -294,7 +305,8 @@ export class NodeRunner {
     if (narrowed && path === 'i8-relaxed') narrowed.narrow_pad_i8(src, H, W, C, pads[0], pads[1], pads[2], pads[3], nb, L.padScratch, p.relaxedOffset);
     else if (narrowed) narrowed.narrow_pad_i16(src, H, W, C, pads[0], pads[1], pads[2], pads[3], nb, L.padScratch);
     const { x, Hp, Wp, pt, pl } = narrowed ? { x: 0, Hp: Hn, Wp: Wn, pt: 0, pl: 0 } : this.padInput(src, H, W, C, pads, nb);
-    const fused = fast && this.fuseEpilogue && p.epi.fast ? fast : null;
+    // Saving the sums needs them in c32/c64: no fused epilogue then.
+    const fused = fast && this.fuseEpilogue && p.epi.fast && !acc ? fast : null;
     for (let r0 = 0; r0 < M; r0 += MT) {
       const rows = Math.min(MT, M - r0);
       const rowsPad = roundUp(rows, 4);
@@ -331,7 +343,8 @@ export class NodeRunner {
         t.im2colX32(x, Hp, Wp, C, kh, kw, sh, sw, dh, dw, pt, pl, OH, OW, r0, rows, rowsPad, panel, Kp);
         t.gemmI64(panel, Kp, region.wInt, Kp, L.c64, Np, rowsPad, Np, 0, Kp);
       }
-      this.intEpilogue(p, region.blkInt, path !== 'i8-relaxed' && path !== 'i16', Np, rows, N, out);
+      if (acc) this.saveAcc(acc, is64 ? L.c64 : L.c32, r0, rows, Np * (is64 ? 8 : 4));
+      this.intEpilogue(p, region.blkInt, is64, Np, rows, N, out);
     }
   }
 
@@ -347,8 +360,7 @@ export class NodeRunner {
       // The sums of these images under the same inputs and weights: the epilogue alone.
       for (let r0 = 0; r0 < M; r0 += MT) {
         const rows = Math.min(MT, M - r0);
-        const from = (acc.base + r0) * Np;
-        new Float32Array(this.k.memory.buffer, L.c32, rows * Np).set(acc.data.subarray(from, from + rows * Np));
+        this.restoreAcc(acc, L.c32, r0, rows, Np * 4);
         t.epiF32(region.blkF, L.c32, Np, rows, N, dst + r0 * N * 4, N);
       }
       return;
@@ -365,9 +377,20 @@ export class NodeRunner {
         A = L.panel;
       }
       t.gemmF32(A, K, region.wF32, Np, L.c32, Np, rowsPad, Np, K);
-      if (acc) acc.data.set(new Float32Array(this.k.memory.buffer, L.c32, rows * Np), (acc.base + r0) * Np);
+      if (acc) this.saveAcc(acc, L.c32, r0, rows, Np * 4);
       t.epiF32(region.blkF, L.c32, Np, rows, N, dst + r0 * N * 4, N);
     }
+  }
+
+  /** Copies a tile's accumulators (rows × rowBytes at `from` in Wasm memory) into the cache. */
+  private saveAcc(acc: AccTask, from: number, r0: number, rows: number, rowBytes: number): void {
+    acc.data.set(new Uint8Array(this.k.memory.buffer, from, rows * rowBytes), (acc.base + r0) * rowBytes);
+  }
+
+  /** Puts a tile's cached accumulators back at `to`. */
+  private restoreAcc(acc: AccTask, to: number, r0: number, rows: number, rowBytes: number): void {
+    const at = (acc.base + r0) * rowBytes;
+    new Uint8Array(this.k.memory.buffer, to, rows * rowBytes).set(acc.data.subarray(at, at + rows * rowBytes));
   }
 
   /**

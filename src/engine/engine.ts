@@ -333,17 +333,21 @@ export class Engine {
   /**
    * The accumulator cache (acc-cache.ts) a run over `images` uses at `node`, the first node whose
    * formats changed: the set's valid one, or a new one to fill; null where the node is not a
-   * float conv2d/dense or the cache would not fit.
+   * conv2d/dense with parameters or the cache would not fit.
    */
   private accCacheFor(images: Float32Array, node: number, count: number): (AccCache & { rowsPerImage: number }) | null {
     const n = this.g.nodes[node];
-    if (this.prepared[node]?.op !== 'float-params' || (n.kind !== 'conv2d' && n.kind !== 'dense')) return null;
+    const p = this.prepared[node];
+    if ((p?.op !== 'float-params' && p?.op !== 'int-params') || (n.kind !== 'conv2d' && n.kind !== 'dense')) return null;
     const rowsPerImage = n.kind === 'dense' ? 1 : n.shape[0] * n.shape[1];
     const { Np } = gemmDims(this.g, n)!;
-    // The node's sums depend on the formats of every node before it (its input) and on its weights.
-    const key = `${this.keys.slice(0, node).join('\n')}\n${this.keys[node].split(' ')[0]}`;
+    // Float sums and the 32-bit integer paths' are 4 bytes, the 64-bit paths' 8 (dispatch.ts gemmInt).
+    const width = p.op === 'int-params' && p.path !== 'i8-relaxed' && p.path !== 'i16' ? 8 : 4;
+    // The sums depend on the formats of every node before the node (its input), on its weight
+    // format and on the kernel path (which fixes their layout and, for i8-relaxed, an offset).
+    const key = `${this.keys.slice(0, node).join('\n')}\n${this.keys[node].split(' ')[0]} ${p.path}`;
     const old = this.accCaches.get(images);
-    const c = old && old.node === node && old.key === key ? old : this.accCaches.start(images, node, key, rowsPerImage * Np, count);
+    const c = old && old.node === node && old.key === key ? old : this.accCaches.start(images, node, key, rowsPerImage * Np * width, count);
     return c && Object.assign(c, { rowsPerImage });
   }
 
