@@ -32,6 +32,7 @@ export class AccCacheStore {
    * the same node; null when it would not fit in the budget (other sets' caches go first).
    */
   start(images: Float32Array, node: number, key: string, imageBytes: number, count: number): AccCache | null {
+    if (imageBytes * count > this.maxBytes) return null; // never fits: keep the other sets' caches
     const old = this.sets.get(images);
     const c: AccCache = old && old.node === node && old.data.length === imageBytes * count
       ? Object.assign(old, { key, count: 0 })

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { QuantConfig } from '../core/config.ts';
 import { cloneConfig, floatConfig } from '../core/config.ts';
 import { isParamNode, ownsOutputFormat } from '../core/graph.ts';
+import { AccCacheStore } from './acc-cache.ts';
 import { ConfigRangeError } from './prepare.ts';
 import { relaxedEngine, simdEngine } from '../testing/engines.ts';
 import { demoGraph, demoImages, hasDemoModel } from '../testing/models.ts';
@@ -216,3 +217,20 @@ describe.skipIf(!hasDemoModel())('prefix cache, early stop and abort on the demo
   });
 });
 
+
+describe('AccCacheStore', () => {
+  it('keeps one cache per image set within its budget, reuses a buffer for the same node, and never evicts for one that cannot fit', () => {
+    const store = new AccCacheStore(100);
+    const [a, b, c] = [new Float32Array(1), new Float32Array(1), new Float32Array(1)];
+    const ca = store.start(a, 3, 'k1', 10, 5)!;
+    expect(ca.data.byteLength).toBe(50);
+    ca.count = 5;
+    const again = store.start(a, 3, 'k2', 10, 5)!;
+    expect(again.data).toBe(ca.data);
+    expect(again).toMatchObject({ key: 'k2', count: 0 });
+    expect(store.start(b, 1, 'k', 10, 6)!.data.byteLength).toBe(60); // a goes: 50 + 60 > 100
+    expect(store.get(a)).toBeUndefined();
+    expect(store.start(c, 1, 'k', 10, 11)).toBeNull();
+    expect(store.get(b)).toBeDefined();
+  });
+});
