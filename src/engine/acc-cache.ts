@@ -17,43 +17,42 @@ export interface AccCache {
   readonly data: Uint8Array;
 }
 
-/** At most one cache per image set, all of them within a memory budget. */
+/** Caches by image set and node, within a memory budget (least recently used go first). */
 export class AccCacheStore {
-  private readonly sets = new Map<Float32Array, AccCache>();
+  private readonly all: { images: Float32Array; c: AccCache; used: number }[] = [];
+  private clock = 0;
 
   constructor(private readonly maxBytes: number) {}
 
-  get(images: Float32Array): AccCache | undefined {
-    return this.sets.get(images);
+  get(images: Float32Array, node: number): AccCache | undefined {
+    const e = this.all.find((x) => x.images === images && x.c.node === node);
+    if (e) e.used = ++this.clock;
+    return e?.c;
   }
 
   /**
-   * A cache for `node` on `images` to fill from image 0, reusing the set's buffer when it has
-   * the same node; null when it would not fit in the budget (other sets' caches go first).
+   * A cache for `node` on `images` to fill from image 0, reusing that node's buffer when it has
+   * the size; null when it cannot fit in the budget (then nothing is evicted).
    */
   start(images: Float32Array, node: number, key: string, imageBytes: number, count: number): AccCache | null {
-    if (imageBytes * count > this.maxBytes) return null; // never fits: keep the other sets' caches
-    const old = this.sets.get(images);
-    const c: AccCache = old && old.node === node && old.data.length === imageBytes * count
-      ? Object.assign(old, { key, count: 0 })
-      : { node, key, count: 0, imageBytes, data: new Uint8Array(0) };
-    if (c !== old) {
-      this.sets.delete(images);
-      const bytes = imageBytes * count;
-      let used = [...this.sets.values()].reduce((s, x) => s + x.data.byteLength, 0);
-      for (const [set, x] of this.sets) {
-        if (used + bytes <= this.maxBytes) break;
-        this.sets.delete(set);
-        used -= x.data.byteLength;
-      }
-      if (used + bytes > this.maxBytes) return null;
-      (c as { data: Uint8Array }).data = new Uint8Array(bytes);
+    const bytes = imageBytes * count;
+    if (bytes > this.maxBytes) return null;
+    const at = this.all.findIndex((x) => x.images === images && x.c.node === node);
+    if (at >= 0 && this.all[at].c.data.length === bytes) {
+      const e = this.all[at];
+      e.used = ++this.clock;
+      return Object.assign(e.c, { key, count: 0 });
     }
-    this.sets.set(images, c);
+    if (at >= 0) this.all.splice(at, 1);
+    this.all.sort((a, b) => a.used - b.used);
+    let used = this.all.reduce((s, x) => s + x.c.data.byteLength, 0);
+    while (used + bytes > this.maxBytes && this.all.length) used -= this.all.shift()!.c.data.byteLength;
+    const c: AccCache = { node, key, count: 0, imageBytes, data: new Uint8Array(bytes) };
+    this.all.push({ images, c, used: ++this.clock });
     return c;
   }
 
   clear(): void {
-    this.sets.clear();
+    this.all.length = 0;
   }
 }

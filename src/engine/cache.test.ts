@@ -219,18 +219,23 @@ describe.skipIf(!hasDemoModel())('prefix cache, early stop and abort on the demo
 
 
 describe('AccCacheStore', () => {
-  it('keeps one cache per image set within its budget, reuses a buffer for the same node, and never evicts for one that cannot fit', () => {
-    const store = new AccCacheStore(100);
-    const [a, b, c] = [new Float32Array(1), new Float32Array(1), new Float32Array(1)];
-    const ca = store.start(a, 3, 'k1', 10, 5)!;
-    expect(ca.data.byteLength).toBe(50);
-    ca.count = 5;
+  it('keeps caches by image set and node within its budget, least recently used first out, reuses a node\'s buffer, and never evicts for one that cannot fit', () => {
+    const store = new AccCacheStore(120);
+    const [a, b] = [new Float32Array(1), new Float32Array(1)];
+    const a3 = store.start(a, 3, 'k1', 10, 5)!;
+    expect(a3.data.byteLength).toBe(50);
+    a3.count = 5;
     const again = store.start(a, 3, 'k2', 10, 5)!;
-    expect(again.data).toBe(ca.data);
+    expect(again.data).toBe(a3.data);
     expect(again).toMatchObject({ key: 'k2', count: 0 });
-    expect(store.start(b, 1, 'k', 10, 6)!.data.byteLength).toBe(60); // a goes: 50 + 60 > 100
-    expect(store.get(a)).toBeUndefined();
-    expect(store.start(c, 1, 'k', 10, 11)).toBeNull();
-    expect(store.get(b)).toBeDefined();
+    const a5 = store.start(a, 5, 'k', 10, 4)!; // a second node of the same set: 90 bytes in all
+    expect(store.get(a, 3)).toBe(a3);
+    expect(store.start(b, 1, 'k', 10, 6)!.data.byteLength).toBe(60); // 150 > 120: a5 (used last-but-one) goes
+    expect(store.get(a, 5)).toBeUndefined();
+    expect(store.get(a, 3)).toBe(a3);
+    expect(a5.node).toBe(5);
+    expect(store.start(b, 2, 'k', 10, 13)).toBeNull();
+    expect(store.get(b, 1)).toBeDefined();
+    expect(store.get(a, 3)).toBeDefined();
   });
 });

@@ -346,8 +346,8 @@ export class Engine {
     // The sums depend on the formats of every node before the node (its input), on its weight
     // format and on the kernel path (which fixes their layout and, for i8-relaxed, an offset).
     const key = `${this.keys.slice(0, node).join('\n')}\n${this.keys[node].split(' ')[0]} ${p.path}`;
-    const old = this.accCaches.get(images);
-    const c = old && old.node === node && old.key === key ? old : this.accCaches.start(images, node, key, rowsPerImage * Np * width, count);
+    const old = this.accCaches.get(images, node);
+    const c = old && old.key === key ? old : this.accCaches.start(images, node, key, rowsPerImage * Np * width, count);
     return c && Object.assign(c, { rowsPerImage });
   }
 
