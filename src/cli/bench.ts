@@ -3,6 +3,7 @@
 // against itself without caches and early stops, and with 2 worker threads against 1. All of it
 // is bundled (src/app/bench, src/cli/bench): no tsx, no dev dependency at run time.
 import { DEFAULT_BATCH } from '../engine/engine.ts';
+import { allowRelaxedSimd } from '../engine/load-node.ts';
 import { type ParsedArgs, UsageError, numberFlag } from './args.ts';
 import { runBench, formatBench } from './bench/engine.ts';
 import { runFloatPassesBench } from './bench/float-passes.ts';
@@ -27,6 +28,9 @@ export async function benchCommand(args: ParsedArgs): Promise<number> {
   const skip = new Set(String(args.flags.get('skip') ?? '').split(',').filter(Boolean));
   for (const s of skip) if (!PARTS.includes(s)) throw new UsageError(`--skip ${s}: expected a comma-separated list of ${PARTS.join(', ')}`);
   const log = (s: string) => process.stderr.write(`${s}\n`);
+  // The build `quantize` and the page run (relaxed SIMD, bit-exact with the plain one), so the
+  // figures measure what ships.
+  allowRelaxedSimd();
   const inputs = benchInputs(args.flags);
   if (inputs.modelMissing) {
     if (args.flags.has('float-passes')) throw new UsageError(`--float-passes: ${inputs.modelMissing}`);
