@@ -20,6 +20,16 @@ export function emptyStats(): TensorStats {
   return { count: 0, min: Infinity, max: -Infinity, maxAbs: 0, zeros: 0, log2Histogram: new Uint32Array(HIST_BINS) };
 }
 
+/** Writes a loop's running figures back (the two loops below keep them in locals for speed). */
+function settle(into: TensorStats, n: number, min: number, max: number, maxAbs: number, zeros: number): TensorStats {
+  into.count += n;
+  into.min = min;
+  into.max = max;
+  into.maxAbs = maxAbs;
+  into.zeros = zeros;
+  return into;
+}
+
 /** Adds values to running statistics (returns `into`). */
 export function accumulateStats(values: ArrayLike<number>, into: TensorStats = emptyStats()): TensorStats {
   if (values instanceof Float32Array) return accumulateF32(values, into);
@@ -35,12 +45,7 @@ export function accumulateStats(values: ArrayLike<number>, into: TensorStats = e
     const b = Math.floor(Math.log2(a)) - HIST_MIN_EXP;
     h[b < 0 ? 0 : b >= HIST_BINS ? HIST_BINS - 1 : b]++;
   }
-  into.count += values.length;
-  into.min = min;
-  into.max = max;
-  into.maxAbs = maxAbs;
-  into.zeros = zeros;
-  return into;
+  return settle(into, values.length, min, max, maxAbs, zeros);
 }
 
 /**
@@ -64,12 +69,7 @@ function accumulateF32(values: Float32Array, into: TensorStats): TensorStats {
     const b = ((bits[i] >>> 23) & 0xff) - 127 - HIST_MIN_EXP;
     h[b < 0 ? 0 : b >= HIST_BINS ? HIST_BINS - 1 : b]++;
   }
-  into.count += values.length;
-  into.min = min;
-  into.max = max;
-  into.maxAbs = maxAbs;
-  into.zeros = zeros;
-  return into;
+  return settle(into, values.length, min, max, maxAbs, zeros);
 }
 
 export const tensorStats = (values: ArrayLike<number>): TensorStats => accumulateStats(values);
