@@ -55,22 +55,35 @@ export async function walkTensor(
   // lowest loss decides, so a point that cannot beat the best so far (more wrong answers, or
   // as many without fewer bits) stops early too: the same point wins, for less work.
   const limit = scorer.errorsWithin('full', Math.max(budget, cur.loss));
+  const gains = (loss: number) => cur.loss - loss >= NEIGHBOUR_GAIN - 1e-12;
+  const adoptable = (p: { fmt: Format; loss: number }) => gains(p.loss) || (p.fmt.bits < fmt.bits && p.loss <= budget + 1e-12);
+  // Most wrong answers a point may have and still win by the gain rule (-1: none can).
+  let gainErrors = -1;
+  for (let e = cur.errors; e >= 0; e--) {
+    if (gains(scorer.loss('full', cur.total - e))) { gainErrors = e; break; }
+  }
   let best: { fmt: Format; loss: number; exact: boolean; errors: number } | null = null;
   for (const db of [-1, 0, 1]) {
     for (const df of [-1, 0, 1]) {
       const b = fmt.bits + db;
       if ((db === 0 && df === 0) || b < 1 || b > t.maxBits) continue;
       const f: Format = { bits: b, frac: fmt.frac + df, signed };
-      const beat = best ? (f.bits < best.fmt.bits ? best.errors : best.errors - 1) : limit;
+      let beat = best ? (f.bits < best.fmt.bits ? best.errors : best.errors - 1) : limit;
+      // A point no cheaper than the current one can only win by the gain rule. While no point
+      // found so far would be adopted, it changes the outcome only if it gains, so its scoring
+      // stops once it cannot (the cheaper points come first, so this is known when it is
+      // scored). When none can gain it is not scored at all.
+      if (f.bits >= fmt.bits && !(best && adoptable(best))) {
+        if (gainErrors < 0) continue;
+        beat = Math.min(beat, gainErrors);
+      }
       const s = await scorer.score(at(f.bits, f.frac), 'full', Math.min(limit, beat));
       if (!s.exact) continue;
       if (!best || s.loss < best.loss || (s.loss === best.loss && f.bits < best.fmt.bits)) best = { fmt: f, loss: s.loss, exact: s.exact, errors: s.errors };
     }
   }
   if (best) {
-    const gain = cur.loss - best.loss >= NEIGHBOUR_GAIN - 1e-12;
-    const cheaper = best.fmt.bits < fmt.bits && best.loss <= budget + 1e-12;
-    if (gain || cheaper) {
+    if (adoptable(best)) {
       fmt = best.fmt;
       cur = { ...cur, loss: best.loss, exact: true };
     }
