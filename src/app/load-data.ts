@@ -10,6 +10,7 @@ import type { ActivationStats } from '../core/tensors.ts';
 import type { Engine } from '../engine/engine.ts';
 import type { Dataset } from '../formats/types.ts';
 import type { ImageSet } from '../search/engine-evaluator.ts';
+import { type FloatPass, floatPass, type UnpredictedSet, withFloatPass } from '../search/float-pass.ts';
 
 export interface Preprocessing {
   /** Value range a pixel 0..255 maps to; default [0, 1]. */
@@ -84,7 +85,7 @@ export function labelProblem(graph: Graph, dataset: Dataset): string | null {
 }
 
 /** The warning both the page and the command line give when the float model is near chance. */
-export function nearChanceWarning(d: Pick<LoadedData, 'labelsFrom' | 'floatAcc' | 'dataset'>): string | null {
+export function nearChanceWarning(d: Pick<SearchReadyData, 'labelsFrom' | 'floatAcc' | 'dataset'>): string | null {
   const chance = 1 / Math.max(2, d.dataset.classes.length);
   return d.labelsFrom === 'given' && d.floatAcc.calibration < 2 * chance
     ? `The float model gets only ${(d.floatAcc.calibration * 100).toFixed(1)}% of these images right, close to chance (${(chance * 100).toFixed(0)}%). Check the preprocessing (value range, mean, std) and that the data matches the model.`
@@ -92,10 +93,28 @@ export function nearChanceWarning(d: Pick<LoadedData, 'labelsFrom' | 'floatAcc' 
 }
 
 /**
- * Preprocesses and splits the data, runs the float model (already loaded in `engine`) on it and
- * gathers statistics. Leaves the engine holding the all-float configuration.
+ * The data before the float pass of its confirmation and held-out parts: everything the search
+ * itself needs (the search images' float answers, the statistics). A worker pool can run the rest
+ * on the shards that will score those images (search/shard-protocol.ts startPool); `completeData`
+ * adds it.
  */
-export function prepareData(engine: Engine, graph: Graph, dataset: Dataset, prep: Preprocessing = {}, split: SplitSettings = {}): LoadedData {
+export interface SearchReadyData extends Omit<LoadedData, 'confirmation' | 'validation' | 'floatAcc'> {
+  confirmation: UnpredictedSet;
+  validation: UnpredictedSet;
+  floatAcc: { calibration: number };
+}
+
+/** The parts whose float pass `completeData` takes. */
+export type OtherPart = 'confirmation' | 'validation';
+
+const floatAccuracy = (set: ImageSet) => set.labels.reduce((k, l, i) => k + (l === set.floatPredictions[i] ? 1 : 0), 0) / Math.max(1, set.labels.length);
+
+/**
+ * Preprocesses and splits the data, runs the float model (already loaded in `engine`) on the
+ * search images and gathers statistics; the confirmation and held-out images are preprocessed
+ * only. Leaves the engine holding the all-float configuration.
+ */
+export function prepareSearchData(engine: Engine, graph: Graph, dataset: Dataset, prep: Preprocessing = {}, split: SplitSettings = {}): SearchReadyData {
   if (dataset.images.length < 2) throw new Error(`the data set has ${dataset.images.length} image(s); at least 2 are needed (one to search on, one to check)`);
   const options = preprocessFor(graph, dataset, prep);
   const mismatch = labelProblem(graph, dataset);
@@ -105,33 +124,45 @@ export function prepareData(engine: Engine, graph: Graph, dataset: Dataset, prep
   });
   if (s.search.length === 0) throw new Error('no image is left to search on: ask for at least 1 search image');
   if (s.heldOut.length === 0) throw new Error('no image is left to hold out: ask for fewer search or confirmation images');
-  engine.setConfig({ nodes: graph.nodes.map(() => ({})) });
   const given = dataset.labels;
-  const part = (idx: Uint32Array): ImageSet => {
-    const images = preprocessImages(Array.from(idx, (i) => dataset.images[i]), options);
-    // The outputs too: evaluators order images and measure distortion from them without a float pass of their own.
-    const r = engine.run(images, null, { outputs: true });
-    const floatPredictions = r.predictions;
-    return { images, labels: given ? Int32Array.from(idx, (i) => given[i]) : floatPredictions.slice(), floatPredictions, floatLogits: r.outputs };
-  };
-  const calibration = part(s.search);
-  const confirmation = part(s.confirmation);
-  const validation = part(s.heldOut);
-  const calImages = calibration.images;
-  const calFloat = calibration.floatPredictions;
-  const acc = (set: ImageSet) => set.labels.reduce((k, l, i) => k + (l === set.floatPredictions[i] ? 1 : 0), 0) / Math.max(1, set.labels.length);
-  const tensorStats = engine.activationStats(calImages);
+  const part = (idx: Uint32Array): UnpredictedSet => ({
+    images: preprocessImages(Array.from(idx, (i) => dataset.images[i]), options),
+    labels: given ? Int32Array.from(idx, (i) => given[i]) : null,
+  });
+  // The outputs too: evaluators order images and measure distortion from them without a float pass of their own.
+  const search = part(s.search);
+  const calibration = withFloatPass(search, floatPass(engine, search.images));
+  const tensorStats = engine.activationStats(calibration.images);
   const stats: ActivationStats = tensorStats.map((t) => ({ maxAbs: t.maxAbs, min: t.min }));
   const summary = summarizeGraph(graph);
   summary.images = s.search.length;
-  summary.predictions = calFloat;
-  summary.accuracy = acc(calibration);
+  summary.predictions = calibration.floatPredictions;
+  summary.accuracy = floatAccuracy(calibration);
   summary.nodes.forEach((n, i) => {
     const t = tensorStats[i];
     n.outputRange = t && t.count > 0 ? [t.min, t.max] : null;
   });
   return {
-    dataset, split: s, labelsFrom: given ? 'given' : 'float-model', calibration, confirmation, validation,
-    floatAcc: { calibration: acc(calibration), confirmation: acc(confirmation), validation: acc(validation) }, stats, summary,
+    dataset, split: s, labelsFrom: given ? 'given' : 'float-model', calibration, confirmation: part(s.confirmation), validation: part(s.heldOut),
+    floatAcc: { calibration: summary.accuracy }, stats, summary,
   };
+}
+
+/** The data with the float pass of its confirmation and held-out images (from `engine` for a part `passes` lacks). */
+export function completeData(d: SearchReadyData, passes: Partial<Record<OtherPart, FloatPass>>, engine: Engine): LoadedData {
+  const done = (name: OtherPart) => withFloatPass(d[name], passes[name] ?? floatPass(engine, d[name].images));
+  const confirmation = done('confirmation');
+  const validation = done('validation');
+  return {
+    ...d, confirmation, validation,
+    floatAcc: { calibration: d.floatAcc.calibration, confirmation: floatAccuracy(confirmation), validation: floatAccuracy(validation) },
+  };
+}
+
+/**
+ * Preprocesses and splits the data, runs the float model (already loaded in `engine`) on it and
+ * gathers statistics. Leaves the engine holding the all-float configuration.
+ */
+export function prepareData(engine: Engine, graph: Graph, dataset: Dataset, prep: Preprocessing = {}, split: SplitSettings = {}): LoadedData {
+  return completeData(prepareSearchData(engine, graph, dataset, prep, split), {}, engine);
 }

@@ -25,7 +25,11 @@ import { pickForBudget, runSearch, type SearchResult } from '../search/run.ts';
 import type { Progress, ScoredPoint } from '../search/scorer.ts';
 import type { DataInfo, KernelRow, LayerLock, ModelInfo, PickRule, ResultPoint, RunRequest, RunView, Sample } from '../worker/contract.ts';
 import { type SavedResult, savedResult, searchResult } from './saved-search.ts';
-import { type LoadedData, nearChanceWarning, PROXY_IMAGES, type Preprocessing, prepareData, preprocessFor, type SplitSettings } from './load-data.ts';
+import type { FloatPass } from '../search/float-pass.ts';
+import {
+  completeData, type LoadedData, nearChanceWarning, type OtherPart, PROXY_IMAGES, type Preprocessing, prepareData, prepareSearchData, preprocessFor,
+  type SearchReadyData, type SplitSettings,
+} from './load-data.ts';
 
 const SAMPLES = 24;
 /** Search images whose activations the per-layer histogram shows. */
@@ -66,6 +70,8 @@ interface Scored {
 export class Workspace {
   private model: Graph | null = null;
   private loaded: LoadedData | null = null;
+  /** Data set with `setSearchData` whose confirmation and held-out float pass has not run yet. */
+  private staged: SearchReadyData | null = null;
   private dataset: Dataset | null = null;
   private prep: Preprocessing = {};
   private split: SplitSettings = {};
@@ -82,14 +88,20 @@ export class Workspace {
     return this.model;
   }
 
-  /** The data as prepared for the current model, or null before any is loaded. */
+  /**
+   * The data as prepared for the current model, or null before any is loaded. Data set with
+   * `setSearchData` gets its confirmation and held-out float pass here from the workspace's engine
+   * unless `completeData` gave it first.
+   */
   get data(): LoadedData | null {
+    if (this.staged) this.completeData({});
     return this.loaded;
   }
 
   private need(): LoadedData {
-    if (!this.loaded) throw new Error('Load calibration data first.');
-    return this.loaded;
+    const data = this.data;
+    if (!data) throw new Error('Load calibration data first.');
+    return data;
   }
 
   async loadModel(files: FileEntry[]): Promise<ModelInfo> {
@@ -104,16 +116,19 @@ export class Workspace {
   setModel(graph: Graph): void {
     const previous = this.model;
     const previousData = this.loaded;
+    const previousStaged = this.staged;
     try {
       this.engine.load(graph);
       this.model = graph;
       this.loaded = null;
+      this.staged = null;
       if (this.dataset) this.loaded = prepareData(this.engine, graph, this.dataset, this.prep, this.split);
     } catch (e) {
       if (previous) {
         this.engine.load(previous);
         this.model = previous;
         this.loaded = previousData;
+        this.staged = previousStaged;
       }
       throw e;
     }
@@ -122,7 +137,7 @@ export class Workspace {
 
   /** The layer table; with data loaded it includes the activation ranges. */
   modelInfo(): ModelInfo {
-    const s: GraphSummary = this.loaded?.summary ?? summarizeGraph(this.graph);
+    const s: GraphSummary = (this.staged ?? this.loaded)?.summary ?? summarizeGraph(this.graph);
     const { predictions: _p, ...rest } = s;
     return { ...rest, inputShape: this.graph.nodes[0].shape };
   }
@@ -142,12 +157,37 @@ export class Workspace {
   /** Prepares a data set for the loaded model; when that fails, the previous data stays loaded. */
   setData(dataset: Dataset, prep: Preprocessing = {}, split: SplitSettings = {}): LoadedData {
     const graph = this.graph; // a model is needed to preprocess: fail before replacing anything
-    this.loaded = prepareData(this.engine, graph, dataset, prep, split);
+    const loaded = prepareData(this.engine, graph, dataset, prep, split);
+    this.keep(dataset, prep, split, loaded, null);
+    return loaded;
+  }
+
+  /**
+   * As setData, but only the part the search needs before it starts: the float pass of the
+   * confirmation and held-out images waits for `completeData` (e.g. from a worker pool's shards,
+   * shard-protocol.ts startPool, which score those images anyway) or for the first use of `data`.
+   */
+  setSearchData(dataset: Dataset, prep: Preprocessing = {}, split: SplitSettings = {}): SearchReadyData {
+    const staged = prepareSearchData(this.engine, this.graph, dataset, prep, split);
+    this.keep(dataset, prep, split, null, staged);
+    return staged;
+  }
+
+  /** Data set with `setSearchData` made whole with these float passes (a part without one gets it from the workspace's engine). */
+  completeData(passes: Partial<Record<OtherPart, FloatPass>>): LoadedData {
+    if (!this.staged) throw new Error('completeData follows setSearchData');
+    this.loaded = completeData(this.staged, passes, this.engine);
+    this.staged = null;
+    return this.loaded;
+  }
+
+  private keep(dataset: Dataset, prep: Preprocessing, split: SplitSettings, loaded: LoadedData | null, staged: SearchReadyData | null): void {
+    this.loaded = loaded;
+    this.staged = staged;
     this.dataset = dataset;
     this.prep = prep;
     this.split = split;
     this.last = null;
-    return this.loaded;
   }
 
   dataInfo(): DataInfo {
@@ -304,7 +344,7 @@ export class Workspace {
       if (!values) throw new Error(`${n.name} has no ${slot}.`);
       return histogram(name, values, format);
     }
-    const data = this.loaded;
+    const data = this.staged ?? this.loaded;
     if (!data) throw new Error('Load calibration data first: activations come from the search images.');
     const count = Math.min(HISTOGRAM_IMAGES, data.calibration.labels.length);
     const per = data.calibration.images.length / data.calibration.labels.length;
@@ -353,7 +393,7 @@ export class Workspace {
   /** The current result: graph, configuration and report.json (DESIGN.md §8). */
   result(): { graph: Graph; config: QuantConfig; report: ReportJson } {
     const graph = this.graph;
-    const data = this.loaded;
+    const data = this.data;
     if (!this.last || !this.current || !this.baseline || !data) throw new Error('Run a search first: the downloads hold its result.');
     const { point: cur, config } = this.current;
     const b8 = this.baseline;

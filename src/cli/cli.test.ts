@@ -117,6 +117,23 @@ describe('fixpoint quantize', () => {
     expect(r.stderr).toContain('warning: Too few held-out images to judge a 1.00% budget');
   });
 
+  it('--workers 2 (its threads run the float pass of the confirmation and held-out images) writes the report of one engine', async () => {
+    const report = async (workers: string) => {
+      const out = mkdtempSync(join(tmpdir(), `fixpoint-workers${workers}-`));
+      const r = await run(['quantize', '--method', 'frontier', '--seed', '2', '--workers', workers, '--out', out]);
+      expect(r.code).toBe(0);
+      const { seconds: _s, frontier, ...rest } = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+      // A rejected point's confirmation score stops early on each shard's own wrong answers, so
+      // those figures depend on the shard count (shard-protocol.ts startPool); the rest may not.
+      const points = frontier.map(({ confirmation_loss: _l, confirmation_upper: _u, ...p }: Record<string, unknown>) => p);
+      return { rest, points, log: r.stderr.split('\n').find((l) => l.includes('float accuracy')) };
+    };
+    const one = await report('1');
+    const two = await report('2');
+    expect(two).toEqual(one);
+    expect(one.log).toContain('on 700 confirmation images');
+  });
+
   it('--export c writes C whose make test matches the engine bit for bit and whose flash is weights_kb', async () => {
     const out = mkdtempSync(join(tmpdir(), 'fixpoint-c-'));
     const r = await run(['quantize', '--out', out, '--export', 'c,report']);

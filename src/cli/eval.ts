@@ -20,7 +20,8 @@ function readReport(path: string): unknown {
 export async function evalCommand(args: ParsedArgs): Promise<number> {
   const configPath = stringFlag(args.flags, 'config');
   const report = configPath ? readReport(configPath) : null;
-  const { workspace, data } = await loadInputs(args, writeErr);
+  const { workspace } = await loadInputs(args, writeErr);
+  const data = workspace.data!;
   const graph = workspace.graph;
   // float_acc is on the held-out images (for the demo: its 1,000 test digits), the set every
   // result is finally judged on; the calibration figure is reported beside it.

@@ -6,7 +6,7 @@ import { createEngine } from '../engine/engine.ts';
 import { loadEngineWasmNode } from '../engine/load-node.ts';
 import { openDataset, openModel } from '../formats/index.ts';
 import { readPathAsFiles } from '../formats/node-files.ts';
-import { type LoadedData, nearChanceWarning, type Preprocessing, type SplitSettings } from '../app/load-data.ts';
+import { nearChanceWarning, type Preprocessing, type SearchReadyData, type SplitSettings } from '../app/load-data.ts';
 import { Workspace } from '../app/workspace.ts';
 import { type ParsedArgs, UsageError, numberFlag, numberListFlag, stringFlag } from './args.ts';
 import { demoDataPath, demoModelPath, projectRoot } from './project.ts';
@@ -57,12 +57,16 @@ export async function nodeWorkspace(): Promise<Workspace> {
 
 export interface Loaded {
   workspace: Workspace;
-  data: LoadedData;
+  /**
+   * The data as far as a search needs it to start; `workspace.data` adds the float pass of the
+   * confirmation and held-out images (or `workspace.completeData` takes it from a worker pool).
+   */
+  ready: SearchReadyData;
   modelPath: string;
   dataPath: string;
 }
 
-/** Opens --model and --data (or the demo's) and loads them into a new workspace. */
+/** Opens --model and --data (or the demo's) and loads them into a new workspace (Workspace.setSearchData). */
 export async function loadInputs(args: ParsedArgs, log: (s: string) => void = () => {}): Promise<Loaded> {
   const modelPath = existing(stringFlag(args.flags, 'model') ?? demoModelPath(), 'the model');
   const dataPath = existing(stringFlag(args.flags, 'data') ?? demoDataPath(), 'the data');
@@ -73,14 +77,14 @@ export async function loadInputs(args: ParsedArgs, log: (s: string) => void = ()
   workspace.setModel(await openModel(readPathAsFiles(modelPath)));
   log(`reading data ${dataPath}`);
   const dataset = await openDataset(readPathAsFiles(dataPath));
-  let data: LoadedData;
+  let ready: SearchReadyData;
   try {
-    data = workspace.setData(dataset, prep, split);
+    ready = workspace.setSearchData(dataset, prep, split);
   } catch (e) {
     throw new UsageError(e instanceof Error ? e.message : String(e));
   }
   // The same warning the page shows, for eval and quantize alike.
-  const warning = nearChanceWarning(data);
+  const warning = nearChanceWarning(ready);
   if (warning) log(`warning: ${warning}`);
-  return { workspace, data, modelPath, dataPath };
+  return { workspace, ready, modelPath, dataPath };
 }

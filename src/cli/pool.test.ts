@@ -93,6 +93,42 @@ describe('workerPool', () => {
     expect(pooled.pick.evaluations).toBeGreaterThan(1);
   });
 
+  it('runs the float pass of the confirmation and held-out images in its shards exactly as one engine does, labeled or not', async () => {
+    const dataset = await openDataset(readPathAsFiles(demoDataPath()));
+    for (const labels of [dataset.labels, null]) {
+      const d = { ...dataset, labels };
+      const split = { search: 300, validation: 50, seed: 4 };
+      const one = await nodeWorkspace();
+      one.setModel(ws.graph);
+      const whole = one.setData(d, {}, split);
+      const ready = one.setSearchData(d, {}, split);
+      // Three shards: the 50 held-out images do not divide evenly among them.
+      const p = await workerPool(one.graph, ready.calibration, 100, 3, { confirmation: ready.confirmation, validation: ready.validation });
+      const given = await workerPool(one.graph, whole.calibration, 100, 3, { confirmation: whole.confirmation, validation: whole.validation });
+      try {
+        const data = one.completeData(p.floatPasses);
+        expect(data.labelsFrom).toBe(labels ? 'given' : 'float-model');
+        let stops = 0;
+        for (const name of ['confirmation', 'validation'] as const) {
+          expect(p.floatPasses[name].predictions).toEqual(whole[name].floatPredictions);
+          expect(p.floatPasses[name].logits).toEqual(whole[name].floatLogits);
+          expect(data[name].labels).toEqual(whole[name].labels);
+          expect(p.sets[name].floatCorrect).toBe(given.sets[name].floatCorrect);
+          // Early stops go through the shards' images hard-first, ordered by these outputs: the same stop as shards given them.
+          const r = await p.sets[name].evaluate(three, { maxErrors: 1 });
+          expect(r).toEqual(await given.sets[name].evaluate(three, { maxErrors: 1 }));
+          if (r.stoppedEarly) stops++;
+        }
+        expect(stops).toBeGreaterThan(0);
+        expect(data.floatAcc).toEqual(whole.floatAcc);
+        expect(whole.floatAcc.validation).toBe(labels ? 1 - whole.validation.labels.filter((l, i) => l !== whole.validation.floatPredictions[i]).length / 50 : 1);
+      } finally {
+        p.close();
+        given.close();
+      }
+    }
+  });
+
   it('reports an error in a shard as a rejected evaluation', async () => {
     const bad = { nodes: five.nodes.slice(0, 1) } as QuantConfig;
     await expect(pool.evaluate(bad)).rejects.toThrow();

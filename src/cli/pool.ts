@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Graph } from '../core/graph.ts';
 import type { ImageSet } from '../search/engine-evaluator.ts';
+import type { UnpredictedSet } from '../search/float-pass.ts';
 import type { PoolEvaluator } from '../search/pool-evaluator.ts';
 import { type ShardTransport, startPool } from '../search/shard-protocol.ts';
 import { projectRoot } from './project.ts';
@@ -35,6 +36,6 @@ function threadTransport(): ShardTransport {
 }
 
 /** `workers` threads over the search images `set` and, when given, `others` (shard-protocol.ts startPool). */
-export function workerPool(graph: Graph, set: ImageSet, proxyTotal: number, workers: number, others?: Record<string, ImageSet>): Promise<PoolEvaluator> {
+export function workerPool(graph: Graph, set: ImageSet, proxyTotal: number, workers: number, others?: Record<string, ImageSet | UnpredictedSet>): Promise<PoolEvaluator> {
   return startPool(threadTransport, graph, set, proxyTotal, workers, others);
 }

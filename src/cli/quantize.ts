@@ -49,12 +49,14 @@ export async function quantizeCommand(args: ParsedArgs): Promise<number> {
   const t0 = performance.now();
   // The 8-bit dot products of the relaxed build, as in the page: same results, less time.
   allowRelaxedSimd();
-  const { workspace: ws, data } = await loadInputs(args, log);
+  const { workspace: ws, ready } = await loadInputs(args, log);
+  // The workers hold the confirmation and held-out images too: every phase scores on all of
+  // them, and each runs the float pass of its part of them as it starts (one engine: ws.data does).
+  const others = { confirmation: ready.confirmation, validation: ready.validation };
+  const pool = workers > 1 ? await workerPool(ws.graph, ready.calibration, PROXY_IMAGES, workers, others) : undefined;
+  const data = pool ? ws.completeData(pool.floatPasses) : ws.data!;
   log(`${ws.graph.name}: float accuracy ${(data.floatAcc.calibration * 100).toFixed(2)}% on ${data.calibration.labels.length} search images, ` +
     `${(data.floatAcc.confirmation * 100).toFixed(2)}% on ${data.confirmation.labels.length} confirmation images, ${(data.floatAcc.validation * 100).toFixed(2)}% on ${data.validation.labels.length} held out`);
-  // The workers hold the confirmation and held-out images too: every phase scores on all of them.
-  const others = { confirmation: data.confirmation, validation: data.validation };
-  const pool = workers > 1 ? await workerPool(ws.graph, data.calibration, PROXY_IMAGES, workers, others) : undefined;
   let lastLine = 0;
   const view = await ws.run({ method, budget, bits, confidence, confirmZ, seed }, (p) => {
     const now = performance.now();

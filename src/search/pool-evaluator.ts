@@ -3,11 +3,14 @@
 // first proxyTotal images) is spread evenly and is the same subset whatever the shard count.
 import type { QuantConfig } from '../core/config.ts';
 import type { EvalOptions, EvalResult, Evaluator } from './evaluator.ts';
+import type { FloatPass } from './float-pass.ts';
 
 /** One shard: an evaluator over its own images, behind any transport. */
 export interface Shard {
   /** `set`: which of the shard's image sets (0, the default: the search images). */
   evaluate(config: QuantConfig, opts: Omit<EvalOptions, 'signal'>, set?: number): Promise<EvalResult>;
+  /** By set: the float pass the shard ran of its images when it started (null: the set came with one). */
+  readonly floatPasses: readonly (FloatPass | null)[];
   close(): void;
 }
 
@@ -20,24 +23,35 @@ export interface ShardSet {
   proxyTotal: number;
 }
 
+/** Rows k, k+n, k+2n, … of `a` (rows of `width` values): shard k's part of an image-major array. */
+export function dealRows<T extends Float32Array | Int32Array>(a: T, width: number, k: number, n: number): T {
+  const rows = a.length / Math.max(1, width);
+  const out = new (a.constructor as new (length: number) => T)(Math.max(0, Math.ceil((rows - k) / n)) * width);
+  for (let i = k, j = 0; i < rows; i += n, j++) out.set(a.subarray(i * width, (i + 1) * width), j * width);
+  return out;
+}
+
+/** The inverse of dealRows over all n shards: their parts back in the set's order. */
+export function gatherRows<T extends Float32Array | Int32Array>(parts: T[], width: number): T {
+  const n = parts.length;
+  const out = new (parts[0].constructor as new (length: number) => T)(parts.reduce((k, p) => k + p.length, 0));
+  parts.forEach((p, k) => {
+    for (let j = 0; j * width < p.length; j++) out.set(p.subarray(j * width, (j + 1) * width), (k + j * n) * width);
+  });
+  return out;
+}
+
 /** Shard k of n: images k, k+n, k+2n, …; its proxy is those among the first proxyTotal. */
 export function dealShard(set: ShardSet, k: number, n: number): ShardSet {
   const total = set.labels.length;
   const elems = set.images.length / Math.max(1, total);
-  const idx: number[] = [];
-  for (let i = k; i < total; i += n) idx.push(i);
-  const images = new Float32Array(idx.length * elems);
-  idx.forEach((src, j) => images.set(set.images.subarray(src * elems, (src + 1) * elems), j * elems));
   const logits = set.floatLogits;
-  const C = logits ? logits.length / Math.max(1, total) : 0;
-  const floatLogits = logits && new Float32Array(idx.length * C);
-  if (logits && floatLogits) idx.forEach((src, j) => floatLogits.set(logits.subarray(src * C, (src + 1) * C), j * C));
   return {
-    images,
-    ...(floatLogits ? { floatLogits } : {}),
-    labels: Int32Array.from(idx, (i) => set.labels[i]),
-    floatPredictions: Int32Array.from(idx, (i) => set.floatPredictions[i]),
-    proxyTotal: idx.filter((i) => i < set.proxyTotal).length,
+    images: dealRows(set.images, elems, k, n),
+    ...(logits ? { floatLogits: dealRows(logits, logits.length / Math.max(1, total), k, n) } : {}),
+    labels: dealRows(set.labels, 1, k, n),
+    floatPredictions: dealRows(set.floatPredictions, 1, k, n),
+    proxyTotal: Math.max(0, Math.ceil((Math.min(total, set.proxyTotal) - k) / n)),
   };
 }
 
@@ -50,11 +64,12 @@ export class PoolEvaluator implements Evaluator {
   /**
    * `sharedErrors`: the shards' common count of wrong answers (engine RunOptions.sharedErrors), if
    * any. `index`: which of the shards' image sets this scores. `sets`: evaluators on the other
-   * sets the same shards hold (shard-protocol.ts startPool), by name.
+   * sets the same shards hold (shard-protocol.ts startPool), by name. `floatPasses`: the float
+   * passes of those sets the shards ran, gathered in each set's order.
    */
   constructor(
     private readonly shards: Shard[], set: ShardSet, private readonly sharedErrors?: Int32Array, private readonly index = 0,
-    readonly sets: Readonly<Record<string, PoolEvaluator>> = {},
+    readonly sets: Readonly<Record<string, PoolEvaluator>> = {}, readonly floatPasses: Readonly<Record<string, FloatPass>> = {},
   ) {
     this.total = set.labels.length;
     this.proxyTotal = Math.max(1, Math.min(this.total, set.proxyTotal));

@@ -6,12 +6,21 @@ import type { Graph } from '../core/graph.ts';
 import type { Engine } from '../engine/engine.ts';
 import { EngineEvaluator, type ImageSet } from './engine-evaluator.ts';
 import type { EvalOptions, EvalResult } from './evaluator.ts';
-import { PoolEvaluator, type Shard, type ShardSet, dealShard } from './pool-evaluator.ts';
+import { type FloatPass, floatPass, type UnpredictedSet, withFloatPass } from './float-pass.ts';
+import { PoolEvaluator, type Shard, type ShardSet, dealRows, dealShard, gatherRows } from './pool-evaluator.ts';
+
+/** A shard's part of a set whose float pass the shard runs itself when it starts. */
+export interface UnpredictedShardSet extends UnpredictedSet {
+  proxyTotal: number;
+}
 
 export interface ShardInit {
   graph: Graph;
-  /** The shard's search images first, then its part of every other set the pool scores (confirmation, held out). */
-  sets: ShardSet[];
+  /**
+   * The shard's search images first, then its part of every other set the pool scores
+   * (confirmation, held out); an unpredicted one gets its float pass from the shard's engine.
+   */
+  sets: (ShardSet | UnpredictedShardSet)[];
   /** One Int32 on a SharedArrayBuffer: wrong answers of all shards in the current search evaluation. */
   errors?: SharedArrayBuffer;
 }
@@ -27,7 +36,8 @@ export type ShardRequest =
   | { id: number; set: number; config: QuantConfig; opts: Omit<EvalOptions, 'signal'> };
 
 export type ShardReply =
-  | { ready: true }
+  /** `floatPasses[j]`: the float pass the shard ran of its set j (null: the set came with one). */
+  | { ready: true; floatPasses: (FloatPass | null)[] }
   | { failed: string }
   | { id: number; result: EvalResult }
   | { id: number; error: string };
@@ -41,13 +51,16 @@ export interface ShardTransport {
 
 const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
-/** Sends a shard its model and images, resolves once its engine is ready. */
+const predicted = (s: ShardSet | UnpredictedShardSet): s is ShardSet => 'floatPredictions' in s;
+
+/** Sends a shard its model and images, resolves once its engine is ready (and has run the float passes asked for). */
 export function connectShard(t: ShardTransport, init: ShardInit): Promise<Shard> {
   const pending = new Map<number, { resolve(r: EvalResult): void; reject(e: Error): void }>();
   let dead: Error | null = null;
   let next = 0;
   return new Promise((ready, failed) => {
     const shard: Shard = {
+      floatPasses: [],
       evaluate: (config, opts, set = 0) => new Promise((resolve, reject) => {
         if (dead) return reject(dead);
         const id = next++;
@@ -57,7 +70,7 @@ export function connectShard(t: ShardTransport, init: ShardInit): Promise<Shard>
       close: () => t.terminate(),
     };
     t.listen((m) => {
-      if ('ready' in m) return ready(shard);
+      if ('ready' in m) return ready({ ...shard, floatPasses: m.floatPasses });
       if ('failed' in m) return failed(new Error(m.failed));
       const p = pending.get(m.id);
       pending.delete(m.id);
@@ -69,35 +82,52 @@ export function connectShard(t: ShardTransport, init: ShardInit): Promise<Shard>
       for (const p of pending.values()) p.reject(e);
       pending.clear();
     });
-    t.post({ init }, init.sets.flatMap((s) => [s.images, s.labels, s.floatPredictions, ...(s.floatLogits ? [s.floatLogits] : [])].map((a) => a.buffer as ArrayBuffer)));
+    const arrays = init.sets.flatMap((s) => (predicted(s) ? [s.images, s.labels, s.floatPredictions, ...(s.floatLogits ? [s.floatLogits] : [])] : [s.images, ...(s.labels ? [s.labels] : [])]));
+    t.post({ init }, arrays.map((a) => a.buffer as ArrayBuffer));
   });
 }
 
 /**
  * `workers` shards, shard k from `spawn(k)`, each scoring every workers-th image of the search
  * set and of each of `others` (e.g. confirmation and held-out images: scoring them is then split
- * across the workers too). The result scores the search set; `sets[name]` each other set.
+ * across the workers too). The result scores the search set; `sets[name]` each other set. An
+ * other set without its float pass (UnpredictedSet) gets it from the shards as they start, each
+ * for its own images; `floatPasses[name]` gathers them in the set's order.
  */
 export async function startPool(
   spawn: (k: number) => ShardTransport, graph: Graph, set: ImageSet, proxyTotal: number, workers: number,
-  others: Record<string, ImageSet> = {},
+  others: Record<string, ImageSet | UnpredictedSet> = {},
 ): Promise<PoolEvaluator> {
   const full = { ...set, proxyTotal };
-  const names = Object.keys(others).filter((name) => others[name].labels.length > 0);
+  const elems = set.images.length / Math.max(1, set.labels.length);
+  const count = (s: ImageSet | UnpredictedSet) => s.images.length / Math.max(1, elems);
+  const names = Object.keys(others).filter((name) => count(others[name]) > 0);
   // Other sets have no proxy (their evaluators score them whole).
-  const rest = names.map((name) => ({ ...others[name], proxyTotal: others[name].labels.length }));
+  const rest = names.map((name) => ({ ...others[name], proxyTotal: count(others[name]) }));
+  const deal = (s: (typeof rest)[number], k: number): ShardSet | UnpredictedShardSet => ('floatPredictions' in s
+    ? dealShard(s, k, workers)
+    : { images: dealRows(s.images, elems, k, workers), labels: s.labels && dealRows(s.labels, 1, k, workers), proxyTotal: Math.max(0, Math.ceil((s.proxyTotal - k) / workers)) });
   const errors = workers > 1 ? sharedCounter() : undefined;
   const started: ShardTransport[] = [];
   try {
     const shards = await Promise.all(Array.from({ length: workers }, (_, k) => {
       const t = spawn(k);
       started.push(t);
-      return connectShard(t, { graph, sets: [full, ...rest].map((s) => dealShard(s, k, workers)), errors });
+      return connectShard(t, { graph, sets: [dealShard(full, k, workers), ...rest.map((s) => deal(s, k))], errors });
     }));
+    const floatPasses: Record<string, FloatPass> = {};
+    const complete = rest.map((s, j): ShardSet => {
+      if ('floatPredictions' in s) return s;
+      const passes = shards.map((sh) => sh.floatPasses[j + 1]!);
+      const classes = passes.reduce((k, p) => k + p.logits.length, 0) / s.proxyTotal;
+      const pass = { predictions: gatherRows(passes.map((p) => p.predictions), 1), logits: gatherRows(passes.map((p) => p.logits), classes) };
+      floatPasses[names[j]] = pass;
+      return { ...withFloatPass(s, pass), proxyTotal: s.proxyTotal };
+    });
     // Only the search set shares the error count: an early stop elsewhere (confirmation) then
     // depends on each shard's own images alone, so its counts are the same in every run.
-    const sets = Object.fromEntries(names.map((name, j) => [name, new PoolEvaluator(shards, rest[j], undefined, j + 1)]));
-    return new PoolEvaluator(shards, full, errors && new Int32Array(errors), 0, sets);
+    const sets = Object.fromEntries(names.map((name, j) => [name, new PoolEvaluator(shards, complete[j], undefined, j + 1)]));
+    return new PoolEvaluator(shards, full, errors && new Int32Array(errors), 0, sets, floatPasses);
   } catch (e) {
     for (const t of started) t.terminate();
     throw e;
@@ -112,11 +142,17 @@ export function serveShard(makeEngine: () => Promise<Engine>, reply: (m: ShardRe
   return (m) => {
     if ('init' in m) {
       const { graph, sets, errors } = m.init;
+      let floatPasses: (FloatPass | null)[] = [];
       evaluators = makeEngine().then((engine) => {
         engine.load(graph);
-        return sets.map((s, j) => new EngineEvaluator(engine, s, s.proxyTotal, j === 0 && errors ? new Int32Array(errors) : undefined));
+        floatPasses = sets.map((s) => (predicted(s) ? null : floatPass(engine, s.images)));
+        return sets.map((s, j) => {
+          const pass = floatPasses[j];
+          const whole = pass ? withFloatPass(s, pass) : (s as ShardSet);
+          return new EngineEvaluator(engine, whole, s.proxyTotal, j === 0 && errors ? new Int32Array(errors) : undefined);
+        });
       });
-      evaluators.then(() => reply({ ready: true }), (e) => reply({ failed: messageOf(e) }));
+      evaluators.then(() => reply({ ready: true, floatPasses }), (e) => reply({ failed: messageOf(e) }));
       return;
     }
     const { id, set, config, opts } = m;

@@ -4,6 +4,7 @@
 import type { LoadedData } from '../app/load-data.ts';
 import type { Graph } from '../core/graph.ts';
 import type { ImageSet } from '../search/engine-evaluator.ts';
+import type { UnpredictedSet } from '../search/float-pass.ts';
 import type { PoolEvaluator } from '../search/pool-evaluator.ts';
 import { type ShardTransport, startPool } from '../search/shard-protocol.ts';
 
@@ -24,7 +25,7 @@ function webTransport(k: number): ShardTransport {
 }
 
 /** `workers` Web Worker shards over `set` (and `others`), shard k scoring images k, k+workers, … */
-export function webShardPool(graph: Graph, set: ImageSet, proxyTotal: number, workers: number, others?: Record<string, ImageSet>): Promise<PoolEvaluator> {
+export function webShardPool(graph: Graph, set: ImageSet, proxyTotal: number, workers: number, others?: Record<string, ImageSet | UnpredictedSet>): Promise<PoolEvaluator> {
   return startPool(webTransport, graph, set, proxyTotal, workers, others);
 }
 
