@@ -122,6 +122,74 @@ export function gemm_i16_epi(A: usize, lda: i32, B: usize, ldb: i32, blk: usize,
   }
 }
 
+/**
+ * gemm_i16_epi for a convolution (dilation 1 across, any stride) reading its windows straight
+ * from the narrowed, zero-padded input (narrow_pad_i16: H × W × C, windows inside it) instead of
+ * an im2col panel: output pixel row0 + m is row m; its K runs over kh runs of kw·C values, one
+ * per kernel row, each read as runP values (kw·C rounded up to 8). The values past a run belong
+ * to the next pixel or row (or the buffer's slack: < 8 past the end); the weights, packed like
+ * gemm_i16's with ldb = kh·runP, are zero there, so they add nothing and the sums are exactly
+ * gemm_i16_epi's. Writes dst[m][n] for m < rows, n < Nout.
+ */
+export function gemm_i16_conv_epi(src: usize, H: i32, W: i32, C: i32, kh: i32, sh: i32, sw: i32, dh: i32, OH: i32, OW: i32, row0: i32, rows: i32,
+  runP: i32, B: usize, blk: usize, dst: usize, Nout: i32): void {
+  const e = changetype<IntEpiBlock>(blk);
+  const t = fastShift(e.S);
+  const groupBytes = <usize>(kh * runP) << 3;
+  const pixBytes = <usize>C << 1;
+  const lineBytes = <usize>W * pixBytes;
+  const kyStep = <usize>dh * lineBytes;
+  const runBytes = <usize>runP << 1;
+  const pix = OH * OW;
+  const img0 = row0 / pix;
+  const oy0 = (row0 - img0 * pix) / OW;
+  const ox0 = row0 - img0 * pix - oy0 * OW;
+  let b = B;
+  for (let n = 0; n < Nout; n += 4) {
+    let img = img0, oy = oy0, ox = ox0;
+    for (let m = 0; m < rows; m += 2) {
+      const a0 = src + <usize>((img * H + oy * sh) * W + ox * sw) * pixBytes;
+      if (++ox == OW) { ox = 0; if (++oy == OH) { oy = 0; img++; } }
+      const a1 = m + 1 < rows ? src + <usize>((img * H + oy * sh) * W + ox * sw) * pixBytes : a0;
+      if (++ox == OW) { ox = 0; if (++oy == OH) { oy = 0; img++; } }
+      let s00 = i32x4.splat(0), s01 = i32x4.splat(0), s02 = i32x4.splat(0), s03 = i32x4.splat(0);
+      let s10 = i32x4.splat(0), s11 = i32x4.splat(0), s12 = i32x4.splat(0), s13 = i32x4.splat(0);
+      let pb = b;
+      let r0 = a0, r1 = a1;
+      for (let ky = 0; ky < kh; ky++) {
+        let pa = r0, pa1 = r1;
+        const end = r0 + runBytes;
+        while (pa < end) {
+          const x0 = v128.load(pa);
+          const x1 = v128.load(pa1);
+          const w0 = v128.load(pb);
+          const w1 = v128.load(pb, 16);
+          const w2 = v128.load(pb, 32);
+          const w3 = v128.load(pb, 48);
+          s00 = i32x4.add(s00, i32x4.dot_i16x8_s(x0, w0));
+          s10 = i32x4.add(s10, i32x4.dot_i16x8_s(x1, w0));
+          s01 = i32x4.add(s01, i32x4.dot_i16x8_s(x0, w1));
+          s11 = i32x4.add(s11, i32x4.dot_i16x8_s(x1, w1));
+          s02 = i32x4.add(s02, i32x4.dot_i16x8_s(x0, w2));
+          s12 = i32x4.add(s12, i32x4.dot_i16x8_s(x1, w2));
+          s03 = i32x4.add(s03, i32x4.dot_i16x8_s(x0, w3));
+          s13 = i32x4.add(s13, i32x4.dot_i16x8_s(x1, w3));
+          pa += 16;
+          pa1 += 16;
+          pb += 64;
+        }
+        r0 += kyStep;
+        r1 += kyStep;
+      }
+      const o = <usize>n << 2;
+      const d0 = dst + ((<usize>m * Nout + n) << 2);
+      storeLanes(d0, epiFastVec(hsum4(s00, s01, s02, s03), o, e, t), Nout - n);
+      if (m + 1 < rows) storeLanes(d0 + (<usize>Nout << 2), epiFastVec(hsum4(s10, s11, s12, s13), o, e, t), Nout - n);
+    }
+    b += groupBytes;
+  }
+}
+
 export function gemm_i16_scalar(A: usize, lda: i32, B: usize, ldb: i32, C: usize, ldc: i32, M: i32, N: i32, k0: i32, kLen: i32): void {
   for (let m = 0; m < M; m++) {
     const a = A + (<usize>(m * lda) << 1);

@@ -6,12 +6,12 @@ import { demoGraph, h5Graph, mnistDigits } from '../src/testing/models.ts';
 import { uniformConfig } from '../src/core/cost.ts';
 import { floatConfig } from '../src/core/config.ts';
 
-// With the same file twice and a fifth argument (narrowInputs, fuseEpilogue or directC1), B runs
+// With the same file twice and a fifth argument (narrowInputs, fuseEpilogue, directC1 or windowGemm), B runs
 // with that tuning switch off instead.
 const [fa, fb, which = 'demo', bits = '8', flip] = process.argv.slice(2);
 const g = which === 'seq' ? await h5Graph('mnist_seq_large.h5') : await demoGraph();
 const d = mnistDigits(which === 'seq' ? 200 : 1000);
-if (flip && !(['narrowInputs', 'fuseEpilogue', 'directC1'] as const).includes(flip as never)) throw new Error(`${flip}: not a tuning switch (narrowInputs, fuseEpilogue, directC1)`);
+if (flip && !(['narrowInputs', 'fuseEpilogue', 'directC1', 'windowGemm'] as const).includes(flip as never)) throw new Error(`${flip}: not a tuning switch (narrowInputs, fuseEpilogue, directC1, windowGemm)`);
 const options = [{ relaxed: false }, { relaxed: false, ...(flip ? { [flip]: false } : {}) }];
 const engines = [fa, fb].map((f, j) => createEngineSync({ simd: new Uint8Array(readFileSync(f)) }, options[j]));
 const stats = (() => { const e = engines[0]; e.load(g, 32); return e.activationStats(d.images.subarray(0, 100 * 784)); })();

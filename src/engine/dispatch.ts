@@ -6,7 +6,7 @@ import { formatRange } from '../core/format.ts';
 import type { KernelExports } from './kernels.ts';
 import type { KernelTable } from './kernel-table.ts';
 import type { Layout } from './layout.ts';
-import { gemmDims, isDirectC1, roundUp } from './layout.ts';
+import { convRunP, gemmDims, isDirectC1, roundUp } from './layout.ts';
 import type { PreparedNode } from './prepare.ts';
 import { activationCode } from './prepare.ts';
 
@@ -18,6 +18,8 @@ export interface TuningOptions {
   fuseEpilogue?: boolean;
   /** One-input-channel convolutions through conv_c1_i16 / conv_c1_f32 (no im2col). */
   directC1?: boolean;
+  /** i16 convolutions read their windows from the narrowed input (gemm_i16_conv_epi, no im2col panel). */
+  windowGemm?: boolean;
 }
 
 type IntParams = Extract<PreparedNode, { op: 'int-params' }>;
@@ -37,6 +39,7 @@ export class NodeRunner {
   private readonly narrowInputs: boolean;
   private readonly fuseEpilogue: boolean;
   private readonly directC1: boolean;
+  private readonly windowGemm: boolean;
   /** Set by Engine.run for one exec of a float conv2d/dense node, then cleared. */
   acc: AccTask | null = null;
 
@@ -51,6 +54,7 @@ export class NodeRunner {
     this.narrowInputs = tuning.narrowInputs ?? true;
     this.fuseEpilogue = tuning.fuseEpilogue ?? true;
     this.directC1 = tuning.directC1 ?? true;
+    this.windowGemm = tuning.windowGemm ?? true;
   }
 
   /** Runs node i under `prepared` (the whole configuration: inputs' domains matter). */
@@ -307,6 +311,13 @@ export class NodeRunner {
     const { x, Hp, Wp, pt, pl } = narrowed ? { x: 0, Hp: Hn, Wp: Wn, pt: 0, pl: 0 } : this.padInput(src, H, W, C, pads, nb);
     // Saving the sums needs them in c32/c64: no fused epilogue then.
     const fused = fast && this.fuseEpilogue && p.epi.fast && !acc ? fast : null;
+    if (narrowed && fused && this.windowGemm && path === 'i16' && region.wConv) {
+      for (let r0 = 0; r0 < M; r0 += MT) {
+        const rows = Math.min(MT, M - r0);
+        fused.gemm_i16_conv_epi(L.padScratch, Hn, Wn, C, kh, sh, sw, dh, OH, OW, r0, rows, convRunP(n), region.wConv, region.blkInt, dst + r0 * N * 4, N);
+      }
+      return;
+    }
     for (let r0 = 0; r0 < M; r0 += MT) {
       const rows = Math.min(MT, M - r0);
       const rowsPad = roundUp(rows, 4);

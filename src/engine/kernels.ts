@@ -59,6 +59,8 @@ export interface KernelExports {
   conv_c1_i16: ConvC1;
   conv_c1_f32: ConvC1;
   gemm_i16_epi(A: P, lda: number, B: P, ldb: number, blk: P, dst: P, rows: number, M: number, Nout: number, kLen: number): void;
+  gemm_i16_conv_epi(src: P, H: number, W: number, C: number, kh: number, sh: number, sw: number, dh: number, OH: number, OW: number, row0: number, rows: number,
+    runP: number, B: P, blk: P, dst: P, Nout: number): void;
   gemm_i8r: Gemm;
   gemm_i8r_epi(A: P, lda: number, B: P, ldb: number, blk: P, dst: P, rows: number, M: number, Nout: number, kLen: number): void;
   gemm_i8_scalar: Gemm;

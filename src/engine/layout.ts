@@ -34,6 +34,18 @@ export function isDirectC1(n: GraphNode): boolean {
   return n.kind === 'conv2d' && n.kernelShape[2] === 1 && n.strides[0] === 1 && n.strides[1] === 1 && n.dilation[0] === 1 && n.dilation[1] === 1;
 }
 
+/**
+ * Convolutions gemm_i16_conv_epi can run without an im2col panel (dilation 1 across): the run
+ * length each kernel row is read as, kw·C rounded up to 8, when kh such runs are no more work
+ * than the panel's Kp; 0 otherwise.
+ */
+export function convRunP(n: GraphNode): number {
+  if (n.kind !== 'conv2d' || n.dilation[1] !== 1) return 0;
+  const [kh, kw, c] = n.kernelShape;
+  const runP = roundUp(kw * c, 8);
+  return kh * kw > 1 && kh * runP <= roundUp(kh * kw * c, 32) ? runP : 0;
+}
+
 /** Channels of a node's per-channel parameters (0 for nodes without parameters). */
 export function paramChannels(n: GraphNode): number {
   if (n.kind === 'conv2d' || n.kind === 'dense' || n.kind === 'depthwiseConv2d') return n.shape[2];
@@ -46,6 +58,8 @@ export interface ParamRegion {
   wInt: number;
   /** One-input-channel convolutions: weights as i16 tap pairs for conv_c1_i16 (0 if none). */
   wAux: number;
+  /** Convolutions with convRunP > 0: i16 weights packed for gemm_i16_conv_epi (K = kh·runP; 0 if none). */
+  wConv: number;
   wF32: number;
   /** Per channel (Np entries): i64 bias term, i64 epilogue shift term, i32 scale, i32 copies, floats. */
   bt64: number;
@@ -149,8 +163,9 @@ export function planLayout(g: Graph, batch: number, wasm: KernelExports): Layout
       wElems = ch;
     }
     const aux = n.kind === 'conv2d' && isDirectC1(n) ? n.kernelShape[0] * ((n.kernelShape[1] + 1) >> 1) * Np * 4 : 0;
+    const conv = convRunP(n) * (n.kind === 'conv2d' ? n.kernelShape[0] : 0) * Np * 2;
     params.push({
-      wInt: alloc(wElems * 4), wF32: alloc(wElems * 4), wAux: aux ? alloc(aux) : 0,
+      wInt: alloc(wElems * 4), wF32: alloc(wElems * 4), wAux: aux ? alloc(aux) : 0, wConv: conv ? alloc(conv) : 0,
       bt64: alloc(Np * 8), st64: alloc(Np * 8), qs: alloc(Np * 4), bt32: alloc(Np * 4), st32: alloc(Np * 4),
       fbias: alloc(Np * 4), fscale: alloc(Np * 4), fshift: alloc(Np * 4), blkInt: alloc(INT_EPI_BLOCK.size), blkF: alloc(FLOAT_EPI_BLOCK.size), Np,
     });

@@ -4,7 +4,7 @@
 import type { Graph, GraphNode } from '../core/graph.ts';
 import { writeFloatEpiBlock, writeIntEpiBlock } from './blocks.ts';
 import type { ParamRegion } from './layout.ts';
-import { gemmDims } from './layout.ts';
+import { convRunP, gemmDims } from './layout.ts';
 import type { PreparedNode } from './prepare.ts';
 
 type IntParams = Extract<PreparedNode, { op: 'int-params' }>;
@@ -58,6 +58,19 @@ function uploadInt(buf: ArrayBuffer, g: Graph, n: GraphNode, p: IntParams, regio
           aux[at + 1] = 2 * j + 1 < kw ? q[(ky * kw + 2 * j + 1) * N + o] : 0;
         }
       }
+    }
+  }
+  const runP = convRunP(n);
+  if (region.wConv && p.path === 'i16' && n.kind === 'conv2d' && runP) {
+    // gemm_i16_conv_epi: gemm_i16's packing with each kernel row's kw·C values padded to runP (zeros).
+    const [kh, kw, c] = n.kernelShape;
+    const N = n.shape[2];
+    const run = kw * c, Kc = kh * runP;
+    const packed = new Int16Array(buf, region.wConv, region.Np * Kc);
+    packed.fill(0);
+    for (let k = 0; k < kh * run; k++) {
+      const kc = Math.floor(k / run) * runP + (k % run);
+      for (let o = 0; o < N; o++) packed[(o >> 2) * Kc * 4 + (kc >> 3) * 32 + (o & 3) * 8 + (kc & 7)] = q[k * N + o];
     }
   }
   const e = p.epi;
