@@ -17,6 +17,10 @@ import { floorDiv64 } from './arith';
   // SIMD: whole vectors per pixel; lanes past C read the next pixel (or the buffer's slack)
   // and write into the next output pixel, which is written after.
   const C4 = simd ? (C + 3) & ~3 : 0;
+  if (simd && kind == 0 && ph == 2 && pw == 2 && sh == 2 && sw == 2 && pt == 0 && pl == 0 && 2 * OH <= H && 2 * OW <= W) {
+    maxPool2x2(ty, src, H, W, C, C4, OH, OW, batch, dst);
+    return;
+  }
   for (let n = 0; n < batch; n++) {
     const img = src + (<usize>n * H * W * C << 2);
     for (let oy = 0; oy < OH; oy++) {
@@ -73,6 +77,32 @@ import { floorDiv64 } from './arith';
             store<f32>(out + (<usize>c << 2), s);
           }
         }
+      }
+    }
+  }
+}
+
+/**
+ * 2×2 max pooling, stride 2, every window inside the image (LeNet's, VGG's): the windows of
+ * poolGeneric unrolled, the taps in its order (row by row) so float NaN and ±0 come out the same.
+ */
+@inline function maxPool2x2(ty: i32, src: usize, H: i32, W: i32, C: i32, C4: i32, OH: i32, OW: i32, batch: i32, dst: usize): void {
+  const pix = <usize>C << 2;
+  const line = <usize>W * pix;
+  for (let n = 0; n < batch; n++) {
+    for (let oy = 0; oy < OH; oy++) {
+      let s = src + <usize>(n * H + 2 * oy) * line;
+      let d = dst + <usize>((n * OH + oy) * OW) * pix;
+      for (let ox = 0; ox < OW; ox++) {
+        for (let c = 0; c < C4; c += 4) {
+          const o = <usize>c << 2;
+          const a = v128.load(s + o), b = v128.load(s + pix + o), e = v128.load(s + line + o), f = v128.load(s + line + pix + o);
+          const m = ty == 0 ? i32x4.max_s(i32x4.max_s(i32x4.max_s(a, b), e), f)
+            : f32x4.pmax(f32x4.pmax(f32x4.pmax(f32x4.pmax(f32x4.splat(-Infinity), a), b), e), f);
+          v128.store(d + o, m);
+        }
+        s += pix << 1;
+        d += pix;
       }
     }
   }

@@ -6,7 +6,7 @@ import { formatRange } from '../core/format.ts';
 import type { KernelExports } from './kernels.ts';
 import type { KernelTable } from './kernel-table.ts';
 import type { Layout } from './layout.ts';
-import { gemmDims, roundUp } from './layout.ts';
+import { gemmDims, isDirectC1, roundUp } from './layout.ts';
 import type { PreparedNode } from './prepare.ts';
 import { activationCode } from './prepare.ts';
 
@@ -16,7 +16,7 @@ export interface TuningOptions {
   narrowInputs?: boolean;
   /** Apply the fast epilogue inside the GEMM (gemm_i16_epi, gemm_i8r_epi). */
   fuseEpilogue?: boolean;
-  /** One-input-channel convolutions through conv_c1_i16. */
+  /** One-input-channel convolutions through conv_c1_i16 / conv_c1_f32 (no im2col). */
   directC1?: boolean;
 }
 
@@ -295,8 +295,8 @@ export class NodeRunner {
       return;
     }
     if (!acc && fast && this.directC1 && path === 'i16' && p.epi.fast && region.wAux) {
-      fast.narrow_pad_i16(src, H, W, C, pads[0], pads[1], pads[2], pads[3], nb, L.padScratch);
-      fast.conv_c1_i16(L.padScratch, H + pads[0] + pads[2], W + pads[1] + pads[3], kh, kw, OH, OW, nb, region.wAux, N, region.blkInt, dst);
+      fast.pad_pairs_i16(src, H, W, pads[0], pads[1], pads[2], pads[3], nb, L.padScratch);
+      fast.conv_c1_i16(L.padScratch, H + pads[0] + pads[2], W + pads[1] + pads[3], kh, kw, OH, OW, nb, region.wAux, Np, N, region.blkInt, dst);
       return;
     }
     // SIMD with a window of several taps: pad and narrow the input once (assembly/im2col.ts).
@@ -363,6 +363,11 @@ export class NodeRunner {
         this.restoreAcc(acc, L.c32, r0, rows, Np * 4);
         t.epiF32(region.blkF, L.c32, Np, rows, N, dst + r0 * N * 4, N);
       }
+      return;
+    }
+    if (!acc && t.simdOnly && this.directC1 && isDirectC1(n)) {
+      const { x, Hp, Wp } = this.padInput(input(), H, W, C, pads, nb);
+      t.simdOnly.conv_c1_f32(x, Hp, Wp, kh, kw, OH, OW, nb, region.wF32, Np, N, region.blkF, dst);
       return;
     }
     const padded = pads.some((v) => v > 0);

@@ -55,15 +55,17 @@ describe('engine = reference, bit for bit (relaxed SIMD build)', () => {
   });
 });
 
-describe('one-input-channel convolutions (conv_c1_i16), any channel count', () => {
-  it('equal the reference for 1–20 channels, odd kernel and image sizes, padding', async () => {
+describe('one-input-channel convolutions (conv_c1_i16, conv_c1_f32), any channel count', () => {
+  it('equal the reference for 1–20 channels, odd kernel and image sizes, padding, in integers, float and mixed', async () => {
     const { diffTraces, referenceTrace } = await import('../testing/engine-compare.ts');
     const { rng } = await import('../testing/random-graph.ts');
     const { noClipFrac } = await import('../core/format.ts');
     const engine = simdEngine();
-    for (let seed = 0; seed < 60; seed++) {
+    const seen = new Set<string>();
+    for (let seed = 0; seed < 90; seed++) {
       const r = rng(seed + 777);
-      const [h, w, cout] = [r.int(1, 12), r.int(1, 12), r.int(1, 20)];
+      // Rows of 1–12 pixels (a tail block only) and of 13–40 (whole 16-pixel blocks and a tail).
+      const [h, w, cout] = [r.int(1, 12), r.chance(0.5) ? r.int(1, 12) : r.int(13, 40), r.int(1, 20)];
       const kh = r.int(1, 5), kw = r.int(1, 6);
       const pads: [number, number, number, number] = [r.int(0, kh - 1), r.int(0, kw - 1), r.int(0, kh - 1), r.int(0, kw - 1)];
       const oh = h + pads[0] + pads[2] - kh + 1, ow = w + pads[1] + pads[3] - kw + 1;
@@ -80,12 +82,20 @@ describe('one-input-channel convolutions (conv_c1_i16), any channel count', () =
       } as unknown as import('../core/graph.ts').Graph;
       const bits = r.int(2, 8);
       const f = (m: number, b = bits) => ({ bits: b, frac: noClipFrac(m, b) + r.int(-1, 1), signed: true });
-      const cfg = { nodes: [{ output: f(1) }, { weights: f(1), bias: f(0.3, 16), scale: f(1.5), shift: f(0.6, 16), output: f(2) }] };
+      const configs = [
+        { nodes: [{ output: f(1) }, { weights: f(1), bias: f(0.3, 16), scale: f(1.5), shift: f(0.6, 16), output: f(2) }] },
+        { nodes: [{}, {}] },
+        { nodes: [{ output: f(1) }, { output: f(2) }] },
+      ];
       const images = Float32Array.from({ length: 3 * h * w }, () => r() * 2 - 1);
       engine.load(g, r.int(1, 3));
-      engine.setConfig(cfg);
-      const ref = referenceTrace(g, cfg, images);
-      expect(diffTraces(g, ref, engine.trace(images), `seed ${seed}`)).toBeNull();
+      for (const [j, cfg] of configs.entries()) {
+        engine.setConfig(cfg);
+        seen.add(engine.nodePaths()[1]);
+        const ref = referenceTrace(g, cfg, images);
+        expect(diffTraces(g, ref, engine.trace(images), `seed ${seed} config ${j}`)).toBeNull();
+      }
     }
+    expect([...seen].sort()).toEqual(['float', 'i16']);
   });
 });

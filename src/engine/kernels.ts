@@ -16,6 +16,8 @@ type Pool = (src: P, H: number, W: number, C: number, ph: number, pw: number, sh
   OH: number, OW: number, batch: number, dst: P) => void;
 type Cols<E extends unknown[]> = (src: P, srcLd: number, dst: P, dstLd: number, rows: number, cols: number, ...extra: E) => void;
 type Epi = (blk: P, C: P, ldc: number, rows: number, N: number, dst: P, ldd: number) => void;
+/** One-input-channel convolutions (assembly/conv-c1.ts): Np = channels of the weight rows, N = output channels. */
+type ConvC1 = (src: P, Hp: number, Wp: number, kh: number, kw: number, OH: number, OW: number, batch: number, wp: P, Np: number, N: number, blk: P, dst: P) => void;
 
 export interface KernelExports {
   memory: WebAssembly.Memory;
@@ -53,7 +55,9 @@ export interface KernelExports {
 
   gemm_i16: Gemm;
   gemm_i16_scalar: Gemm;
-  conv_c1_i16(src: P, Hp: number, Wp: number, kh: number, kw: number, OH: number, OW: number, batch: number, wp: P, N: number, blk: P, dst: P): void;
+  pad_pairs_i16(src: P, H: number, W: number, pt: number, pl: number, pb: number, pr: number, batch: number, dst: P): void;
+  conv_c1_i16: ConvC1;
+  conv_c1_f32: ConvC1;
   gemm_i16_epi(A: P, lda: number, B: P, ldb: number, blk: P, dst: P, rows: number, M: number, Nout: number, kLen: number): void;
   gemm_i8r: Gemm;
   gemm_i8r_epi(A: P, lda: number, B: P, ldb: number, blk: P, dst: P, rows: number, M: number, Nout: number, kLen: number): void;

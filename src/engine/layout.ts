@@ -29,7 +29,7 @@ export function gemmDims(g: Graph, n: GraphNode): { K: number; N: number; Kp: nu
   return null;
 }
 
-/** Convolutions conv_c1_i16 can run: one input channel, stride 1, no dilation. */
+/** Convolutions conv_c1_i16 / conv_c1_f32 can run: one input channel, stride 1, no dilation. */
 export function isDirectC1(n: GraphNode): boolean {
   return n.kind === 'conv2d' && n.kernelShape[2] === 1 && n.strides[0] === 1 && n.strides[1] === 1 && n.dilation[0] === 1 && n.dilation[1] === 1;
 }
@@ -44,7 +44,7 @@ export function paramChannels(n: GraphNode): number {
 export interface ParamRegion {
   /** Packed integer weights (i8 / i16 / i32 by path) and float32 weights. */
   wInt: number;
-  /** One-input-channel convolutions: weights as splatted tap pairs for conv_c1_i16 (0 if none). */
+  /** One-input-channel convolutions: weights as i16 tap pairs for conv_c1_i16 (0 if none). */
   wAux: number;
   wF32: number;
   /** Per channel (Np entries): i64 bias term, i64 epilogue shift term, i32 scale, i32 copies, floats. */
@@ -148,7 +148,7 @@ export function planLayout(g: Graph, batch: number, wasm: KernelExports): Layout
     } else {
       wElems = ch;
     }
-    const aux = n.kind === 'conv2d' && isDirectC1(n) ? n.kernelShape[0] * ((n.kernelShape[1] + 1) >> 1) * Np * 16 : 0;
+    const aux = n.kind === 'conv2d' && isDirectC1(n) ? n.kernelShape[0] * ((n.kernelShape[1] + 1) >> 1) * Np * 4 : 0;
     params.push({
       wInt: alloc(wElems * 4), wF32: alloc(wElems * 4), wAux: aux ? alloc(aux) : 0,
       bt64: alloc(Np * 8), st64: alloc(Np * 8), qs: alloc(Np * 4), bt32: alloc(Np * 4), st32: alloc(Np * 4),

@@ -43,18 +43,19 @@ function uploadInt(buf: ArrayBuffer, g: Graph, n: GraphNode, p: IntParams, regio
   if (dims) packGemmWeights(buf, p, region, dims);
   else new Int32Array(buf).set(q, region.wInt >> 2);
   if (region.wAux && p.path === 'i16' && n.kind === 'conv2d') {
-    // conv_c1_i16: per (ky, tap pair, channel) the pair (w[kx], w[kx+1]) four times.
+    // conv_c1_i16: per (ky, tap pair j, channel) the i16 pair (w[ky][2j], w[ky][2j + 1]), Np channels a pair (zero past N and kw).
     const [kh, kw] = n.kernelShape;
     const N = n.shape[2];
+    const Np = region.Np;
     const pairs = (kw + 1) >> 1;
-    const aux = new Int16Array(buf, region.wAux, kh * pairs * N * 8);
+    const aux = new Int16Array(buf, region.wAux, kh * pairs * Np * 2);
+    aux.fill(0);
     for (let ky = 0; ky < kh; ky++) {
       for (let j = 0; j < pairs; j++) {
         for (let o = 0; o < N; o++) {
-          const a = q[(ky * kw + 2 * j) * N + o];
-          const b = 2 * j + 1 < kw ? q[(ky * kw + 2 * j + 1) * N + o] : 0;
-          const at = ((ky * pairs + j) * N + o) * 8;
-          for (let l = 0; l < 4; l++) { aux[at + 2 * l] = a; aux[at + 2 * l + 1] = b; }
+          const at = ((ky * pairs + j) * Np + o) * 2;
+          aux[at] = q[(ky * kw + 2 * j) * N + o];
+          aux[at + 1] = 2 * j + 1 < kw ? q[(ky * kw + 2 * j + 1) * N + o] : 0;
         }
       }
     }

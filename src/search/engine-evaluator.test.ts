@@ -81,6 +81,33 @@ describe('EngineEvaluator', () => {
     expect(reordered).toEqual(await original.evaluate(changed, { distortion: true }));
   });
 
+  it('a full score after a proxy score of the same configuration runs only the other images, with the same result', async () => {
+    const last = ws.graph.nodes.length - 1;
+    const at = (bits: number): QuantConfig => ({ nodes: eight.nodes.map((n, i) => (i === last ? { ...n, weights: { bits, frac: bits - 1, signed: true } } : n)) });
+    const reusing = ws.evaluators(100).search;
+    const imagesRun = () => ws.engine.counters.images[last];
+    // Complete scores (with and without a limit), stopped ones, by labels and by the float answers.
+    const cases = [
+      [eight, { distortion: true }], [at(4), { distortion: true, maxErrors: 40 }], [at(2), { distortion: true, maxErrors: 3 }],
+      [at(3), { target: 'float', maxErrors: 5 }], [at(3), { distortion: true }], [at(5), {}],
+    ] as const;
+    for (const [config, opts] of cases) {
+      const fresh = ws.evaluators(100).search;
+      await fresh.evaluate(eight, { maxErrors: 0 }); // ordered hard-first, as the reusing one will be
+      const want = await fresh.evaluate(config, opts);
+      await reusing.evaluate(config, { subset: 'proxy', distortion: true });
+      const before = imagesRun();
+      const got = await reusing.evaluate(config, opts);
+      expect(got.stoppedEarly).toBe(want.stoppedEarly);
+      if (!want.stoppedEarly) expect(got).toEqual(want);
+      expect(imagesRun() - before).toBeLessThanOrEqual(400 - 100);
+    }
+    // Without a proxy score of that configuration, the whole set runs.
+    const before = imagesRun();
+    await reusing.evaluate(at(6), {});
+    expect(imagesRun() - before).toBe(400);
+  });
+
   it('with the float outputs the data came with, orders and measures exactly as from its own float pass, without that pass', async () => {
     const set = ws.data!.calibration;
     expect(set.floatLogits?.length).toBe(set.labels.length * 10);

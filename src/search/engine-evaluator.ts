@@ -7,9 +7,16 @@
 // work changes: a complete score counts the same images (and sums distortion in the original
 // order), and a stopped one still only says "more than maxErrors wrong", which every search
 // reads as a rejection. The proxy keeps its order (it is the first proxyTotal images).
+//
+// The proxy is a prefix of the full set, and a search usually ranks a configuration on the proxy
+// before it scores it on the whole set (frontier's greedy). The per-image answers (and
+// distortions) of recent complete proxy scores are kept, and a full score of the same
+// configuration runs only the other images: the same counts, and the same distortion sum (added
+// image by image in the original order, as always). An early stop then counts the proxy's wrong
+// answers first; it still only says "more than maxErrors wrong".
 import type { QuantConfig } from '../core/config.ts';
-import { firstDifference } from '../core/tensors.ts';
-import { ConfigRangeError, type Engine } from '../engine/engine.ts';
+import { configKey, firstDifference } from '../core/tensors.ts';
+import { ConfigRangeError, type Engine, type RunResult } from '../engine/engine.ts';
 import { FloatOutputs } from './distortion.ts';
 import type { EvalOptions, EvalResult, Evaluator } from './evaluator.ts';
 
@@ -64,6 +71,15 @@ interface Part {
   floatLogits: Float32Array | null;
 }
 
+/** A complete proxy score's answers and, when measured, each image's distortion. */
+interface ProxyAnswers {
+  predictions: Int32Array;
+  kl: Float64Array | null;
+}
+
+/** Complete proxy scores kept for reuse (a few KB each). */
+const PROXY_ANSWERS_KEPT = 256;
+
 export class EngineEvaluator implements Evaluator {
   readonly total: number;
   readonly proxyTotal: number;
@@ -74,6 +90,9 @@ export class EngineEvaluator implements Evaluator {
   /** Whether to score the full set hard images first (see above; off to measure what it saves). */
   hardFirst = true;
   private readonly parts: Record<'full' | 'proxy', Part>;
+  /** The full set's images after the proxy, built on the first full score that reuses a proxy score. */
+  private rest: Part | null = null;
+  private readonly proxyAnswers = new Map<string, ProxyAnswers>();
   private readonly elems: number;
 
   /**
@@ -109,12 +128,12 @@ export class EngineEvaluator implements Evaluator {
     const subset = opts.subset ?? 'full';
     // Reorder once, when an early stop is first asked for (held-out scoring never asks).
     if (subset === 'full' && this.optimised && this.hardFirst && opts.maxErrors !== undefined && !this.parts.full.order) this.reorder(this.parts.full);
+    const key = this.optimised && this.proxyTotal < this.total ? configKey(config) : null;
+    const known = key !== null && subset === 'full' ? this.proxyAnswers.get(key) : undefined;
+    if (known && (known.kl || !opts.distortion)) return this.evaluateRest(config, opts, known);
     const p = this.parts[subset];
     const n = p.labels.length;
-    if (opts.distortion && !p.floatOutputs) {
-      const logits = p.floatLogits ?? this.floatLogits(p.images);
-      p.floatOutputs = new FloatOutputs(logits, logits.length / n);
-    }
+    this.prepareOutputs(p, !!opts.distortion);
     try {
       this.engine.setConfig(config);
     } catch (e) {
@@ -138,6 +157,7 @@ export class EngineEvaluator implements Evaluator {
     });
     p.last = config;
     const seen = r.evaluated;
+    if (key !== null && subset === 'proxy' && seen === n) this.keepProxyAnswers(key, r.predictions, r.outputs);
     const right = countEqual(r.predictions, p.labels, seen);
     const agree = countEqual(r.predictions, p.floatPredictions, seen);
     // Unseen images count as right: an upper bound, so the loss is a lower bound (EvalResult).
@@ -147,6 +167,101 @@ export class EngineEvaluator implements Evaluator {
       total: n, stoppedEarly: r.stoppedEarly,
       ...(distortion !== undefined ? { distortion } : {}),
     };
+  }
+
+  /**
+   * A full score when the proxy's answers under `config` are known: runs the images after the
+   * proxy only (see the top of the file).
+   */
+  private evaluateRest(config: QuantConfig, opts: EvalOptions, known: ProxyAnswers): EvalResult {
+    const rest = this.restPart();
+    const proxy = this.parts.proxy;
+    const P = this.proxyTotal, n = this.total, m = rest.labels.length;
+    const right0 = countEqual(known.predictions, proxy.labels, P);
+    const agree0 = countEqual(known.predictions, proxy.floatPredictions, P);
+    const gained0 = countGained(known.predictions, proxy.labels, proxy.floatPredictions, P);
+    const byFloat = opts.target === 'float';
+    const wrong0 = P - (byFloat ? agree0 : right0);
+    if (this.sharedErrors) Atomics.add(this.sharedErrors, 0, wrong0);
+    let r: Pick<RunResult, 'predictions' | 'evaluated' | 'stoppedEarly' | 'outputs'> = { predictions: new Int32Array(0), evaluated: 0, stoppedEarly: true };
+    if (opts.maxErrors === undefined || wrong0 <= opts.maxErrors) {
+      this.prepareOutputs(rest, !!opts.distortion);
+      this.engine.setConfig(config);
+      const boundaries = rest.last ? changedNodes(rest.last, config) : opts.firstChangedNode ? [opts.firstChangedNode] : [];
+      r = this.engine.run(rest.images, byFloat ? rest.floatPredictions : rest.labels, {
+        startAt: config.nodes.length,
+        cacheAt: boundaries.length ? boundaries : undefined,
+        // A pool's shared count already holds the proxy's wrong answers.
+        maxErrors: opts.maxErrors === undefined ? undefined : this.sharedErrors ? opts.maxErrors : opts.maxErrors - wrong0,
+        sharedErrors: this.sharedErrors,
+        signal: opts.signal,
+        outputs: !!opts.distortion,
+      });
+      rest.last = config;
+    }
+    const seen = r.evaluated;
+    let distortion: number | undefined;
+    if (opts.distortion) {
+      const kl = new Float64Array(n).fill(NaN);
+      kl.set(known.kl!);
+      const fo = rest.floatOutputs!;
+      const C = fo.classes;
+      for (let j = 0; j < seen; j++) kl[rest.order![j]] = fo.klSum(r.outputs!.subarray(j * C, (j + 1) * C), j, 1);
+      let sum = 0;
+      for (let i = 0; i < n; i++) if (!Number.isNaN(kl[i])) sum += kl[i];
+      distortion = sum / n;
+    }
+    return {
+      correct: right0 + countEqual(r.predictions, rest.labels, seen) + (m - seen),
+      agree: agree0 + countEqual(r.predictions, rest.floatPredictions, seen) + (m - seen),
+      gained: gained0 + countGained(r.predictions, rest.labels, rest.floatPredictions, seen),
+      total: n, stoppedEarly: r.stoppedEarly,
+      ...(distortion !== undefined ? { distortion } : {}),
+    };
+  }
+
+  /** The full set's images after the proxy, in the full set's order; `order` maps them to their original index. */
+  private restPart(): Part {
+    if (this.rest) return this.rest;
+    const full = this.parts.full;
+    const P = this.proxyTotal;
+    const original = full.order ?? Int32Array.from({ length: this.total }, (_, i) => i);
+    const at: number[] = [];
+    original.forEach((src, j) => { if (src >= P) at.push(j); });
+    const E = this.elems;
+    const images = new Float32Array(at.length * E);
+    at.forEach((j, k) => images.set(full.images.subarray(j * E, (j + 1) * E), k * E));
+    const C = full.floatLogits ? full.floatLogits.length / Math.max(1, this.total) : 0;
+    this.rest = {
+      images,
+      labels: Int32Array.from(at, (j) => full.labels[j]),
+      floatPredictions: Int32Array.from(at, (j) => full.floatPredictions[j]),
+      floatCorrect: 0,
+      order: Int32Array.from(at, (j) => original[j]),
+      last: null,
+      floatOutputs: null,
+      floatLogits: full.floatLogits ? Float32Array.from(at.flatMap((j) => Array.from(full.floatLogits!.subarray(j * C, (j + 1) * C)))) : null,
+    };
+    return this.rest;
+  }
+
+  private keepProxyAnswers(key: string, predictions: Int32Array, outputs: Float32Array | undefined): void {
+    const p = this.parts.proxy;
+    let kl: Float64Array | null = null;
+    if (outputs && p.floatOutputs) {
+      const C = p.floatOutputs.classes;
+      kl = Float64Array.from({ length: p.labels.length }, (_, i) => p.floatOutputs!.klSum(outputs.subarray(i * C, (i + 1) * C), i, 1));
+    }
+    this.proxyAnswers.delete(key);
+    this.proxyAnswers.set(key, { predictions, kl });
+    if (this.proxyAnswers.size > PROXY_ANSWERS_KEPT) this.proxyAnswers.delete(this.proxyAnswers.keys().next().value!);
+  }
+
+  /** The float model's output distributions of the part, when distortion is asked for. */
+  private prepareOutputs(p: Part, distortion: boolean): void {
+    if (!distortion || p.floatOutputs) return;
+    const logits = p.floatLogits ?? this.floatLogits(p.images);
+    p.floatOutputs = new FloatOutputs(logits, logits.length / p.labels.length);
   }
 
   /** Σ KL over the first `seen` images of the part, added in the images' original order. */
