@@ -24,6 +24,7 @@ import type { PoolEvaluator } from '../search/pool-evaluator.ts';
 import { pickForBudget, runSearch, type SearchResult } from '../search/run.ts';
 import type { Progress, ScoredPoint } from '../search/scorer.ts';
 import type { DataInfo, KernelRow, LayerLock, ModelInfo, PickRule, ResultPoint, RunRequest, RunView, Sample } from '../worker/contract.ts';
+import { ExactScores } from './exact-scores.ts';
 import { type SavedResult, savedResult, searchResult } from './saved-search.ts';
 import type { FloatPass } from '../search/float-pass.ts';
 import {
@@ -279,7 +280,9 @@ export class Workspace {
   async run(req: RunRequest, onProgress?: (p: Progress) => void, signal?: AbortSignal, scoring?: Partial<Scoring>): Promise<RunView> {
     const graph = this.graph;
     const data = this.need();
-    const evs: Scoring = { ...this.evaluators(), ...scoring };
+    const given: Scoring = { ...this.evaluators(), ...scoring };
+    // The final scores of the pick and the 8-bit baseline reuse the search's exact scores of them.
+    const evs: Scoring = { ...given, search: new ExactScores(given.search), confirmation: given.confirmation && new ExactScores(given.confirmation) };
     const result = await runSearch(req.method, {
       graph, evaluator: evs.search, confirmation: evs.confirmation, confirmZ: req.confirmZ,
       budget: req.budget, stats: data.stats, seed: req.seed ?? 0, bits: req.bits, confidence: req.confidence, onProgress, signal,

@@ -4,6 +4,7 @@ import type { QuantConfig } from '../core/config.ts';
 import { cloneConfig, floatConfig } from '../core/config.ts';
 import { isParamNode, ownsOutputFormat } from '../core/graph.ts';
 import { AccCacheStore } from './acc-cache.ts';
+import { type BudgetEntry, CacheBudget } from './cache-budget.ts';
 import { ConfigRangeError } from './prepare.ts';
 import { relaxedEngine, simdEngine } from '../testing/engines.ts';
 import { demoGraph, demoImages, hasDemoModel } from '../testing/models.ts';
@@ -220,7 +221,7 @@ describe.skipIf(!hasDemoModel())('prefix cache, early stop and abort on the demo
 
 describe('AccCacheStore', () => {
   it('keeps caches by image set and node within its budget, least recently used first out, reuses a node\'s buffer, and never evicts for one that cannot fit', () => {
-    const store = new AccCacheStore(120);
+    const store = new AccCacheStore(new CacheBudget(120));
     const [a, b] = [new Float32Array(1), new Float32Array(1)];
     const a3 = store.start(a, 3, 'k1', 10, 5)!;
     expect(a3.data.byteLength).toBe(50);
@@ -237,5 +238,34 @@ describe('AccCacheStore', () => {
     expect(store.start(b, 2, 'k', 10, 13)).toBeNull();
     expect(store.get(b, 1)).toBeDefined();
     expect(store.get(a, 3)).toBeDefined();
+  });
+});
+
+describe('CacheBudget', () => {
+  it('is one budget for every store: the least recently used entry of any store goes first', () => {
+    const budget = new CacheBudget(100);
+    const other: BudgetEntry[] = [];
+    budget.register({ entries: () => other, evict: (e) => other.splice(other.indexOf(e), 1) });
+    const acc = new AccCacheStore(budget);
+    const a = new Float32Array(1);
+    const old = { bytes: 40, used: 0 };
+    budget.touch(old);
+    other.push(old);
+    acc.start(a, 1, 'k', 10, 4); // 80 bytes in all
+    const recent = { bytes: 20, used: 0 };
+    budget.touch(recent);
+    other.push(recent);
+    expect(budget.fit(0, recent)).toBe(true); // 100: fits
+    expect(acc.start(a, 2, 'k', 10, 3)).not.toBeNull(); // 130 > 100: the other store's oldest entry goes
+    expect(other).toEqual([recent]);
+    expect(budget.bytes).toBe(90);
+    expect(acc.get(a, 1)).toBeDefined();
+    // A smaller budget: `recent`, then node 2's sums go; node 1's were used last.
+    budget.maxBytes = 50;
+    expect(budget.fit(0)).toBe(true);
+    expect(other).toEqual([]);
+    expect(acc.get(a, 2)).toBeUndefined();
+    expect(acc.get(a, 1)).toBeDefined();
+    expect(budget.bytes).toBe(40);
   });
 });

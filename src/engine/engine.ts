@@ -25,6 +25,7 @@ import { instantiateKernels } from './kernels.ts';
 import type { Layout } from './layout.ts';
 import { gemmDims, planLayout } from './layout.ts';
 import { type AccCache, AccCacheStore } from './acc-cache.ts';
+import { CacheBudget, DEFAULT_CACHE_BYTES } from './cache-budget.ts';
 import { PrefixCache, PrefixCacheStore } from './prefix-cache.ts';
 import type { Domain, NodePath, PreparedNode } from './prepare.ts';
 import { formatsKey, prepareNode } from './prepare.ts';
@@ -45,7 +46,10 @@ export interface EngineOptions extends TuningOptions {
   simd?: boolean;
   /** Use the relaxed-SIMD build when available (default true). */
   relaxed?: boolean;
-  /** Memory the prefix caches of all image sets may hold (default 256 MiB). */
+  /**
+   * Memory all caches may hold, prefix activations and accumulator sums of every image set
+   * together (default DEFAULT_CACHE_BYTES, 448 MiB; cache-budget.ts).
+   */
   cacheBytes?: number;
   /** Wraps the Wasm exports (e.g. to time each kernel, bench/profile-kernels.ts). */
   instrument?: (kernels: KernelExports) => KernelExports;
@@ -138,8 +142,9 @@ export class Engine {
   private prepared: PreparedNode[] = [];
   private keys: string[] = [];
   private inKeys: string[] = [];
-  private caches: PrefixCacheStore;
-  private accCaches = new AccCacheStore(192 * 2 ** 20);
+  private readonly cacheBudget: CacheBudget;
+  private readonly caches: PrefixCacheStore;
+  private readonly accCaches: AccCacheStore;
   private nodeMacs = new Float64Array(0);
   /** Since load(); see EngineCounters. */
   counters: EngineCounters = emptyCounters(0);
@@ -149,7 +154,9 @@ export class Engine {
     this.relaxed = relaxed;
     this.options = options;
     this.useSimd = options.simd ?? true;
-    this.caches = new PrefixCacheStore(options.cacheBytes ?? 256 * 2 ** 20);
+    this.cacheBudget = new CacheBudget(options.cacheBytes ?? DEFAULT_CACHE_BYTES);
+    this.caches = new PrefixCacheStore(this.cacheBudget);
+    this.accCaches = new AccCacheStore(this.cacheBudget);
   }
 
   /** A new engine on the same compiled module and options, with its own memory: a second graph beside this one's. */
@@ -236,6 +243,20 @@ export class Engine {
   /** Output domain of each node under the current config. */
   nodeDomains(): Domain[] {
     return this.prepared.map((p) => p.out);
+  }
+
+  /**
+   * The memory all caches may hold from now on (EngineOptions.cacheBytes); a smaller budget
+   * evicts at once. A pool's shards each take their share of one budget.
+   */
+  setCacheBytes(bytes: number): void {
+    this.cacheBudget.maxBytes = bytes;
+    this.cacheBudget.fit(0);
+  }
+
+  /** Bytes the caches hold now, prefix activations and accumulator sums together. */
+  get cachedBytes(): number {
+    return this.cacheBudget.bytes;
   }
 
   /** Forgets the prefix cache of an image set (or of all sets). */

@@ -6,6 +6,7 @@
 // run at the deepest one that is valid.
 import type { Graph } from '../core/graph.ts';
 import { elementCount } from '../core/graph.ts';
+import type { BudgetedStore, BudgetEntry, CacheBudget } from './cache-budget.ts';
 import type { Layout } from './layout.ts';
 import type { Domain } from './prepare.ts';
 
@@ -20,7 +21,7 @@ export class PrefixCache {
    * Room for `count` images of every tensor live at `boundary`, in the narrowest array its
    * domain allows; `versions` are the node versions the cached values were computed under.
    */
-  /** Run counter of the last use (least recently used caches go first). */
+  /** Budget clock at the last use (least recently used caches go first). */
   used = 0;
 
   constructor(readonly boundary: number, private readonly keys: readonly string[], g: Graph, layout: Layout, domains: readonly Domain[], count: number) {
@@ -61,12 +62,23 @@ export class PrefixCache {
   }
 }
 
-/** Every image set's caches, within a memory budget (least recently used go first). */
-export class PrefixCacheStore {
+/** Every image set's caches, under the engine's cache budget (cache-budget.ts) and at most `maxPerSet` a set. */
+export class PrefixCacheStore implements BudgetedStore {
   private readonly sets = new Map<Float32Array, PrefixCache[]>();
-  private clock = 0;
 
-  constructor(private readonly maxBytes: number, private readonly maxPerSet = 8) {}
+  constructor(private readonly budget: CacheBudget, private readonly maxPerSet = 8) {
+    budget.register(this);
+  }
+
+  *entries(): Iterable<BudgetEntry> {
+    for (const list of this.sets.values()) yield* list;
+  }
+
+  evict(e: BudgetEntry): void {
+    for (const [set, list] of this.sets) {
+      if (list.includes(e as PrefixCache)) this.sets.set(set, list.filter((x) => x !== e));
+    }
+  }
 
   /** Valid caches of a set with boundary ≤ startAt, deepest first. */
   usable(images: Float32Array, keys: readonly string[], startAt: number): PrefixCache[] {
@@ -79,24 +91,17 @@ export class PrefixCacheStore {
   }
 
   touch(c: PrefixCache): void {
-    c.used = ++this.clock;
+    this.budget.touch(c);
   }
 
   /** Adds a cache (replacing the set's other one at its boundary), then evicts down to the budget. */
   add(images: Float32Array, c: PrefixCache): void {
     const list = (this.sets.get(images) ?? []).filter((x) => x.boundary !== c.boundary);
     list.push(c);
-    this.sets.set(images, list);
     this.touch(c);
-    const all = [...this.sets.entries()].flatMap(([set, cs]) => cs.map((x) => ({ set, c: x }))).sort((a, b) => a.c.used - b.c.used);
-    let bytes = all.reduce((s, x) => s + x.c.bytes, 0);
-    for (const { set, c: old } of all) {
-      const mine = this.sets.get(set)!;
-      if (bytes <= this.maxBytes && mine.length <= this.maxPerSet) continue;
-      if (old === c) continue;
-      this.sets.set(set, mine.filter((x) => x !== old));
-      bytes -= old.bytes;
-    }
+    list.sort((a, b) => b.used - a.used);
+    this.sets.set(images, list.slice(0, this.maxPerSet));
+    this.budget.fit(0, c);
   }
 
   clear(images?: Float32Array): void {

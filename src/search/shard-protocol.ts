@@ -23,6 +23,8 @@ export interface ShardInit {
   sets: (ShardSet | UnpredictedShardSet)[];
   /** One Int32 on a SharedArrayBuffer: wrong answers of all shards in the current search evaluation. */
   errors?: SharedArrayBuffer;
+  /** The shard engine's cache budget (its share of the pool's; absent: the engine's default). */
+  cacheBytes?: number;
 }
 
 /** Shards can share their error count where SharedArrayBuffer exists (a cross-origin isolated page, Node). */
@@ -92,11 +94,12 @@ export function connectShard(t: ShardTransport, init: ShardInit): Promise<Shard>
  * set and of each of `others` (e.g. confirmation and held-out images: scoring them is then split
  * across the workers too). The result scores the search set; `sets[name]` each other set. An
  * other set without its float pass (UnpredictedSet) gets it from the shards as they start, each
- * for its own images; `floatPasses[name]` gathers them in the set's order.
+ * for its own images; `floatPasses[name]` gathers them in the set's order. `cacheBytes`: the
+ * memory the shards' caches may hold together (absent: each engine's default).
  */
 export async function startPool(
   spawn: (k: number) => ShardTransport, graph: Graph, set: ImageSet, proxyTotal: number, workers: number,
-  others: Record<string, ImageSet | UnpredictedSet> = {},
+  others: Record<string, ImageSet | UnpredictedSet> = {}, opts: { cacheBytes?: number } = {},
 ): Promise<PoolEvaluator> {
   const full = { ...set, proxyTotal };
   const elems = set.images.length / Math.max(1, set.labels.length);
@@ -113,7 +116,8 @@ export async function startPool(
     const shards = await Promise.all(Array.from({ length: workers }, (_, k) => {
       const t = spawn(k);
       started.push(t);
-      return connectShard(t, { graph, sets: [dealShard(full, k, workers), ...rest.map((s) => deal(s, k))], errors });
+      const cacheBytes = opts.cacheBytes === undefined ? undefined : Math.floor(opts.cacheBytes / workers);
+      return connectShard(t, { graph, sets: [dealShard(full, k, workers), ...rest.map((s) => deal(s, k))], errors, cacheBytes });
     }));
     const floatPasses: Record<string, FloatPass> = {};
     const complete = rest.map((s, j): ShardSet => {
@@ -141,9 +145,10 @@ export function serveShard(makeEngine: () => Promise<Engine>, reply: (m: ShardRe
   let queue: Promise<unknown> = Promise.resolve();
   return (m) => {
     if ('init' in m) {
-      const { graph, sets, errors } = m.init;
+      const { graph, sets, errors, cacheBytes } = m.init;
       let floatPasses: (FloatPass | null)[] = [];
       evaluators = makeEngine().then((engine) => {
+        if (cacheBytes !== undefined) engine.setCacheBytes(cacheBytes);
         engine.load(graph);
         floatPasses = sets.map((s) => (predicted(s) ? null : floatPass(engine, s.images)));
         return sets.map((s, j) => {
