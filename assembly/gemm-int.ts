@@ -190,6 +190,75 @@ export function gemm_i16_conv_epi(src: usize, H: i32, W: i32, C: i32, kh: i32, s
   }
 }
 
+/**
+ * gemm_i8r_epi for a convolution, reading its windows from the narrowed input (narrow_pad_i8)
+ * as gemm_i16_conv_epi does, runs padded to 16 values: the bytes past a run are narrowed inputs
+ * of the next pixel (in [0, 127]) or the buffer's slack, against zero weights, so they add 0
+ * whichever way the relaxed instruction reads them.
+ */
+export function gemm_i8r_conv_epi(src: usize, H: i32, W: i32, C: i32, kh: i32, sh: i32, sw: i32, dh: i32, OH: i32, OW: i32, row0: i32, rows: i32,
+  runP: i32, B: usize, blk: usize, dst: usize, Nout: i32): void {
+  if (ASC_FEATURE_RELAXED_SIMD) {
+    const e = changetype<IntEpiBlock>(blk);
+    const t = fastShift(e.S);
+    const groupBytes = <usize>(kh * runP) << 2;
+    const pixBytes = <usize>C;
+    const lineBytes = <usize>W * pixBytes;
+    const kyStep = <usize>dh * lineBytes;
+    const runBytes = <usize>runP;
+    const pix = OH * OW;
+    const img0 = row0 / pix;
+    const oy0 = (row0 - img0 * pix) / OW;
+    const ox0 = row0 - img0 * pix - oy0 * OW;
+    let b = B;
+    for (let n = 0; n < Nout; n += 4) {
+      let img = img0, oy = oy0, ox = ox0;
+      for (let m = 0; m < rows; m += 2) {
+        const a0 = src + <usize>((img * H + oy * sh) * W + ox * sw) * pixBytes;
+        if (++ox == OW) { ox = 0; if (++oy == OH) { oy = 0; img++; } }
+        const a1 = m + 1 < rows ? src + <usize>((img * H + oy * sh) * W + ox * sw) * pixBytes : a0;
+        if (++ox == OW) { ox = 0; if (++oy == OH) { oy = 0; img++; } }
+        let s00 = i32x4.splat(0), s01 = i32x4.splat(0), s02 = i32x4.splat(0), s03 = i32x4.splat(0);
+        let s10 = i32x4.splat(0), s11 = i32x4.splat(0), s12 = i32x4.splat(0), s13 = i32x4.splat(0);
+        let pb = b;
+        let r0 = a0, r1 = a1;
+        for (let ky = 0; ky < kh; ky++) {
+          let pa = r0, pa1 = r1;
+          const end = r0 + runBytes;
+          while (pa < end) {
+            const x0 = v128.load(pa);
+            const x1 = v128.load(pa1);
+            const w0 = v128.load(pb);
+            const w1 = v128.load(pb, 16);
+            const w2 = v128.load(pb, 32);
+            const w3 = v128.load(pb, 48);
+            s00 = dot7(w0, x0, s00);
+            s10 = dot7(w0, x1, s10);
+            s01 = dot7(w1, x0, s01);
+            s11 = dot7(w1, x1, s11);
+            s02 = dot7(w2, x0, s02);
+            s12 = dot7(w2, x1, s12);
+            s03 = dot7(w3, x0, s03);
+            s13 = dot7(w3, x1, s13);
+            pa += 16;
+            pa1 += 16;
+            pb += 64;
+          }
+          r0 += kyStep;
+          r1 += kyStep;
+        }
+        const o = <usize>n << 2;
+        const d0 = dst + ((<usize>m * Nout + n) << 2);
+        storeLanes(d0, epiFastVec(hsum4(s00, s01, s02, s03), o, e, t), Nout - n);
+        if (m + 1 < rows) storeLanes(d0 + (<usize>Nout << 2), epiFastVec(hsum4(s10, s11, s12, s13), o, e, t), Nout - n);
+      }
+      b += groupBytes;
+    }
+  } else {
+    unreachable();
+  }
+}
+
 export function gemm_i16_scalar(A: usize, lda: i32, B: usize, ldb: i32, C: usize, ldc: i32, M: i32, N: i32, k0: i32, kLen: i32): void {
   for (let m = 0; m < M; m++) {
     const a = A + (<usize>(m * lda) << 1);

@@ -18,7 +18,7 @@ export interface TuningOptions {
   fuseEpilogue?: boolean;
   /** One-input-channel convolutions through conv_c1_i16 / conv_c1_f32 (no im2col). */
   directC1?: boolean;
-  /** i16 convolutions read their windows from the narrowed input (gemm_i16_conv_epi, no im2col panel). */
+  /** SIMD convolutions read their windows from the (padded, narrowed) input: gemm_f32_conv, gemm_i16_conv_epi, gemm_i8r_conv_epi; no im2col panel. */
   windowGemm?: boolean;
 }
 
@@ -311,10 +311,12 @@ export class NodeRunner {
     const { x, Hp, Wp, pt, pl } = narrowed ? { x: 0, Hp: Hn, Wp: Wn, pt: 0, pl: 0 } : this.padInput(src, H, W, C, pads, nb);
     // Saving the sums needs them in c32/c64: no fused epilogue then.
     const fused = fast && this.fuseEpilogue && p.epi.fast && !acc ? fast : null;
-    if (narrowed && fused && this.windowGemm && path === 'i16' && region.wConv) {
+    const runP = narrowed && fused && this.windowGemm && region.wConv ? convRunP(n, path === 'i16' ? 8 : 16) : 0;
+    if (runP && (path === 'i16' || path === 'i8-relaxed')) {
+      const gemm = path === 'i16' ? fused!.gemm_i16_conv_epi : fused!.gemm_i8r_conv_epi;
       for (let r0 = 0; r0 < M; r0 += MT) {
         const rows = Math.min(MT, M - r0);
-        fused.gemm_i16_conv_epi(L.padScratch, Hn, Wn, C, kh, sh, sw, dh, OH, OW, r0, rows, convRunP(n), region.wConv, region.blkInt, dst + r0 * N * 4, N);
+        gemm(L.padScratch, Hn, Wn, C, kh, sh, sw, dh, OH, OW, r0, rows, runP, region.wConv, region.blkInt, dst + r0 * N * 4, N);
       }
       return;
     }
@@ -384,10 +386,18 @@ export class NodeRunner {
     const padded = pads.some((v) => v > 0);
     const direct = kh === 1 && kw === 1 && sh === 1 && sw === 1 && !padded && OH === H && OW === W;
     const { x, Hp, Wp, pt, pl } = this.padInput(input(), H, W, C, pads, nb);
+    // SIMD convolutions read their windows from the padded input: no im2col panel.
+    const windowed = t.simdOnly && this.windowGemm && n.kind === 'conv2d' && dw === 1 && !direct ? t.simdOnly : null;
     for (let r0 = 0; r0 < M; r0 += MT) {
       const rows = Math.min(MT, M - r0);
       const rowsPad = roundUp(rows, 4);
       let A = x + r0 * K * 4;
+      if (windowed) {
+        windowed.gemm_f32_conv(x, Hp, Wp, C, kh, kw, sh, sw, dh, OH, OW, r0, rows, region.wF32, Np, L.c32, Np, Np);
+        if (acc) this.saveAcc(acc, L.c32, r0, rows, Np * 4);
+        t.epiF32(region.blkF, L.c32, Np, rows, N, dst + r0 * N * 4, N);
+        continue;
+      }
       if (!direct || rows !== rowsPad) {
         t.im2colX32(x, Hp, Wp, C, kh, kw, sh, sw, dh, dw, pt, pl, OH, OW, r0, rows, rowsPad, L.panel, K);
         A = L.panel;

@@ -16,6 +16,9 @@ type Pool = (src: P, H: number, W: number, C: number, ph: number, pw: number, sh
   OH: number, OW: number, batch: number, dst: P) => void;
 type Cols<E extends unknown[]> = (src: P, srcLd: number, dst: P, dstLd: number, rows: number, cols: number, ...extra: E) => void;
 type Epi = (blk: P, C: P, ldc: number, rows: number, N: number, dst: P, ldd: number) => void;
+/** gemm_i16_conv_epi / gemm_i8r_conv_epi: a convolution's windows read from the narrowed input. */
+type GemmConv = (src: P, H: number, W: number, C: number, kh: number, sh: number, sw: number, dh: number, OH: number, OW: number, row0: number, rows: number,
+  runP: number, B: P, blk: P, dst: P, Nout: number) => void;
 /** One-input-channel convolutions (assembly/conv-c1.ts): Np = channels of the weight rows, N = output channels. */
 type ConvC1 = (src: P, Hp: number, Wp: number, kh: number, kw: number, OH: number, OW: number, batch: number, wp: P, Np: number, N: number, blk: P, dst: P) => void;
 
@@ -59,8 +62,8 @@ export interface KernelExports {
   conv_c1_i16: ConvC1;
   conv_c1_f32: ConvC1;
   gemm_i16_epi(A: P, lda: number, B: P, ldb: number, blk: P, dst: P, rows: number, M: number, Nout: number, kLen: number): void;
-  gemm_i16_conv_epi(src: P, H: number, W: number, C: number, kh: number, sh: number, sw: number, dh: number, OH: number, OW: number, row0: number, rows: number,
-    runP: number, B: P, blk: P, dst: P, Nout: number): void;
+  gemm_i16_conv_epi: GemmConv;
+  gemm_i8r_conv_epi: GemmConv;
   gemm_i8r: Gemm;
   gemm_i8r_epi(A: P, lda: number, B: P, ldb: number, blk: P, dst: P, rows: number, M: number, Nout: number, kLen: number): void;
   gemm_i8_scalar: Gemm;
@@ -70,6 +73,8 @@ export interface KernelExports {
   accumulate_split_i64(C32: P, ldc32: number, C64: P, ldc64: number, rows: number, N: number, first: number): void;
   gemm_f32: GemmF;
   gemm_f32_scalar: GemmF;
+  gemm_f32_conv(src: P, H: number, W: number, C: number, kh: number, kw: number, sh: number, sw: number, dh: number, OH: number, OW: number, row0: number, rows: number,
+    B: P, ldb: number, C32: P, ldc: number, N: number): void;
 
   epi_int(blk: P, C: P, is64: number, ldc: number, rows: number, N: number, dst: P, ldd: number): void;
   epi_int_fast: Epi;

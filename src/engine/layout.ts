@@ -35,14 +35,14 @@ export function isDirectC1(n: GraphNode): boolean {
 }
 
 /**
- * Convolutions gemm_i16_conv_epi can run without an im2col panel (dilation 1 across): the run
- * length each kernel row is read as, kw·C rounded up to 8, when kh such runs are no more work
- * than the panel's Kp; 0 otherwise.
+ * Convolutions gemm_i16_conv_epi / gemm_i8r_conv_epi can run without an im2col panel (dilation
+ * 1 across): the length each kernel row is read as, kw·C rounded up to `chunk` values (8 for
+ * i16, 16 for i8), when kh such runs are no more work than the panel's Kp; 0 otherwise.
  */
-export function convRunP(n: GraphNode): number {
+export function convRunP(n: GraphNode, chunk: 8 | 16): number {
   if (n.kind !== 'conv2d' || n.dilation[1] !== 1) return 0;
   const [kh, kw, c] = n.kernelShape;
-  const runP = roundUp(kw * c, 8);
+  const runP = roundUp(kw * c, chunk);
   return kh * kw > 1 && kh * runP <= roundUp(kh * kw * c, 32) ? runP : 0;
 }
 
@@ -58,7 +58,7 @@ export interface ParamRegion {
   wInt: number;
   /** One-input-channel convolutions: weights as i16 tap pairs for conv_c1_i16 (0 if none). */
   wAux: number;
-  /** Convolutions with convRunP > 0: i16 weights packed for gemm_i16_conv_epi (K = kh·runP; 0 if none). */
+  /** Convolutions with convRunP > 0: weights packed for gemm_i16_conv_epi / gemm_i8r_conv_epi (K = kh·runP; 0 if none). */
   wConv: number;
   wF32: number;
   /** Per channel (Np entries): i64 bias term, i64 epilogue shift term, i32 scale, i32 copies, floats. */
@@ -163,7 +163,8 @@ export function planLayout(g: Graph, batch: number, wasm: KernelExports): Layout
       wElems = ch;
     }
     const aux = n.kind === 'conv2d' && isDirectC1(n) ? n.kernelShape[0] * ((n.kernelShape[1] + 1) >> 1) * Np * 4 : 0;
-    const conv = convRunP(n) * (n.kind === 'conv2d' ? n.kernelShape[0] : 0) * Np * 2;
+    // Either packing (i16 or i8) has at most Kp values a channel.
+    const conv = dims && (convRunP(n, 8) || convRunP(n, 16)) ? dims.Kp * Np * 2 : 0;
     params.push({
       wInt: alloc(wElems * 4), wF32: alloc(wElems * 4), wAux: aux ? alloc(aux) : 0, wConv: conv ? alloc(conv) : 0,
       bt64: alloc(Np * 8), st64: alloc(Np * 8), qs: alloc(Np * 4), bt32: alloc(Np * 4), st32: alloc(Np * 4),

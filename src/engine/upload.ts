@@ -60,17 +60,19 @@ function uploadInt(buf: ArrayBuffer, g: Graph, n: GraphNode, p: IntParams, regio
       }
     }
   }
-  const runP = convRunP(n);
-  if (region.wConv && p.path === 'i16' && n.kind === 'conv2d' && runP) {
-    // gemm_i16_conv_epi: gemm_i16's packing with each kernel row's kw·C values padded to runP (zeros).
+  const chunk = p.path === 'i16' ? 8 : p.path === 'i8-relaxed' ? 16 : 0;
+  const runP = chunk && n.kind === 'conv2d' ? convRunP(n, chunk) : 0;
+  if (region.wConv && runP && n.kind === 'conv2d') {
+    // gemm_i16_conv_epi / gemm_i8r_conv_epi: the GEMM's packing with each kernel row's kw·C values padded to runP (zeros).
     const [kh, kw, c] = n.kernelShape;
     const N = n.shape[2];
     const run = kw * c, Kc = kh * runP;
-    const packed = new Int16Array(buf, region.wConv, region.Np * Kc);
+    const packed = chunk === 8 ? new Int16Array(buf, region.wConv, region.Np * Kc) : new Int8Array(buf, region.wConv, region.Np * Kc);
     packed.fill(0);
     for (let k = 0; k < kh * run; k++) {
       const kc = Math.floor(k / run) * runP + (k % run);
-      for (let o = 0; o < N; o++) packed[(o >> 2) * Kc * 4 + (kc >> 3) * 32 + (o & 3) * 8 + (kc & 7)] = q[k * N + o];
+      const at = (kc >> (chunk === 8 ? 3 : 4)) * chunk * 4 + (kc & (chunk - 1));
+      for (let o = 0; o < N; o++) packed[(o >> 2) * Kc * 4 + at + (o & 3) * chunk] = q[k * N + o];
     }
   }
   const e = p.epi;
