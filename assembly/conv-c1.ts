@@ -62,38 +62,47 @@ export function conv_c1_i16(src: usize, Hp: i32, Wp: i32, kh: i32, kw: i32, OH: 
       for (let ox = 0; ox < OW; ox += 16) {
         const valid = OW - ox < 16 ? OW - ox : 16;
         for (let c0 = 0; c0 < N; c0 += 2) {
-          let a0 = i32x4.splat(0), a1 = i32x4.splat(0), a2 = i32x4.splat(0), a3 = i32x4.splat(0);
-          let b0 = i32x4.splat(0), b1 = i32x4.splat(0), b2 = i32x4.splat(0), b3 = i32x4.splat(0);
-          let r = rowIn + (<usize>ox << 2);
-          let w = wp + (<usize>c0 << 2);
-          for (let ky = 0; ky < kh; ky++) {
-            let p = r;
-            for (let j = 0; j < pairs; j++) {
-              const x0 = v128.load(p), x1 = v128.load(p, 16), x2 = v128.load(p, 32), x3 = v128.load(p, 48);
-              const wa = v128.load32_splat(w), wb = v128.load32_splat(w, 4);
-              a0 = i32x4.add(a0, i32x4.dot_i16x8_s(x0, wa));
-              b0 = i32x4.add(b0, i32x4.dot_i16x8_s(x0, wb));
-              a1 = i32x4.add(a1, i32x4.dot_i16x8_s(x1, wa));
-              b1 = i32x4.add(b1, i32x4.dot_i16x8_s(x1, wb));
-              a2 = i32x4.add(a2, i32x4.dot_i16x8_s(x2, wa));
-              b2 = i32x4.add(b2, i32x4.dot_i16x8_s(x2, wb));
-              a3 = i32x4.add(a3, i32x4.dot_i16x8_s(x3, wa));
-              b3 = i32x4.add(b3, i32x4.dot_i16x8_s(x3, wb));
-              p += 8;
-              w += tapStride;
-            }
-            r += rowBytes;
-          }
-          const two = c0 + 1 < N;
-          const out = rowOut + (<usize>(ox * N + c0) << 2);
-          const c1 = two ? c0 + 1 : c0;
-          storeBlock(out, ps, valid, two,
-            epiFastSplat(a0, c0, e, t), epiFastSplat(a1, c0, e, t), epiFastSplat(a2, c0, e, t), epiFastSplat(a3, c0, e, t),
-            epiFastSplat(b0, c1, e, t), epiFastSplat(b1, c1, e, t), epiFastSplat(b2, c1, e, t), epiFastSplat(b3, c1, e, t));
+          const r = rowIn + (<usize>ox << 2), w = wp + (<usize>c0 << 2), out = rowOut + (<usize>(ox * N + c0) << 2);
+          // A row's last block of 12 or fewer pixels computes 3 vectors, not 4.
+          if (valid > 12) blockI16(true, r, w, kh, pairs, rowBytes, tapStride, out, ps, valid, c0, N, e, t);
+          else blockI16(false, r, w, kh, pairs, rowBytes, tapStride, out, ps, valid, c0, N, e, t);
         }
       }
     }
   }
+}
+
+/** One block of conv_c1_i16: pixels ox..ox+15 (or ..+11 without `four`) × channels c0, c0 + 1. */
+@inline function blockI16(four: bool, r: usize, w: usize, kh: i32, pairs: i32, rowBytes: usize, tapStride: usize, out: usize, ps: usize, valid: i32,
+  c0: i32, N: i32, e: IntEpiBlock, t: i32): void {
+  let a0 = i32x4.splat(0), a1 = i32x4.splat(0), a2 = i32x4.splat(0), a3 = i32x4.splat(0);
+  let b0 = i32x4.splat(0), b1 = i32x4.splat(0), b2 = i32x4.splat(0), b3 = i32x4.splat(0);
+  for (let ky = 0; ky < kh; ky++) {
+    let p = r;
+    for (let j = 0; j < pairs; j++) {
+      const x0 = v128.load(p), x1 = v128.load(p, 16), x2 = v128.load(p, 32);
+      const wa = v128.load32_splat(w), wb = v128.load32_splat(w, 4);
+      a0 = i32x4.add(a0, i32x4.dot_i16x8_s(x0, wa));
+      b0 = i32x4.add(b0, i32x4.dot_i16x8_s(x0, wb));
+      a1 = i32x4.add(a1, i32x4.dot_i16x8_s(x1, wa));
+      b1 = i32x4.add(b1, i32x4.dot_i16x8_s(x1, wb));
+      a2 = i32x4.add(a2, i32x4.dot_i16x8_s(x2, wa));
+      b2 = i32x4.add(b2, i32x4.dot_i16x8_s(x2, wb));
+      if (four) {
+        const x3 = v128.load(p, 48);
+        a3 = i32x4.add(a3, i32x4.dot_i16x8_s(x3, wa));
+        b3 = i32x4.add(b3, i32x4.dot_i16x8_s(x3, wb));
+      }
+      p += 8;
+      w += tapStride;
+    }
+    r += rowBytes;
+  }
+  const two = c0 + 1 < N;
+  const c1 = two ? c0 + 1 : c0;
+  storeBlock(out, ps, valid, two,
+    epiFastSplat(a0, c0, e, t), epiFastSplat(a1, c0, e, t), epiFastSplat(a2, c0, e, t), four ? epiFastSplat(a3, c0, e, t) : a3,
+    epiFastSplat(b0, c1, e, t), epiFastSplat(b1, c1, e, t), epiFastSplat(b2, c1, e, t), four ? epiFastSplat(b3, c1, e, t) : b3);
 }
 
 /**
@@ -113,38 +122,46 @@ export function conv_c1_f32(src: usize, Hp: i32, Wp: i32, kh: i32, kw: i32, OH: 
       for (let ox = 0; ox < OW; ox += 16) {
         const valid = OW - ox < 16 ? OW - ox : 16;
         for (let c0 = 0; c0 < N; c0 += 2) {
-          let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
-          let b0 = f32x4.splat(0), b1 = f32x4.splat(0), b2 = f32x4.splat(0), b3 = f32x4.splat(0);
-          let r = rowIn + (<usize>ox << 2);
-          let w = wp + (<usize>c0 << 2);
-          for (let ky = 0; ky < kh; ky++) {
-            let p = r;
-            for (let kx = 0; kx < kw; kx++) {
-              const x0 = v128.load(p), x1 = v128.load(p, 16), x2 = v128.load(p, 32), x3 = v128.load(p, 48);
-              const wa = v128.load32_splat(w), wb = v128.load32_splat(w, 4);
-              a0 = f32x4.add(a0, f32x4.mul(x0, wa));
-              b0 = f32x4.add(b0, f32x4.mul(x0, wb));
-              a1 = f32x4.add(a1, f32x4.mul(x1, wa));
-              b1 = f32x4.add(b1, f32x4.mul(x1, wb));
-              a2 = f32x4.add(a2, f32x4.mul(x2, wa));
-              b2 = f32x4.add(b2, f32x4.mul(x2, wb));
-              a3 = f32x4.add(a3, f32x4.mul(x3, wa));
-              b3 = f32x4.add(b3, f32x4.mul(x3, wb));
-              p += 4;
-              w += tapStride;
-            }
-            r += rowBytes;
-          }
-          const two = c0 + 1 < N;
-          const out = rowOut + (<usize>(ox * N + c0) << 2);
-          const c1 = two ? c0 + 1 : c0;
-          storeBlock(out, ps, valid, two,
-            epiF32Splat(a0, c0, e), epiF32Splat(a1, c0, e), epiF32Splat(a2, c0, e), epiF32Splat(a3, c0, e),
-            epiF32Splat(b0, c1, e), epiF32Splat(b1, c1, e), epiF32Splat(b2, c1, e), epiF32Splat(b3, c1, e));
+          const r = rowIn + (<usize>ox << 2), w = wp + (<usize>c0 << 2), out = rowOut + (<usize>(ox * N + c0) << 2);
+          if (valid > 12) blockF32(true, r, w, kh, kw, rowBytes, tapStride, out, ps, valid, c0, N, e);
+          else blockF32(false, r, w, kh, kw, rowBytes, tapStride, out, ps, valid, c0, N, e);
         }
       }
     }
   }
+}
+
+/** One block of conv_c1_f32: pixels ox..ox+15 (or ..+11 without `four`) × channels c0, c0 + 1. */
+@inline function blockF32(four: bool, r: usize, w: usize, kh: i32, kw: i32, rowBytes: usize, tapStride: usize, out: usize, ps: usize, valid: i32,
+  c0: i32, N: i32, e: FloatEpiBlock): void {
+  let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
+  let b0 = f32x4.splat(0), b1 = f32x4.splat(0), b2 = f32x4.splat(0), b3 = f32x4.splat(0);
+  for (let ky = 0; ky < kh; ky++) {
+    let p = r;
+    for (let kx = 0; kx < kw; kx++) {
+      const x0 = v128.load(p), x1 = v128.load(p, 16), x2 = v128.load(p, 32);
+      const wa = v128.load32_splat(w), wb = v128.load32_splat(w, 4);
+      a0 = f32x4.add(a0, f32x4.mul(x0, wa));
+      b0 = f32x4.add(b0, f32x4.mul(x0, wb));
+      a1 = f32x4.add(a1, f32x4.mul(x1, wa));
+      b1 = f32x4.add(b1, f32x4.mul(x1, wb));
+      a2 = f32x4.add(a2, f32x4.mul(x2, wa));
+      b2 = f32x4.add(b2, f32x4.mul(x2, wb));
+      if (four) {
+        const x3 = v128.load(p, 48);
+        a3 = f32x4.add(a3, f32x4.mul(x3, wa));
+        b3 = f32x4.add(b3, f32x4.mul(x3, wb));
+      }
+      p += 4;
+      w += tapStride;
+    }
+    r += rowBytes;
+  }
+  const two = c0 + 1 < N;
+  const c1 = two ? c0 + 1 : c0;
+  storeBlock(out, ps, valid, two,
+    epiF32Splat(a0, c0, e), epiF32Splat(a1, c0, e), epiF32Splat(a2, c0, e), four ? epiF32Splat(a3, c0, e) : a3,
+    epiF32Splat(b0, c1, e), epiF32Splat(b1, c1, e), epiF32Splat(b2, c1, e), four ? epiF32Splat(b3, c1, e) : b3);
 }
 
 /** epi_f32 for 4 values of one channel c (its parameters splatted): act(v + bias), then ·scale + shift. */
