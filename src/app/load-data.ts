@@ -10,7 +10,7 @@ import type { ActivationStats } from '../core/tensors.ts';
 import type { Engine } from '../engine/engine.ts';
 import type { Dataset } from '../formats/types.ts';
 import type { ImageSet } from '../search/engine-evaluator.ts';
-import { type FloatPass, floatPass, type UnpredictedSet, withFloatPass } from '../search/float-pass.ts';
+import { type FloatPass, floatPass, floatPassWithStats, type UnpredictedSet, withFloatPass } from '../search/float-pass.ts';
 
 export interface Preprocessing {
   /** Value range a pixel 0..255 maps to; default [0, 1]. */
@@ -131,8 +131,8 @@ export function prepareSearchData(engine: Engine, graph: Graph, dataset: Dataset
   });
   // The outputs too: evaluators order images and measure distortion from them without a float pass of their own.
   const search = part(s.search);
-  const calibration = withFloatPass(search, floatPass(engine, search.images));
-  const tensorStats = engine.activationStats(calibration.images);
+  const { stats: tensorStats, ...pass } = floatPassWithStats(engine, search.images);
+  const calibration = withFloatPass(search, pass);
   const stats: ActivationStats = tensorStats.map((t) => ({ maxAbs: t.maxAbs, min: t.min }));
   const summary = summarizeGraph(graph);
   summary.images = s.search.length;

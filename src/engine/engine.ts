@@ -321,16 +321,7 @@ export class Engine {
         if (!restore) counters.macs[i] += this.nodeMacs[i] * nb;
         counters.images[i] += nb;
       }
-      const outBuf = this.layout.buffer[outNode];
-      if (this.prepared[outNode].out.kind === 'fixed') this.k.argmax_i32(outBuf, nb, outElems, this.layout.preds);
-      else this.k.argmax_f32(outBuf, nb, outElems, this.layout.preds);
-      predictions.set(this.i32().subarray(this.layout.preds >> 2, (this.layout.preds >> 2) + nb), b0);
-      if (outputs) {
-        const o = this.prepared[outNode].out;
-        const ptr = outBuf >> 2;
-        const vals = o.kind === 'fixed' ? dequantize(this.i32().subarray(ptr, ptr + nb * outElems), o.format) : this.f32().subarray(ptr, ptr + nb * outElems);
-        outputs.set(vals, b0 * outElems);
-      }
+      this.answers(b0, nb, predictions, outputs);
       evaluated += nb;
       if (labels) {
         let right = 0;
@@ -407,16 +398,50 @@ export class Engine {
 
   /** Statistics of every node's output over the images under the current config (dequantized). */
   activationStats(images: Float32Array): TensorStats[] {
+    return this.statsPass(images, null);
+  }
+
+  /**
+   * activationStats and `run(images, null, { outputs: true })` in one pass over the images: the
+   * statistics, and each image's top-1 and output values exactly as run gives them (the same
+   * kernels, batches and argmax).
+   */
+  statsAndAnswers(images: Float32Array): { stats: TensorStats[]; predictions: Int32Array; outputs: Float32Array } {
+    const g = this.g;
+    const count = images.length / elementCount(g.nodes[0].shape);
+    const answers = { predictions: new Int32Array(count).fill(-1), outputs: new Float32Array(count * elementCount(g.nodes[g.output].shape)) };
+    return { stats: this.statsPass(images, answers), ...answers };
+  }
+
+  private statsPass(images: Float32Array, answers: { predictions: Int32Array; outputs: Float32Array } | null): TensorStats[] {
     const g = this.g;
     const stats = g.nodes.map(() => emptyStats());
-    this.forEachBatch(images, (i, _b0, nb) => {
+    this.forEachBatch(images, (i, b0, nb) => {
       const elems = elementCount(g.nodes[i].shape);
       const ptr = this.layout.buffer[i] >> 2;
       const d = this.prepared[i].out;
       if (d.kind === 'fixed') accumulateStats(dequantize(this.i32().subarray(ptr, ptr + nb * elems), d.format), stats[i]);
       else accumulateStats(this.f32().subarray(ptr, ptr + nb * elems), stats[i]);
+      // After the batch's last node, where run reads its answers.
+      if (answers && i === g.nodes.length - 1) this.answers(b0, nb, answers.predictions, answers.outputs);
     });
     return stats;
+  }
+
+  /** The top-1 (and, when asked, the dequantized output values) of the batch's images b0… just run. */
+  private answers(b0: number, nb: number, predictions: Int32Array, outputs: Float32Array | undefined): void {
+    const outNode = this.g.output;
+    const outElems = elementCount(this.g.nodes[outNode].shape);
+    const outBuf = this.layout.buffer[outNode];
+    const o = this.prepared[outNode].out;
+    if (o.kind === 'fixed') this.k.argmax_i32(outBuf, nb, outElems, this.layout.preds);
+    else this.k.argmax_f32(outBuf, nb, outElems, this.layout.preds);
+    predictions.set(this.i32().subarray(this.layout.preds >> 2, (this.layout.preds >> 2) + nb), b0);
+    if (outputs) {
+      const ptr = outBuf >> 2;
+      const vals = o.kind === 'fixed' ? dequantize(this.i32().subarray(ptr, ptr + nb * outElems), o.format) : this.f32().subarray(ptr, ptr + nb * outElems);
+      outputs.set(vals, b0 * outElems);
+    }
   }
 
   /** Milliseconds each node takes to run the images under the current config (profiling aid). */
