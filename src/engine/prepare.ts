@@ -12,7 +12,7 @@ import { formatRange, formatToString } from '../core/format.ts';
 import type { Activation, Graph, GraphNode } from '../core/graph.ts';
 import { effectiveParam, quantizeTensor, reluCeilQ, shiftRoundBig, slopeQ } from '../core/quantize.ts';
 import { ACT } from './kernels.ts';
-import { gemmDims, isAlias } from './layout.ts';
+import { gemmDims, isAlias, isDirectC1 } from './layout.ts';
 
 export type Domain = { kind: 'float' } | { kind: 'fixed'; format: Format };
 
@@ -308,7 +308,9 @@ export function prepareNode(g: Graph, i: number, f: NodeFormats, inDomains: Doma
       let sliceK = dims.Kp;
       const wI8 = wmin >= -128 && wmax <= 127;
       const inI7 = ilo >= 0 && ihi <= 127 ? 0 : ilo >= -64 && ihi <= 63 ? 64 : -1;
-      if (opts.relaxed && wI8 && inI7 >= 0 && 127 * maxAbsSum <= I31) {
+      // One-input-channel convolutions stay on i16 even where the relaxed i8 dot applies:
+      // conv_c1_i16 keeps its lanes full, an i8 GEMM over K = kh·kw pads K to 32.
+      if (opts.relaxed && wI8 && inI7 >= 0 && 127 * maxAbsSum <= I31 && !isDirectC1(n)) {
         path = 'i8-relaxed';
         relaxedOffset = inI7;
       } else if (ilo >= -32768 && ihi <= 32767) {
