@@ -240,8 +240,13 @@ export class EngineEvaluator implements Evaluator {
       order: Int32Array.from(at, (j) => original[j]),
       last: null,
       floatOutputs: null,
-      floatLogits: full.floatLogits ? Float32Array.from(at.flatMap((j) => Array.from(full.floatLogits!.subarray(j * C, (j + 1) * C)))) : null,
+      floatLogits: null,
     };
+    if (full.floatLogits) {
+      const logits = new Float32Array(at.length * C);
+      at.forEach((j, k) => logits.set(full.floatLogits!.subarray(j * C, (j + 1) * C), k * C));
+      this.rest.floatLogits = logits;
+    }
     return this.rest;
   }
 
