@@ -52,7 +52,8 @@ export function diffTraces(g: Graph, a: (RefTensor | NodeTensor | undefined)[], 
     if (va.length !== vb.length) return `${label}: node ${i} (${g.nodes[i].kind}) length ${va.length} vs ${vb.length}`;
     for (let j = 0; j < va.length; j++) {
       if (va[j] !== vb[j]) {
-        const show = (t: RefTensor | NodeTensor, k: number) => (t.kind === 'fixed' ? t.q[k] : t.x[k]);
+        // Show a float −0 as such: "0 vs 0" would hide which side has the sign.
+        const show = (t: RefTensor | NodeTensor, k: number) => (t.kind === 'fixed' ? t.q[k] : Object.is(t.x[k], -0) ? '-0' : t.x[k]);
         return `${label}: node ${i} (${g.nodes[i].kind}, ${fmt(x)}) element ${j} of ${va.length}: ${show(x, j)} vs ${show(y, j)}`;
       }
     }
