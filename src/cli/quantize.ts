@@ -54,17 +54,23 @@ export async function quantizeCommand(args: ParsedArgs): Promise<number> {
   // them, and each runs the float pass of its part of them as it starts (one engine: ws.data does).
   const others = { confirmation: ready.confirmation, validation: ready.validation };
   const pool = workers > 1 ? await workerPool(ws.graph, ready.calibration, PROXY_IMAGES, workers, others) : undefined;
-  const data = pool ? ws.completeData(pool.floatPasses) : ws.data!;
-  log(`${ws.graph.name}: float accuracy ${(data.floatAcc.calibration * 100).toFixed(2)}% on ${data.calibration.labels.length} search images, ` +
-    `${(data.floatAcc.confirmation * 100).toFixed(2)}% on ${data.confirmation.labels.length} confirmation images, ${(data.floatAcc.validation * 100).toFixed(2)}% on ${data.validation.labels.length} held out`);
-  let lastLine = 0;
-  const view = await ws.run({ method, budget, bits, confidence, confirmZ, seed }, (p) => {
-    const now = performance.now();
-    if (now - lastLine > 1000 || p.phase === 'done') {
-      lastLine = now;
-      log(progressLine(p));
-    }
-  }, undefined, pool && poolScoring(pool)).finally(() => pool?.close());
+  let view: Awaited<ReturnType<typeof ws.run>>;
+  // Closed whatever happens: live worker threads would keep the process from exiting.
+  try {
+    const data = pool ? ws.completeData(pool.floatPasses) : ws.data!;
+    log(`${ws.graph.name}: float accuracy ${(data.floatAcc.calibration * 100).toFixed(2)}% on ${data.calibration.labels.length} search images, ` +
+      `${(data.floatAcc.confirmation * 100).toFixed(2)}% on ${data.confirmation.labels.length} confirmation images, ${(data.floatAcc.validation * 100).toFixed(2)}% on ${data.validation.labels.length} held out`);
+    let lastLine = 0;
+    view = await ws.run({ method, budget, bits, confidence, confirmZ, seed }, (p) => {
+      const now = performance.now();
+      if (now - lastLine > 1000 || p.phase === 'done') {
+        lastLine = now;
+        log(progressLine(p));
+      }
+    }, undefined, pool && poolScoring(pool));
+  } finally {
+    pool?.close();
+  }
   const { report } = ws.result();
   report.seconds = (performance.now() - t0) / 1000;
   const files = await writeExports(ws, ['report', ...kinds.filter((k) => k !== 'report')], report);

@@ -185,6 +185,33 @@ describe.skipIf(!hasDemoModel())('prefix cache, early stop and abort on the demo
     expect(g.nodes.some((n, i) => ownsOutputFormat(n) && engine.nodeDomains()[i].kind === 'fixed')).toBe(false);
   });
 
+  it('never holds more than its budget: a prefix cache larger than all of it is not made, and results stay', async () => {
+    const g = await demoGraph();
+    const { images, labels } = demoImages('calibration');
+    const engine = simdEngine();
+    engine.load(g, 32);
+    const base = uniformConfig(g, engine.activationStats(images.subarray(0, 200 * 784)), 8);
+    engine.setConfig(base);
+    const firstDense = g.nodes.findIndex((n) => n.kind === 'dense');
+    const want = engine.run(images, labels);
+    engine.run(images, labels, { cacheAt: [1, firstDense] });
+    const both = engine.cachedBytes;
+    engine.clearCache();
+    engine.run(images, labels, { cacheAt: firstDense });
+    const small = engine.cachedBytes;
+    expect(small).toBeGreaterThan(0);
+    expect(both).toBeGreaterThan(small);
+    // Room for the dense boundary only: the one at node 1 (the first conv's input) is never made.
+    engine.clearCache();
+    engine.setCacheBytes(small);
+    const r = engine.run(images, labels, { cacheAt: [1, firstDense] });
+    expect(engine.cachedBytes).toBe(small);
+    expect(r.correct).toBe(want.correct);
+    expect(engine.run(images, labels, { startAt: firstDense }).predictions).toEqual(want.predictions);
+    engine.setCacheBytes(small - 1);
+    expect(engine.cachedBytes).toBe(0);
+  });
+
   it('keeps caches at several boundaries and starts at the deepest valid one, also after a node changes back', async () => {
     const g = await demoGraph();
     const { images, labels } = demoImages('calibration');

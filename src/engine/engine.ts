@@ -26,7 +26,7 @@ import type { Layout } from './layout.ts';
 import { gemmDims, planLayout } from './layout.ts';
 import { type AccCache, AccCacheStore } from './acc-cache.ts';
 import { CacheBudget, DEFAULT_CACHE_BYTES } from './cache-budget.ts';
-import { PrefixCache, PrefixCacheStore } from './prefix-cache.ts';
+import { PrefixCache, PrefixCacheStore, prefixCacheBytes } from './prefix-cache.ts';
 import type { Domain, NodePath, PreparedNode } from './prepare.ts';
 import { formatsKey, prepareNode } from './prepare.ts';
 import { uploadParams } from './upload.ts';
@@ -281,8 +281,11 @@ export class Engine {
     // New caches at the requested boundaries that have no complete valid one yet; every batch
     // then starts at or before the shallowest of them, so each sees its boundary.
     const wanted = opts.cacheAt === undefined ? [] : typeof opts.cacheAt === 'number' ? [opts.cacheAt] : opts.cacheAt;
-    const builds = [...new Set(wanted)].filter((b) => b > 0 && b < g.nodes.length && !this.caches.complete(images, this.keys, b, count))
-      .map((b) => new PrefixCache(b, this.keys.slice(0, b), g, this.layout, this.prepared.map((p) => p.out), count));
+    // A cache larger than the whole budget is not made at all (it would only push out the others).
+    const domains = this.prepared.map((p) => p.out);
+    const builds = [...new Set(wanted)].filter((b) => b > 0 && b < g.nodes.length && !this.caches.complete(images, this.keys, b, count) &&
+      prefixCacheBytes(b, g, this.layout, domains, count) <= this.cacheBudget.maxBytes)
+      .map((b) => new PrefixCache(b, this.keys.slice(0, b), g, this.layout, domains, count));
     const startLimit = Math.min(opts.startAt ?? 0, ...builds.map((b) => b.boundary));
     const usable = opts.startAt === undefined ? [] : this.caches.usable(images, this.keys, startLimit);
     const acc = opts.startAt === undefined || !wanted.length ? null : this.accCacheFor(images, Math.min(...wanted), count);

@@ -101,13 +101,25 @@ export class PrefixCacheStore implements BudgetedStore {
     this.touch(c);
     list.sort((a, b) => b.used - a.used);
     this.sets.set(images, list.slice(0, this.maxPerSet));
-    this.budget.fit(0, c);
+    if (!this.budget.fit(0, c)) this.evict(c);
   }
 
   clear(images?: Float32Array): void {
     if (images) this.sets.delete(images);
     else this.sets.clear();
   }
+}
+
+/** Bytes a PrefixCache at `boundary` would hold for `count` images (its arrays are made at once). */
+export function prefixCacheBytes(boundary: number, g: Graph, layout: Layout, domains: readonly Domain[], count: number): number {
+  let bytes = 0;
+  for (const r of liveAt(layout, boundary)) bytes += count * elementCount(g.nodes[r].shape) * elementBytes(domains[r]);
+  return bytes;
+}
+
+function elementBytes(d: Domain): number {
+  if (d.kind === 'float') return 4;
+  return d.format.bits <= 8 ? 1 : d.format.bits <= 16 ? 2 : 4;
 }
 
 /** Root tensors computed before node c and read at or after it. */

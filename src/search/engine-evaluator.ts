@@ -220,7 +220,11 @@ export class EngineEvaluator implements Evaluator {
     };
   }
 
-  /** The full set's images after the proxy, in the full set's order; `order` maps them to their original index. */
+  /**
+   * The full set's images after the proxy, in the full set's order; `order` maps them to their
+   * original index. Made once: if the first reuse comes before the set is put hard images first,
+   * the rest keeps the original order (only the early stops' head start is lost).
+   */
   private restPart(): Part {
     if (this.rest) return this.rest;
     const full = this.parts.full;
@@ -240,8 +244,13 @@ export class EngineEvaluator implements Evaluator {
       order: Int32Array.from(at, (j) => original[j]),
       last: null,
       floatOutputs: null,
-      floatLogits: full.floatLogits ? Float32Array.from(at.flatMap((j) => Array.from(full.floatLogits!.subarray(j * C, (j + 1) * C)))) : null,
+      floatLogits: null,
     };
+    if (full.floatLogits) {
+      const logits = new Float32Array(at.length * C);
+      at.forEach((j, k) => logits.set(full.floatLogits!.subarray(j * C, (j + 1) * C), k * C));
+      this.rest.floatLogits = logits;
+    }
     return this.rest;
   }
 

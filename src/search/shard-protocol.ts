@@ -3,6 +3,7 @@
 // Node and in a browser. The pool side is `startPool`, the worker side `serveShard`.
 import type { QuantConfig } from '../core/config.ts';
 import type { Graph } from '../core/graph.ts';
+import { DEFAULT_CACHE_BYTES } from '../engine/cache-budget.ts';
 import type { Engine } from '../engine/engine.ts';
 import { EngineEvaluator, type ImageSet } from './engine-evaluator.ts';
 import type { EvalOptions, EvalResult } from './evaluator.ts';
@@ -116,7 +117,8 @@ export async function startPool(
     const shards = await Promise.all(Array.from({ length: workers }, (_, k) => {
       const t = spawn(k);
       started.push(t);
-      const cacheBytes = opts.cacheBytes === undefined ? undefined : Math.floor(opts.cacheBytes / workers);
+      // Each shard's share, never more than one engine would take by default.
+      const cacheBytes = opts.cacheBytes === undefined ? undefined : Math.floor(Math.min(opts.cacheBytes / workers, DEFAULT_CACHE_BYTES));
       return connectShard(t, { graph, sets: [dealShard(full, k, workers), ...rest.map((s) => deal(s, k))], errors, cacheBytes });
     }));
     const floatPasses: Record<string, FloatPass> = {};

@@ -5,7 +5,7 @@ import type { QuantConfig } from '../core/config.ts';
 import type { Format } from '../core/format.ts';
 import type { TensorRef } from '../core/tensors.ts';
 import { noClipFormat, withFormat } from '../core/tensors.ts';
-import type { Scorer } from './scorer.ts';
+import { DEFAULT_CONFIDENCE, type Scorer } from './scorer.ts';
 
 /** The neighbourhood winner must beat the current point by this much loss (0.15 points). */
 export const NEIGHBOUR_GAIN = 0.0015;
@@ -25,6 +25,8 @@ export async function walkTensor(
   budget: number,
   startBits: number,
   signed = true,
+  /** `neighbourStop: false` scores neighbours as before that stop (only to test what it saves). */
+  opts: { neighbourStop?: boolean } = {},
 ): Promise<WalkResult> {
   const at = (bits: number, frac: number): QuantConfig => withFormat(base, t, { bits, frac, signed });
   const within = scorer.errorsWithin('full', budget);
@@ -36,6 +38,10 @@ export async function walkTensor(
     fmt = { bits: fmt.bits + 4, frac: fmt.frac + 4, signed };
     cur = await scorer.score(at(fmt.bits, fmt.frac), 'full', within);
   }
+  // Over the budget even so: the neighbourhood below compares with this point's loss, and a
+  // stopped score gives only a bound, which in a pool depends on where the shards noticed the
+  // excess. Score it whole, so the walk is the same with any number of workers.
+  if (!cur.exact) cur = await scorer.score(at(fmt.bits, fmt.frac), 'full');
   // Diagonal: fewer bits, same integer part.
   while (ok(cur) && fmt.bits > 1) {
     const s = await scorer.score(at(fmt.bits - 1, fmt.frac - 1), 'full', within);
@@ -57,11 +63,14 @@ export async function walkTensor(
   const limit = scorer.errorsWithin('full', Math.max(budget, cur.loss));
   const gains = (loss: number) => cur.loss - loss >= NEIGHBOUR_GAIN - 1e-12;
   const adoptable = (p: { fmt: Format; loss: number }) => gains(p.loss) || (p.fmt.bits < fmt.bits && p.loss <= budget + 1e-12);
-  // Most wrong answers a point may have and still win by the gain rule (-1: none can).
-  let gainErrors = -1;
-  for (let e = cur.errors; e >= 0; e--) {
-    if (gains(scorer.loss('full', cur.total - e))) { gainErrors = e; break; }
-  }
+  // A point with as many bits as the current one or more can only be adopted by the gain rule.
+  // While nothing found so far would be adopted, it changes the outcome only if it gains, and
+  // one with at least the current point's wrong answers cannot. Nor is it on the recorded
+  // frontier (run.ts frontierOf): it costs no less than the current point, scored earlier, and
+  // is no better. So its scoring stops there. This needs the current score exact and the
+  // frontier ordered by plain losses (no confidence margin).
+  const plain = (scorer.opts.confidence ?? DEFAULT_CONFIDENCE) === 0;
+  const dominated = opts.neighbourStop !== false && cur.exact && plain ? Math.max(0, cur.errors - 1) : Infinity;
   let best: { fmt: Format; loss: number; exact: boolean; errors: number } | null = null;
   for (const db of [-1, 0, 1]) {
     for (const df of [-1, 0, 1]) {
@@ -69,14 +78,7 @@ export async function walkTensor(
       if ((db === 0 && df === 0) || b < 1 || b > t.maxBits) continue;
       const f: Format = { bits: b, frac: fmt.frac + df, signed };
       let beat = best ? (f.bits < best.fmt.bits ? best.errors : best.errors - 1) : limit;
-      // A point no cheaper than the current one can only win by the gain rule. While no point
-      // found so far would be adopted, it changes the outcome only if it gains, so its scoring
-      // stops once it cannot (the cheaper points come first, so this is known when it is
-      // scored). When none can gain it is not scored at all.
-      if (f.bits >= fmt.bits && !(best && adoptable(best))) {
-        if (gainErrors < 0) continue;
-        beat = Math.min(beat, gainErrors);
-      }
+      if (f.bits >= fmt.bits && !(best && adoptable(best))) beat = Math.min(beat, dominated);
       const s = await scorer.score(at(f.bits, f.frac), 'full', Math.min(limit, beat));
       if (!s.exact) continue;
       if (!best || s.loss < best.loss || (s.loss === best.loss && f.bits < best.fmt.bits)) best = { fmt: f, loss: s.loss, exact: s.exact, errors: s.errors };

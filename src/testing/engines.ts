@@ -1,14 +1,14 @@
 // Engines for tests: the plain SIMD build, and the relaxed-SIMD build (Node 20 needs V8's
 // --experimental-wasm-relaxed-simd, set at run time before the module is compiled).
-import type { Engine } from '../engine/engine.ts';
+import type { Engine, EngineOptions } from '../engine/engine.ts';
 import { createEngineSync } from '../engine/engine.ts';
 import { allowRelaxedSimd, loadEngineWasmNode } from '../engine/load-node.ts';
 
-export function simdEngine(): Engine {
-  return createEngineSync(loadEngineWasmNode(), { relaxed: false });
+export function simdEngine(options: EngineOptions = {}): Engine {
+  return createEngineSync(loadEngineWasmNode(), { ...options, relaxed: false });
 }
 
-export function relaxedEngine(): Engine {
+export function relaxedEngine(options: EngineOptions = {}): Engine {
   allowRelaxedSimd();
-  return createEngineSync(loadEngineWasmNode(), { relaxed: true });
+  return createEngineSync(loadEngineWasmNode(), { ...options, relaxed: true });
 }

@@ -3,7 +3,6 @@
 // a second search starts at once.
 import type { LoadedData } from '../app/load-data.ts';
 import type { Graph } from '../core/graph.ts';
-import { DEFAULT_CACHE_BYTES } from '../engine/cache-budget.ts';
 import type { ImageSet } from '../search/engine-evaluator.ts';
 import type { UnpredictedSet } from '../search/float-pass.ts';
 import type { PoolEvaluator } from '../search/pool-evaluator.ts';
@@ -26,15 +25,15 @@ function webTransport(k: number): ShardTransport {
 }
 
 /**
- * What the shards' caches may hold together in a page: each engine would take 448 MiB
- * (DEFAULT_CACHE_BYTES) on a paper-scale model, too much for a tab times a dozen cores.
+ * What the shards' caches may hold together in a page: each engine would take up to 448 MiB
+ * by default on a paper-scale model, too much for a tab times a dozen cores. (The engine
+ * worker's own engine, which runs no search steps while the shards do, keeps its default.)
  */
 export const PAGE_POOL_CACHE_BYTES = 2 ** 30;
 
 /** `workers` Web Worker shards over `set` (and `others`), shard k scoring images k, k+workers, … */
 export function webShardPool(graph: Graph, set: ImageSet, proxyTotal: number, workers: number, others?: Record<string, ImageSet | UnpredictedSet>): Promise<PoolEvaluator> {
-  const cacheBytes = Math.min(PAGE_POOL_CACHE_BYTES, workers * DEFAULT_CACHE_BYTES);
-  return startPool(webTransport, graph, set, proxyTotal, workers, others, { cacheBytes });
+  return startPool(webTransport, graph, set, proxyTotal, workers, others, { cacheBytes: PAGE_POOL_CACHE_BYTES });
 }
 
 let kept: { graph: Graph; data: LoadedData; workers: number; pool: Promise<PoolEvaluator> } | null = null;
