@@ -8,7 +8,7 @@ import { FloatEpiBlock, IntEpiBlock } from './blocks';
 /**
  * The i32x4 epilogue of one vector of 4 channels at byte offset `o` of the per-channel arrays
  * (the fast path's bounds hold), for kernels that apply it right after their sums
- * (gemm_i16_epi): the same arithmetic as epi_int_fast. `t` = fastShift(S).
+ * (gemm_i16_conv_epi): the same arithmetic as epi_int_fast. `t` = fastShift(S).
  */
 @inline export function epiFastVec(acc: v128, o: usize, e: IntEpiBlock, t: i32): v128 {
   const act = e.act, S = e.S;

@@ -78,58 +78,14 @@ export function gemm_i16(A: usize, lda: i32, B: usize, ldb: i32, C: usize, ldc: 
 
 /**
  * gemm_i16 over the whole K with the fast epilogue applied to each 4-channel sum before it is
- * stored: dst[m][n] for m < rows, n < Nout (row stride Nout). Saves the accumulator round trip.
- */
-export function gemm_i16_epi(A: usize, lda: i32, B: usize, ldb: i32, blk: usize, dst: usize, rows: i32, M: i32, Nout: i32, kLen: i32): void {
-  const e = changetype<IntEpiBlock>(blk);
-  const t = fastShift(e.S);
-  const aStride = <usize>lda << 1;
-  const groupBytes = <usize>ldb << 3;
-  const kBytes = <usize>kLen << 1;
-  let b = B;
-  for (let n = 0; n < Nout; n += 4) {
-    for (let m = 0; m < M; m += 2) {
-      const a0 = A + <usize>m * aStride;
-      let s00 = i32x4.splat(0), s01 = i32x4.splat(0), s02 = i32x4.splat(0), s03 = i32x4.splat(0);
-      let s10 = i32x4.splat(0), s11 = i32x4.splat(0), s12 = i32x4.splat(0), s13 = i32x4.splat(0);
-      let pa = a0;
-      let pb = b;
-      const end = a0 + kBytes;
-      while (pa < end) {
-        const x0 = v128.load(pa);
-        const x1 = v128.load(pa + aStride);
-        const w0 = v128.load(pb);
-        const w1 = v128.load(pb, 16);
-        const w2 = v128.load(pb, 32);
-        const w3 = v128.load(pb, 48);
-        s00 = i32x4.add(s00, i32x4.dot_i16x8_s(x0, w0));
-        s10 = i32x4.add(s10, i32x4.dot_i16x8_s(x1, w0));
-        s01 = i32x4.add(s01, i32x4.dot_i16x8_s(x0, w1));
-        s11 = i32x4.add(s11, i32x4.dot_i16x8_s(x1, w1));
-        s02 = i32x4.add(s02, i32x4.dot_i16x8_s(x0, w2));
-        s12 = i32x4.add(s12, i32x4.dot_i16x8_s(x1, w2));
-        s03 = i32x4.add(s03, i32x4.dot_i16x8_s(x0, w3));
-        s13 = i32x4.add(s13, i32x4.dot_i16x8_s(x1, w3));
-        pa += 16;
-        pb += 64;
-      }
-      const o = <usize>n << 2;
-      const d0 = dst + ((<usize>m * Nout + n) << 2);
-      if (m < rows) storeLanes(d0, epiFastVec(hsum4(s00, s01, s02, s03), o, e, t), Nout - n);
-      if (m + 1 < rows) storeLanes(d0 + (<usize>Nout << 2), epiFastVec(hsum4(s10, s11, s12, s13), o, e, t), Nout - n);
-    }
-    b += groupBytes;
-  }
-}
-
-/**
- * gemm_i16_epi for a convolution (dilation 1 across, any stride) reading its windows straight
- * from the narrowed, zero-padded input (narrow_pad_i16: H × W × C, windows inside it) instead of
- * an im2col panel: output pixel row0 + m is row m; its K runs over kh runs of kw·C values, one
- * per kernel row, each read as runP values (kw·C rounded up to 8). The values past a run belong
- * to the next pixel or row (or the buffer's slack: < 8 past the end); the weights, packed like
- * gemm_i16's with ldb = kh·runP, are zero there, so they add nothing and the sums are exactly
- * gemm_i16_epi's. Writes dst[m][n] for m < rows, n < Nout.
+ * stored (no accumulator round trip), reading its rows as the windows of a convolution (dilation
+ * 1 across, any stride) straight from the narrowed, zero-padded input (narrow_pad_i16: H × W ×
+ * C, windows inside it), so no im2col panel is needed: output pixel row0 + m is row m; its K
+ * runs over kh runs of kw·C values, one per kernel row, each read as runP values (kw·C rounded
+ * up to 8). The values past a run belong to the next pixel or row (or the buffer's slack: < 8
+ * past the end); the weights, packed like gemm_i16's with ldb = kh·runP, are zero there, so they
+ * add nothing. An im2col panel (or a dense node's input) is the case H = OH = kh = 1, W = OW =
+ * rows, C = runP = the row length. Writes dst[m][n] for m < rows, n < Nout.
  */
 export function gemm_i16_conv_epi(src: usize, H: i32, W: i32, C: i32, kh: i32, sh: i32, sw: i32, dh: i32, OH: i32, OW: i32, row0: i32, rows: i32,
   runP: i32, B: usize, blk: usize, dst: usize, Nout: i32): void {
@@ -191,10 +147,10 @@ export function gemm_i16_conv_epi(src: usize, H: i32, W: i32, C: i32, kh: i32, s
 }
 
 /**
- * gemm_i8r_epi for a convolution, reading its windows from the narrowed input (narrow_pad_i8)
- * as gemm_i16_conv_epi does, runs padded to 16 values: the bytes past a run are narrowed inputs
- * of the next pixel (in [0, 127]) or the buffer's slack, against zero weights, so they add 0
- * whichever way the relaxed instruction reads them.
+ * gemm_i8r with the fast epilogue, reading windows (or a panel) as gemm_i16_conv_epi does, runs
+ * padded to 16 values: the bytes past a run are narrowed inputs of the next pixel (in [0, 127])
+ * or the buffer's slack, against zero weights, so they add 0 whichever way the relaxed
+ * instruction reads them.
  */
 export function gemm_i8r_conv_epi(src: usize, H: i32, W: i32, C: i32, kh: i32, sh: i32, sw: i32, dh: i32, OH: i32, OW: i32, row0: i32, rows: i32,
   runP: i32, B: usize, blk: usize, dst: usize, Nout: i32): void {
@@ -317,53 +273,6 @@ export function gemm_i8r(A: usize, lda: i32, B: usize, ldb: i32, C: usize, ldc: 
         }
         v128.store(c0 + (<usize>n << 2), hsum4(s00, s01, s02, s03));
         v128.store(c1 + (<usize>n << 2), hsum4(s10, s11, s12, s13));
-      }
-      b += groupBytes;
-    }
-  } else {
-    unreachable();
-  }
-}
-
-/** gemm_i8r over the whole K with the fast epilogue applied before storing (as gemm_i16_epi). */
-export function gemm_i8r_epi(A: usize, lda: i32, B: usize, ldb: i32, blk: usize, dst: usize, rows: i32, M: i32, Nout: i32, kLen: i32): void {
-  if (ASC_FEATURE_RELAXED_SIMD) {
-    const k0 = 0;
-    const e = changetype<IntEpiBlock>(blk);
-    const t = fastShift(e.S);
-    const aStride = <usize>lda;
-    const groupBytes = <usize>ldb << 2;
-    let b = B + (<usize>k0 << 2);
-    for (let n = 0; n < Nout; n += 4) {
-      for (let m = 0; m < M; m += 2) {
-        const a0 = A + <usize>m * aStride + <usize>k0;
-        let s00 = i32x4.splat(0), s01 = i32x4.splat(0), s02 = i32x4.splat(0), s03 = i32x4.splat(0);
-        let s10 = i32x4.splat(0), s11 = i32x4.splat(0), s12 = i32x4.splat(0), s13 = i32x4.splat(0);
-        let pa = a0;
-        let pb = b;
-        const end = a0 + <usize>kLen;
-        while (pa < end) {
-          const x0 = v128.load(pa);
-          const x1 = v128.load(pa + aStride);
-          const w0 = v128.load(pb);
-          const w1 = v128.load(pb, 16);
-          const w2 = v128.load(pb, 32);
-          const w3 = v128.load(pb, 48);
-          s00 = dot7(w0, x0, s00);
-          s10 = dot7(w0, x1, s10);
-          s01 = dot7(w1, x0, s01);
-          s11 = dot7(w1, x1, s11);
-          s02 = dot7(w2, x0, s02);
-          s12 = dot7(w2, x1, s12);
-          s03 = dot7(w3, x0, s03);
-          s13 = dot7(w3, x1, s13);
-          pa += 16;
-          pb += 64;
-        }
-        const o = <usize>n << 2;
-        const d0 = dst + ((<usize>m * Nout + n) << 2);
-        if (m < rows) storeLanes(d0, epiFastVec(hsum4(s00, s01, s02, s03), o, e, t), Nout - n);
-        if (m + 1 < rows) storeLanes(d0 + (<usize>Nout << 2), epiFastVec(hsum4(s10, s11, s12, s13), o, e, t), Nout - n);
       }
       b += groupBytes;
     }

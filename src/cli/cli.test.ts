@@ -134,6 +134,19 @@ describe('fixpoint quantize', () => {
     expect(one.log).toContain('on 700 confirmation images');
   });
 
+  it('--workers 2 takes the paper method\'s steps of one engine', async () => {
+    const report = async (workers: string) => {
+      const out = mkdtempSync(join(tmpdir(), `fixpoint-paper${workers}-`));
+      const r = await run(['quantize', '--method', 'paper', '--seed', '2', '--workers', workers, '--out', out]);
+      expect(r.code).toBe(0);
+      // The walk's steps and what they give. (Which rejected scores ran to the end, and so which
+      // of them are drawn as exact points, can depend on the threads' timing.)
+      const { input, layers, quantized, baseline8, reductions } = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+      return { input, layers, quantized, baseline8, reductions };
+    };
+    expect(await report('2')).toEqual(await report('1'));
+  });
+
   it('--export c writes C whose make test matches the engine bit for bit and whose flash is weights_kb', async () => {
     const out = mkdtempSync(join(tmpdir(), 'fixpoint-c-'));
     const r = await run(['quantize', '--out', out, '--export', 'c,report']);

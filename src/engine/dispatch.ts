@@ -14,7 +14,7 @@ import { activationCode } from './prepare.ts';
 export interface TuningOptions {
   /** Pad and narrow convolution inputs once before im2col. */
   narrowInputs?: boolean;
-  /** Apply the fast epilogue inside the GEMM (gemm_i16_epi, gemm_i8r_epi). */
+  /** Apply the fast epilogue inside the GEMM (gemm_i16_conv_epi, gemm_i8r_conv_epi, on windows or on the panel). */
   fuseEpilogue?: boolean;
   /** One-input-channel convolutions through conv_c1_i16 / conv_c1_f32 (no im2col). */
   directC1?: boolean;
@@ -328,7 +328,7 @@ export class NodeRunner {
         if (narrowed) narrowed.im2col_i8n(L.padScratch, Hn, Wn, C, kh, kw, sh, sw, dh, dw, OH, OW, r0, rows, rowsPad, panel, Kp);
         else t.im2colI8(x, Hp, Wp, C, kh, kw, sh, sw, dh, dw, pt, pl, OH, OW, r0, rows, rowsPad, panel, Kp, p.relaxedOffset);
         if (fused) {
-          fused.gemm_i8r_epi(panel, Kp, region.wInt, Kp, region.blkInt, out, rows, rowsPad, N, Kp);
+          fused.gemm_i8r_conv_epi(panel, 1, rows, Kp, 1, 1, 1, 1, 1, rows, 0, rows, Kp, region.wInt, region.blkInt, out, N);
           continue;
         }
         t.gemmI8(panel, Kp, region.wInt, Kp, L.c32, Np, rowsPad, Np, 0, Kp);
@@ -336,7 +336,7 @@ export class NodeRunner {
         if (narrowed) narrowed.im2col_i16n(L.padScratch, Hn, Wn, C, kh, kw, sh, sw, dh, dw, OH, OW, r0, rows, rowsPad, panel, Kp);
         else t.im2colI16(x, Hp, Wp, C, kh, kw, sh, sw, dh, dw, pt, pl, OH, OW, r0, rows, rowsPad, panel, Kp, 0);
         if (path === 'i16' && fused) {
-          fused.gemm_i16_epi(panel, Kp, region.wInt, Kp, region.blkInt, out, rows, rowsPad, N, Kp);
+          fused.gemm_i16_conv_epi(panel, 1, rows, Kp, 1, 1, 1, 1, 1, rows, 0, rows, Kp, region.wInt, region.blkInt, out, N);
           continue;
         }
         if (path === 'i16') t.gemmI16(panel, Kp, region.wInt, Kp, L.c32, Np, rowsPad, Np, 0, Kp);

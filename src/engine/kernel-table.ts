@@ -33,7 +33,7 @@ export interface KernelTable {
 }
 
 export type SimdOnlyKernels = Pick<KernelExports,
-  'narrow_pad_i16' | 'narrow_pad_i8' | 'im2col_i16n' | 'im2col_i8n' | 'gemm_f32_conv' | 'gemm_i16_epi' | 'gemm_i16_conv_epi' | 'gemm_i8r_epi' | 'gemm_i8r_conv_epi' | 'pad_pairs_i16' | 'conv_c1_i16' | 'conv_c1_f32' | 'epi_int_fast' | 'add_int_fast'>;
+  'narrow_pad_i16' | 'narrow_pad_i8' | 'im2col_i16n' | 'im2col_i8n' | 'gemm_f32_conv' | 'gemm_i16_conv_epi' | 'gemm_i8r_conv_epi' | 'pad_pairs_i16' | 'conv_c1_i16' | 'conv_c1_f32' | 'epi_int_fast' | 'add_int_fast'>;
 
 export function kernelTable(k: KernelExports, simd: boolean): KernelTable {
   if (!simd) {
@@ -60,7 +60,7 @@ export function kernelTable(k: KernelExports, simd: boolean): KernelTable {
     addF32: k.add_f32, affineMulI32: k.affine_mul_i32, affineMulF32: k.affine_mul_f32,
     simdOnly: {
       narrow_pad_i16: k.narrow_pad_i16, narrow_pad_i8: k.narrow_pad_i8, im2col_i16n: k.im2col_i16n, im2col_i8n: k.im2col_i8n,
-      gemm_f32_conv: k.gemm_f32_conv, gemm_i16_epi: k.gemm_i16_epi, gemm_i16_conv_epi: k.gemm_i16_conv_epi, gemm_i8r_epi: k.gemm_i8r_epi, gemm_i8r_conv_epi: k.gemm_i8r_conv_epi, pad_pairs_i16: k.pad_pairs_i16, conv_c1_i16: k.conv_c1_i16, conv_c1_f32: k.conv_c1_f32, epi_int_fast: k.epi_int_fast,
+      gemm_f32_conv: k.gemm_f32_conv, gemm_i16_conv_epi: k.gemm_i16_conv_epi, gemm_i8r_conv_epi: k.gemm_i8r_conv_epi, pad_pairs_i16: k.pad_pairs_i16, conv_c1_i16: k.conv_c1_i16, conv_c1_f32: k.conv_c1_f32, epi_int_fast: k.epi_int_fast,
       add_int_fast: k.add_int_fast,
     },
   };

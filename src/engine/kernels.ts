@@ -61,11 +61,9 @@ export interface KernelExports {
   pad_pairs_i16(src: P, H: number, W: number, pt: number, pl: number, pb: number, pr: number, batch: number, dst: P): void;
   conv_c1_i16: ConvC1;
   conv_c1_f32: ConvC1;
-  gemm_i16_epi(A: P, lda: number, B: P, ldb: number, blk: P, dst: P, rows: number, M: number, Nout: number, kLen: number): void;
   gemm_i16_conv_epi: GemmConv;
   gemm_i8r_conv_epi: GemmConv;
   gemm_i8r: Gemm;
-  gemm_i8r_epi(A: P, lda: number, B: P, ldb: number, blk: P, dst: P, rows: number, M: number, Nout: number, kLen: number): void;
   gemm_i8_scalar: Gemm;
   gemm_i64: Gemm;
   gemm_i64_scalar: Gemm;

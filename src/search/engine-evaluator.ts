@@ -220,7 +220,11 @@ export class EngineEvaluator implements Evaluator {
     };
   }
 
-  /** The full set's images after the proxy, in the full set's order; `order` maps them to their original index. */
+  /**
+   * The full set's images after the proxy, in the full set's order; `order` maps them to their
+   * original index. Made once: if the first reuse comes before the set is put hard images first,
+   * the rest keeps the original order (only the early stops' head start is lost).
+   */
   private restPart(): Part {
     if (this.rest) return this.rest;
     const full = this.parts.full;
