@@ -35,6 +35,9 @@ function features(name: Watched, a: number[]): string[] {
   if (name === 'gemm_f32_conv' || name === 'gemm_i16_conv_epi' || name === 'gemm_i8r_conv_epi') {
     // gemm_f32_conv has kw as its 6th argument; the integer ones do not (runP says the run).
     const o = name === 'gemm_f32_conv' ? 1 : 0;
+    // The integer ones also multiply im2col panels, as a one-row image with kh = 1 and runP = C
+    // (= Kp). A window's run with kh = 1 has kw > 1, so runP ≥ kw·C > C: never mistaken for it.
+    if (!o && a[4] === 1 && a[12] === a[3]) return [`${name} on a panel: ran`];
     const [sh, sw, dh, OH, OW, row0, rows] = a.slice(5 + o, 12 + o);
     f.push('ran');
     if (row0 > 0 && row0 % (OH * OW) !== 0) f.push('tile starts mid-image');
