@@ -86,6 +86,12 @@ describe('EngineEvaluator', () => {
     const at = (bits: number): QuantConfig => ({ nodes: eight.nodes.map((n, i) => (i === last ? { ...n, weights: { bits, frac: bits - 1, signed: true } } : n)) });
     const reusing = ws.evaluators(100).search;
     const imagesRun = () => ws.engine.counters.images[last];
+    // A first reuse whose proxy alone is over the limit stops without running anything.
+    const first = ws.evaluators(100).search;
+    await first.evaluate(at(2), { subset: 'proxy', distortion: true });
+    const runBefore = imagesRun();
+    expect(await first.evaluate(at(2), { distortion: true, maxErrors: 0 })).toMatchObject({ stoppedEarly: true, total: 400 });
+    expect(imagesRun()).toBe(runBefore);
     // Complete scores (with and without a limit), stopped ones, by labels and by the float answers.
     const cases = [
       [eight, { distortion: true }], [at(4), { distortion: true, maxErrors: 40 }], [at(2), { distortion: true, maxErrors: 3 }],

@@ -142,28 +142,44 @@ export class EngineEvaluator implements Evaluator {
       if (e instanceof ConfigRangeError) return { correct: 0, agree: 0, gained: 0, total: n, stoppedEarly: true };
       throw e;
     }
-    // The engine starts at the deepest of the part's caches that is still valid, and keeps new
-    // ones at the nodes where this configuration departs from the last one: a search that
-    // tries one change after another (at node s, then t) finds a cache at each later.
+    const r = this.runPart(p, config, opts, opts.maxErrors);
+    if (key !== null && subset === 'proxy' && r.evaluated === n) this.keepProxyAnswers(key, r.predictions, r.outputs);
+    return this.result(p, r, opts, { right: 0, agree: 0, gained: 0, total: n });
+  }
+
+  /**
+   * Runs the part's images under `config` (already set). The engine starts at the deepest of the
+   * part's caches that is still valid, and keeps new ones at the nodes where this configuration
+   * departs from the part's last one: a search that tries one change after another (at node s,
+   * then t) finds a cache at each later.
+   */
+  private runPart(p: Part, config: QuantConfig, opts: EvalOptions, maxErrors: number | undefined): RunResult {
     const boundaries = !this.optimised ? [] : p.last ? changedNodes(p.last, config) : opts.firstChangedNode ? [opts.firstChangedNode] : [];
-    const byFloat = opts.target === 'float';
-    const r = this.engine.run(p.images, byFloat ? p.floatPredictions : p.labels, {
+    const r = this.engine.run(p.images, opts.target === 'float' ? p.floatPredictions : p.labels, {
       startAt: this.optimised ? config.nodes.length : undefined,
       cacheAt: boundaries.length ? boundaries : undefined,
-      maxErrors: this.optimised ? opts.maxErrors : undefined,
+      maxErrors: this.optimised ? maxErrors : undefined,
       sharedErrors: this.sharedErrors,
       signal: opts.signal,
       outputs: !!opts.distortion,
     });
     p.last = config;
-    const seen = r.evaluated;
-    if (key !== null && subset === 'proxy' && seen === n) this.keepProxyAnswers(key, r.predictions, r.outputs);
-    const right = countEqual(r.predictions, p.labels, seen);
-    const agree = countEqual(r.predictions, p.floatPredictions, seen);
-    // Unseen images count as right: an upper bound, so the loss is a lower bound (EvalResult).
-    const distortion = opts.distortion && r.outputs ? this.klSum(p, r.outputs, seen) / n : undefined;
+    return r;
+  }
+
+  /**
+   * The score of a run over part `p`, added to counts already known (`before`: the proxy's, when
+   * only the rest ran; `total` is the whole set's size). Unseen images count as right: an upper
+   * bound, so the loss is a lower bound (EvalResult).
+   */
+  private result(p: Part, r: Pick<RunResult, 'predictions' | 'evaluated' | 'stoppedEarly' | 'outputs'>, opts: EvalOptions,
+    before: { right: number; agree: number; gained: number; total: number; kl?: Float64Array }): EvalResult {
+    const seen = r.evaluated, unseen = p.labels.length - seen, n = before.total;
+    const distortion = opts.distortion ? this.klSum(p, r.outputs ?? new Float32Array(0), seen, before.kl) / n : undefined;
     return {
-      correct: right + (n - seen), agree: agree + (n - seen), gained: countGained(r.predictions, p.labels, p.floatPredictions, seen),
+      correct: before.right + countEqual(r.predictions, p.labels, seen) + unseen,
+      agree: before.agree + countEqual(r.predictions, p.floatPredictions, seen) + unseen,
+      gained: before.gained + countGained(r.predictions, p.labels, p.floatPredictions, seen),
       total: n, stoppedEarly: r.stoppedEarly,
       ...(distortion !== undefined ? { distortion } : {}),
     };
@@ -176,48 +192,24 @@ export class EngineEvaluator implements Evaluator {
   private evaluateRest(config: QuantConfig, opts: EvalOptions, known: ProxyAnswers): EvalResult {
     const rest = this.restPart();
     const proxy = this.parts.proxy;
-    const P = this.proxyTotal, n = this.total, m = rest.labels.length;
-    const right0 = countEqual(known.predictions, proxy.labels, P);
-    const agree0 = countEqual(known.predictions, proxy.floatPredictions, P);
-    const gained0 = countGained(known.predictions, proxy.labels, proxy.floatPredictions, P);
-    const byFloat = opts.target === 'float';
-    const wrong0 = P - (byFloat ? agree0 : right0);
-    if (this.sharedErrors) Atomics.add(this.sharedErrors, 0, wrong0);
-    let r: Pick<RunResult, 'predictions' | 'evaluated' | 'stoppedEarly' | 'outputs'> = { predictions: new Int32Array(0), evaluated: 0, stoppedEarly: true };
-    if (opts.maxErrors === undefined || wrong0 <= opts.maxErrors) {
-      this.prepareOutputs(rest, !!opts.distortion);
-      this.engine.setConfig(config);
-      const boundaries = rest.last ? changedNodes(rest.last, config) : opts.firstChangedNode ? [opts.firstChangedNode] : [];
-      r = this.engine.run(rest.images, byFloat ? rest.floatPredictions : rest.labels, {
-        startAt: config.nodes.length,
-        cacheAt: boundaries.length ? boundaries : undefined,
-        // A pool's shared count already holds the proxy's wrong answers.
-        maxErrors: opts.maxErrors === undefined ? undefined : this.sharedErrors ? opts.maxErrors : opts.maxErrors - wrong0,
-        sharedErrors: this.sharedErrors,
-        signal: opts.signal,
-        outputs: !!opts.distortion,
-      });
-      rest.last = config;
-    }
-    const seen = r.evaluated;
-    let distortion: number | undefined;
-    if (opts.distortion) {
-      const kl = new Float64Array(n).fill(NaN);
-      kl.set(known.kl!);
-      const fo = rest.floatOutputs!;
-      const C = fo.classes;
-      for (let j = 0; j < seen; j++) kl[rest.order![j]] = fo.klSum(r.outputs!.subarray(j * C, (j + 1) * C), j, 1);
-      let sum = 0;
-      for (let i = 0; i < n; i++) if (!Number.isNaN(kl[i])) sum += kl[i];
-      distortion = sum / n;
-    }
-    return {
-      correct: right0 + countEqual(r.predictions, rest.labels, seen) + (m - seen),
-      agree: agree0 + countEqual(r.predictions, rest.floatPredictions, seen) + (m - seen),
-      gained: gained0 + countGained(r.predictions, rest.labels, rest.floatPredictions, seen),
-      total: n, stoppedEarly: r.stoppedEarly,
-      ...(distortion !== undefined ? { distortion } : {}),
+    const P = this.proxyTotal;
+    const before = {
+      right: countEqual(known.predictions, proxy.labels, P),
+      agree: countEqual(known.predictions, proxy.floatPredictions, P),
+      gained: countGained(known.predictions, proxy.labels, proxy.floatPredictions, P),
+      total: this.total,
+      kl: known.kl ?? undefined,
     };
+    const wrong0 = P - (opts.target === 'float' ? before.agree : before.right);
+    if (this.sharedErrors) Atomics.add(this.sharedErrors, 0, wrong0);
+    this.prepareOutputs(rest, !!opts.distortion);
+    if (opts.maxErrors !== undefined && wrong0 > opts.maxErrors) {
+      return this.result(rest, { predictions: new Int32Array(0), evaluated: 0, stoppedEarly: true }, opts, before);
+    }
+    this.engine.setConfig(config);
+    // A pool's shared count already holds the proxy's wrong answers.
+    const limit = opts.maxErrors === undefined || this.sharedErrors ? opts.maxErrors : opts.maxErrors - wrong0;
+    return this.result(rest, this.runPart(rest, config, opts, limit), opts, before);
   }
 
   /**
@@ -273,13 +265,17 @@ export class EngineEvaluator implements Evaluator {
     p.floatOutputs = new FloatOutputs(logits, logits.length / p.labels.length);
   }
 
-  /** Σ KL over the first `seen` images of the part, added in the images' original order. */
-  private klSum(p: Part, outputs: Float32Array, seen: number): number {
+  /**
+   * Σ KL over the first `seen` images of the part, added in the images' original order; `known`
+   * holds the per-image values of images scored before (the proxy's, ahead of the rest).
+   */
+  private klSum(p: Part, outputs: Float32Array, seen: number, known?: Float64Array): number {
     const fo = p.floatOutputs!;
-    if (!p.order) return fo.klSum(outputs, 0, seen);
+    if (!p.order && !known) return fo.klSum(outputs, 0, seen);
     const C = fo.classes;
-    const kl = new Float64Array(p.labels.length).fill(NaN);
-    for (let j = 0; j < seen; j++) kl[p.order[j]] = fo.klSum(outputs.subarray(j * C, (j + 1) * C), j, 1);
+    const kl = new Float64Array(known ? this.total : p.labels.length).fill(NaN);
+    if (known) kl.set(known);
+    for (let j = 0; j < seen; j++) kl[p.order![j]] = fo.klSum(outputs.subarray(j * C, (j + 1) * C), j, 1);
     let sum = 0;
     for (let i = 0; i < kl.length; i++) if (!Number.isNaN(kl[i])) sum += kl[i];
     return sum;
