@@ -117,16 +117,21 @@ describe('fixpoint quantize', () => {
     expect(r.stderr).toContain('warning: Too few held-out images to judge a 1.00% budget');
   });
 
+  /** `quantize --method M --seed 2 --workers N` on the demo: its report and log. */
+  const quantizeWith = async (method: string, workers: string) => {
+    const out = mkdtempSync(join(tmpdir(), `fixpoint-${method}${workers}-`));
+    const r = await run(['quantize', '--method', method, '--seed', '2', '--workers', workers, '--out', out]);
+    expect(r.code).toBe(0);
+    return { report: JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')), log: r.stderr };
+  };
+
   it('--workers 2 (its threads run the float pass of the confirmation and held-out images) writes the report of one engine', async () => {
     const report = async (workers: string) => {
-      const out = mkdtempSync(join(tmpdir(), `fixpoint-workers${workers}-`));
-      const r = await run(['quantize', '--method', 'frontier', '--seed', '2', '--workers', workers, '--out', out]);
-      expect(r.code).toBe(0);
-      const { seconds: _s, frontier, ...rest } = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+      const { report: { seconds: _s, frontier, ...rest }, log } = await quantizeWith('frontier', workers);
       // A rejected point's confirmation score stops early on each shard's own wrong answers, so
       // those figures depend on the shard count (shard-protocol.ts startPool); the rest may not.
       const points = frontier.map(({ confirmation_loss: _l, confirmation_upper: _u, ...p }: Record<string, unknown>) => p);
-      return { rest, points, log: r.stderr.split('\n').find((l) => l.includes('float accuracy')) };
+      return { rest, points, log: log.split('\n').find((l) => l.includes('float accuracy')) };
     };
     const one = await report('1');
     const two = await report('2');
@@ -136,12 +141,9 @@ describe('fixpoint quantize', () => {
 
   it('--workers 2 takes the paper method\'s steps of one engine', async () => {
     const report = async (workers: string) => {
-      const out = mkdtempSync(join(tmpdir(), `fixpoint-paper${workers}-`));
-      const r = await run(['quantize', '--method', 'paper', '--seed', '2', '--workers', workers, '--out', out]);
-      expect(r.code).toBe(0);
       // The walk's steps and what they give. (Which rejected scores ran to the end, and so which
       // of them are drawn as exact points, can depend on the threads' timing.)
-      const { input, layers, quantized, baseline8, reductions } = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+      const { input, layers, quantized, baseline8, reductions } = (await quantizeWith('paper', workers)).report;
       return { input, layers, quantized, baseline8, reductions };
     };
     expect(await report('2')).toEqual(await report('1'));

@@ -14,7 +14,7 @@ import type { Format } from '../core/format.ts';
 import { noClipFrac } from '../core/format.ts';
 import type { Activation, Graph, GraphNode, Pads } from '../core/graph.ts';
 import { samePads, windowOut } from '../core/graph.ts';
-import { diffTraces, referenceTrace } from '../testing/engine-compare.ts';
+import { compareTraces, referenceTrace } from '../testing/engine-compare.ts';
 import { relaxedEngine, simdEngine } from '../testing/engines.ts';
 import type { Rng } from '../testing/random-graph.ts';
 import { rng } from '../testing/random-graph.ts';
@@ -79,15 +79,8 @@ function recorder(): { options: EngineOptions; seen: Map<string, number> } {
 
 /** Reference, SIMD kernels and scalar kernels on every node; the first difference, or null. */
 function compare(engine: Engine, g: Graph, config: QuantConfig, images: Float32Array, label: string): string | null {
-  const ref = referenceTrace(g, config, images);
-  engine.simd = true;
-  const simd = engine.trace(images);
-  engine.simd = false;
-  const scalar = engine.trace(images);
-  engine.simd = true;
-  const paths = ` (paths ${engine.nodePaths().join(' ')})`;
-  const d = diffTraces(g, ref, simd, `${label} reference vs SIMD`) ?? diffTraces(g, ref, scalar, `${label} reference vs scalar`);
-  return d && d + paths;
+  const d = compareTraces(engine, g, config, images, label);
+  return d && `${d} (paths ${engine.nodePaths().join(' ')})`;
 }
 
 // (kw, C) with kw·C one below, at or one above 8, 16 and 32: the integer kernels read kernel rows

@@ -84,15 +84,23 @@ export function runCase(engine: Engine, seed: number, opts: CaseOptions = {}): C
     if (e instanceof ConfigRangeError) return { ok: true, skipped: e.message, paths: [] };
     throw e;
   }
+  const paths = engine.nodePaths().map((p, i) => `${g.nodes[i].kind}:${p}`);
+  const msg = compareTraces(engine, g, config, images, `seed ${seed}`);
+  return msg ? { ok: false, message: `${msg}\n  paths: ${paths.join(' ')}`, paths } : { ok: true, paths };
+}
+
+/**
+ * Every node's output under `config` (already set on the loaded engine) from the reference, the
+ * SIMD kernels and the scalar kernels: the first difference, or null.
+ */
+export function compareTraces(engine: Engine, g: Graph, config: QuantConfig, images: Float32Array, label: string): string | null {
   const ref = referenceTrace(g, config, images);
   engine.simd = true;
   const simd = engine.trace(images);
   engine.simd = false;
   const scalar = engine.trace(images);
   engine.simd = true;
-  const paths = engine.nodePaths().map((p, i) => `${g.nodes[i].kind}:${p}`);
-  const msg = diffTraces(g, ref, simd, `seed ${seed} reference vs SIMD`) ?? diffTraces(g, ref, scalar, `seed ${seed} reference vs scalar`);
-  return msg ? { ok: false, message: `${msg}\n  paths: ${paths.join(' ')}`, paths } : { ok: true, paths };
+  return diffTraces(g, ref, simd, `${label} reference vs SIMD`) ?? diffTraces(g, ref, scalar, `${label} reference vs scalar`);
 }
 
 import { rng } from './random-graph.ts';
